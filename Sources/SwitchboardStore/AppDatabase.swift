@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// The Switchboard database: one writer, the migrations, and intent-named reads and writes.
+///
+/// Open a file with ``open(path:clock:)`` (a WAL `DatabasePool`), or an empty in-memory
+/// database for tests with ``makeEmpty(clock:)``.
+public struct AppDatabase: Sendable {
+    public let writer: any DatabaseWriter
+    public let clock: WallClock
+
+    /// Wraps `writer` and migrates it to the current schema.
+    public init(_ writer: any DatabaseWriter, clock: WallClock = .system) throws {
+        self.writer = writer
+        self.clock = clock
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Read-only access, for queries and observation.
+    public var reader: any DatabaseReader { writer }
+
+    /// Every connection: foreign keys on (GRDB's default), durable commits, and a busy
+    /// timeout so a second process (the sqlite3 shell, `switchboard simulate`) waits rather
+    /// than fails.
+    public static func makeConfiguration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // An acknowledged webhook must survive power loss (SPEC §3.7).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    /// Opens (creating it when missing) the database at `path` as a WAL `DatabasePool`.
+    ///
+    /// A file that is not SQLite, or was written by a newer Switchboard, is refused with a
+    /// ``StoreError`` before anything is written to it.
+    public static func open(path: String, clock: WallClock = .system) throws -> AppDatabase {
+        let url = URL(fileURLWithPath: path)
+        if FileManager.default.fileExists(atPath: path) {
+            try checkExistingFile(at: path)
+        } else {
+            let folder = url.deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw StoreError(.cannotOpen, "cannot create the folder \(folder.path) for the database: \(error.localizedDescription)")
+            }
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: makeConfiguration())
+            return try AppDatabase(pool, clock: clock)
+        } catch let error as DatabaseError {
+            throw StoreError(.cannotOpen, "cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+
+    /// An empty in-memory database, migrated: one per test.
+    public static func makeEmpty(clock: WallClock = .system) throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: makeConfiguration()), clock: clock)
+    }
+
+    /// Reads an existing file read-only, so a file we must refuse is never modified.
+    private static func checkExistingFile(at path: String) throws {
+        var config = Configuration()
+        config.readonly = true
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            defer { try? queue.close() }
+            try queue.read { db in
+                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+                if try migrator.hasBeenSuperseded(db) {
+                    throw StoreError(
+                        .newerSchema,
+                        "\(path) was written by a newer version of Switchboard; upgrade Switchboard, or use another --db"
+                    )
+                }
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
+            throw StoreError(.notADatabase, "\(path) is not a SQLite database; pass --db with a Switchboard database or a new file name")
+        } catch let error as DatabaseError {
+            throw StoreError(.cannotOpen, "cannot open \(path): \(error.message ?? error.description)")
+        }
+    }
+}
+
+/// Errors of the store, with a sentence that says what to do.
+public struct StoreError: Error, CustomStringConvertible, Equatable {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+        public var description: String { name }
+        public static let notADatabase = Code(name: "notADatabase")
+        public static let newerSchema = Code(name: "newerSchema")
+        public static let cannotOpen = Code(name: "cannotOpen")
+        public static let invalidImport = Code(name: "invalidImport")
+        public static let notFound = Code(name: "notFound")
+        public static let refused = Code(name: "refused")
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+}

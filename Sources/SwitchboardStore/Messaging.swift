@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// What appending one message changed, so callers can react (recompute a sitter's metrics,
+/// mark the arrival on screen).
+public struct AppendedMessage: Sendable, Equatable {
+    public var event: MessageEvent
+    public var thread: MessageThread
+    /// The response link this message opened, when it was a client message that needs an answer.
+    public var openedLink: MessageResponseLink?
+    /// The response link this message closed, when it was the first answer to a client.
+    public var closedLink: MessageResponseLink?
+}
+
+extension AppDatabase {
+    // MARK: - Writes (inside a caller's transaction)
+
+    /// Appends one message to `thread` and keeps everything derived from messages in step:
+    /// the thread's `last_message_at` and `unread`, and the response links of SPEC §5.
+    ///
+    /// - A client's inbound message in a client thread opens a link when none is open there.
+    /// - The first later outbound message in the thread (sitter or owner) closes it, with
+    ///   `response_seconds = response.created_at − requires.created_at`.
+    ///
+    /// Every path that stores a message (import, inbound webhook, outbound send) goes
+    /// through here, so the rules exist once.
+    public static func appendMessage(
+        _ db: Database,
+        to thread: MessageThread,
+        direction: MessageDirection,
+        actor: ActorType,
+        body: String,
+        providerMessageSid: String?,
+        at createdAt: Date,
+        deliveryStatus: DeliveryStatus? = nil
+    ) throws -> AppendedMessage {
+        guard let threadID = thread.id else { throw StoreError(.notFound, "cannot append to a thread that was never saved") }
+        var event = MessageEvent(
+            orgId: thread.orgId, threadId: threadID, direction: direction, actorType: actor, body: body,
+            providerMessageSid: providerMessageSid, createdAt: createdAt, deliveryStatus: deliveryStatus)
+        try event.insert(db)
+        guard let eventID = event.id else { throw StoreError(.notFound, "message insert returned no id") }
+
+        var thread = thread
+        if createdAt >= thread.lastMessageAt { thread.lastMessageAt = createdAt }
+        if direction == .inbound { thread.unread += 1 }
+        try thread.update(db, columns: ["last_message_at", "unread"])
+
+        var opened: MessageResponseLink?
+        var closed: MessageResponseLink?
+        let openLink = try MessageResponseLink
+            .filter(sql: "thread_id = ? AND response_event_id IS NULL", arguments: [threadID])
+            .fetchOne(db)
+        if direction == .inbound, actor == .client, thread.scope.isClientThread, openLink == nil {
+            var link = MessageResponseLink(
+                orgId: thread.orgId, threadId: threadID, requiresResponseEventId: eventID, requiresAt: createdAt)
+            try link.insert(db)
+            opened = link
+        } else if direction == .outbound, var link = openLink, createdAt >= link.requiresAt {
+            link.responseEventId = eventID
+            link.responseSeconds = createdAt.timeIntervalSince(link.requiresAt)
+            try link.update(db, columns: ["response_event_id", "response_seconds"])
+            closed = link
+        }
+        return AppendedMessage(event: event, thread: thread, openedLink: opened, closedLink: closed)
+    }
+
+    /// Writes one `event_log` row; `metadata` is encoded as a JSON object with sorted keys.
+    @discardableResult
+    public static func logEvent(
+        _ db: Database, orgId: RowID, type: String, status: String = "ok",
+        metadata: [String: String], bookingId: RowID? = nil, at createdAt: Date
+    ) throws -> EventLog {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(metadata), as: UTF8.self)
+        var row = EventLog(
+            orgId: orgId, eventType: type, status: status, metadata: json, bookingId: bookingId, createdAt: createdAt)
+        try row.insert(db)
+        return row
+    }
+
+    // MARK: - Writes
+
+    /// Marks a thread read (the operator opened it).
+    public func markThreadRead(_ threadID: RowID) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE message_thread SET unread = 0 WHERE id = ? AND unread <> 0", arguments: [threadID])
+        }
+    }
+
+    /// Assigns a thread to a sitter, or unassigns it with nil: it moves between mailboxes at
+    /// once, because the mailbox is derived from these columns.
+    public func assignThread(_ threadID: RowID, to sitterID: RowID?) async throws -> MessageThread {
+        let now = clock.now
+        return try await writer.write { db in
+            guard var thread = try MessageThread.fetchOne(db, key: threadID) else {
+                throw StoreError(.notFound, "thread \(threadID) does not exist")
+            }
+            if let sitterID, try Sitter.fetchOne(db, key: sitterID) == nil {
+                throw StoreError(.notFound, "sitter \(sitterID) does not exist")
+            }
+            let previous = thread.assignedSitterId
+            thread.assignedSitterId = sitterID
+            try thread.update(db, columns: ["assigned_sitter_id"])
+            try Self.logEvent(
+                db, orgId: thread.orgId, type: sitterID == nil ? "thread.unassigned" : "thread.assigned",
+                metadata: [
+                    "thread_id": String(threadID),
+                    "sitter_id": sitterID.map(String.init) ?? "",
+                    "previous_sitter_id": previous.map(String.init) ?? "",
+                ],
+                bookingId: thread.bookingId, at: now)
+            return thread
+        }
+    }
+}

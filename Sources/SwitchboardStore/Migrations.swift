@@ -1,0 +1,173 @@
+import GRDB
+import SwitchboardCore
+
+extension AppDatabase {
+    /// The schema of SPEC §1. Migrations are append-only: never edit a shipped one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.create(table: "org") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull().unique()
+            }
+            try db.create(table: "sitter") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.column("name", .text).notNull()
+                t.column("phone_e164", .text).notNull()
+                t.column("active", .boolean).notNull().defaults(to: true)
+                t.column("opted_out", .boolean).notNull().defaults(to: false)
+                t.uniqueKey(["org_id", "phone_e164"])
+            }
+            // The listener recognises a sitter by personal phone whatever the org.
+            try db.create(index: "sitter_phone", on: "sitter", columns: ["phone_e164"])
+            try db.create(table: "client") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.column("name", .text)
+                t.column("phone_e164", .text).notNull()
+                t.column("opted_out", .boolean).notNull().defaults(to: false)
+                t.uniqueKey(["org_id", "phone_e164"])
+            }
+            try db.create(table: "booking") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.column("code", .text).notNull()
+                t.belongsTo("client").notNull()
+                t.column("service", .text).notNull()
+                t.column("starts_at", .datetime).notNull()
+                t.column("ends_at", .datetime).notNull()
+                t.column("status", .text).notNull()
+                    .check { ["open", "assigned", "cancelled"].contains($0) }
+                t.belongsTo("sitter")
+                t.uniqueKey(["org_id", "code"])
+            }
+            try db.create(table: "message_number") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.column("e164", .text).notNull().unique()
+                t.column("number_class", .text).notNull()
+                    .check { ["front_desk", "sitter", "pool"].contains($0) }
+                t.belongsTo("assigned_sitter", inTable: "sitter")
+            }
+            try db.create(table: "message_thread") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.belongsTo("assigned_sitter", inTable: "sitter")
+                t.column("scope", .text).notNull()
+                    .check { ["client_booking", "client_general", "owner_sitter", "internal"].contains($0) }
+                t.belongsTo("booking")
+                t.belongsTo("client")
+                t.column("counterpart_e164", .text)
+                t.column("masked_number_e164", .text)
+                t.column("number_class", .text)
+                t.column("created_at", .datetime).notNull()
+                t.column("last_message_at", .datetime).notNull()
+                t.column("unread", .integer).notNull().defaults(to: 0)
+            }
+            // A mailbox's thread list, newest first, is a range of this index (SPEC §2).
+            try db.execute(sql: """
+                CREATE INDEX message_thread_mailbox
+                ON message_thread(org_id, \(Mailbox.sqlKeyExpression), last_message_at DESC, id DESC)
+                """)
+            // Unread counts per mailbox read only the threads that have unread messages.
+            try db.execute(sql: """
+                CREATE INDEX message_thread_unread
+                ON message_thread(org_id, \(Mailbox.sqlKeyExpression)) WHERE unread > 0
+                """)
+            // Routing finds a conversation by the number it runs through and the other party.
+            try db.create(
+                index: "message_thread_conversation", on: "message_thread",
+                columns: ["masked_number_e164", "counterpart_e164"])
+
+            try db.create(table: "message_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.belongsTo("thread", inTable: "message_thread", onDelete: .cascade, indexed: false).notNull()
+                t.column("direction", .text).notNull().check { ["inbound", "outbound"].contains($0) }
+                t.column("actor_type", .text).notNull()
+                    .check { ["client", "sitter", "owner", "system"].contains($0) }
+                t.column("body", .text).notNull()
+                t.column("provider_message_sid", .text).unique()
+                t.column("created_at", .datetime).notNull()
+                t.column("delivery_status", .text)
+            }
+            try db.create(index: "message_event_thread", on: "message_event", columns: ["thread_id", "created_at", "id"])
+
+            try db.create(table: "message_response_link") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.belongsTo("thread", inTable: "message_thread", onDelete: .cascade, indexed: false).notNull()
+                t.belongsTo("requires_response_event", inTable: "message_event").notNull().unique()
+                t.column("requires_at", .datetime).notNull()
+                t.belongsTo("response_event", inTable: "message_event")
+                t.column("response_seconds", .double)
+            }
+            try db.create(
+                index: "message_response_link_thread", on: "message_response_link",
+                columns: ["thread_id", "requires_at"])
+
+            try db.create(table: "offer_event") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.belongsTo("sitter", indexed: false).notNull()
+                t.belongsTo("booking").notNull()
+                t.column("status", .text).notNull()
+                    .check { ["offered", "accepted", "declined", "expired", "withdrawn"].contains($0) }
+                t.column("offered_at", .datetime).notNull()
+                t.column("accepted_at", .datetime)
+                t.column("declined_at", .datetime)
+                t.column("expires_at", .datetime).notNull()
+                t.column("closed_at", .datetime)
+            }
+            try db.create(index: "offer_event_sitter", on: "offer_event", columns: ["sitter_id", "status", "offered_at"])
+
+            try db.create(table: "sitter_metrics_window") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.belongsTo("sitter").notNull().unique()
+                t.column("window_start", .datetime).notNull()
+                t.column("window_end", .datetime).notNull()
+                t.column("avg_response_seconds", .double)
+                t.column("median_response_seconds", .double)
+                t.column("response_rate", .double)
+                t.column("offer_accept_rate", .double)
+                t.column("offer_median_response_seconds", .double)
+                t.column("response_required_count", .integer).notNull()
+                t.column("response_sample_count", .integer).notNull()
+                t.column("offer_sample_count", .integer).notNull()
+                t.column("offer_accepted_count", .integer).notNull()
+                t.column("offer_response_sample_count", .integer).notNull()
+                t.column("tier", .text).notNull()
+                t.column("computed_at", .datetime).notNull()
+            }
+
+            try db.create(table: "event_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org").notNull()
+                t.column("event_type", .text).notNull()
+                t.column("status", .text).notNull()
+                t.column("metadata", .jsonText).notNull().defaults(to: "{}")
+                t.belongsTo("booking")
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "event_log_type", on: "event_log", columns: ["event_type", "created_at"])
+
+            try db.create(table: "webhook_receipt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.belongsTo("org")
+                t.column("path", .text).notNull()
+                t.column("message_sid", .text)
+                t.column("dedupe_key", .text).unique()
+                t.column("raw_body", .text).notNull()
+                t.column("headers", .jsonText).notNull()
+                t.column("verdict", .text).notNull()
+                t.column("status_code", .integer).notNull()
+                t.column("response_body", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(index: "webhook_receipt_verdict", on: "webhook_receipt", columns: ["verdict", "id"])
+        }
+        return migrator
+    }()
+}

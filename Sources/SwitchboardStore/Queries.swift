@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// One row of a mailbox's thread list: the thread and what the list shows of it.
+public struct ThreadSummary: Sendable, Equatable, Identifiable {
+    public var thread: MessageThread
+    public var clientName: String?
+    public var sitterName: String?
+    public var bookingCode: String?
+    public var lastBody: String?
+
+    public var id: RowID { thread.id ?? 0 }
+
+    /// A client thread with no sitter: waiting for the owner's triage.
+    public var isUnassigned: Bool { thread.scope.isClientThread && thread.assignedSitterId == nil }
+
+    /// The name to show for the other party.
+    public var counterpartName: String {
+        switch thread.scope {
+        case .ownerSitter: sitterName ?? thread.counterpartE164 ?? "sitter"
+        case .internal: "internal"
+        case .clientBooking, .clientGeneral: clientName ?? thread.counterpartE164 ?? "unknown"
+        }
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Reads
+
+    /// The threads of one mailbox, newest first, one page at a time. Served by the index
+    /// `message_thread_mailbox`: the cost is the page, not the number of threads.
+    public static func threads(
+        _ db: Database, orgId: RowID, mailbox: Mailbox, limit: Int, offset: Int = 0
+    ) throws -> [ThreadSummary] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                WITH page AS (
+                    SELECT * FROM message_thread
+                    WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
+                    ORDER BY last_message_at DESC, id DESC
+                    LIMIT ? OFFSET ?
+                )
+                SELECT page.*,
+                       client.name AS client_name,
+                       sitter.name AS sitter_name,
+                       booking.code AS booking_code,
+                       (SELECT body FROM message_event
+                        WHERE thread_id = page.id ORDER BY created_at DESC, id DESC LIMIT 1) AS last_body
+                FROM page
+                LEFT JOIN client ON client.id = page.client_id
+                LEFT JOIN sitter ON sitter.id = page.assigned_sitter_id
+                LEFT JOIN booking ON booking.id = page.booking_id
+                ORDER BY page.last_message_at DESC, page.id DESC
+                """,
+            arguments: [orgId, mailbox.key, limit, offset])
+        return try rows.map { row in
+            ThreadSummary(
+                thread: try MessageThread(row: row),
+                clientName: row["client_name"], sitterName: row["sitter_name"],
+                bookingCode: row["booking_code"], lastBody: row["last_body"])
+        }
+    }
+
+    /// How many threads a mailbox holds.
+    public static func threadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT count(*) FROM message_thread WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?",
+            arguments: [orgId, mailbox.key]) ?? 0
+    }
+
+    /// Threads with unread messages, per mailbox (mailboxes with none are absent).
+    public static func unreadCounts(_ db: Database, orgId: RowID) throws -> [Mailbox: Int] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(Mailbox.sqlKeyExpression) AS mailbox_key, count(*) AS n
+                FROM message_thread WHERE org_id = ? AND unread > 0
+                GROUP BY \(Mailbox.sqlKeyExpression)
+                """,
+            arguments: [orgId])
+        var counts: [Mailbox: Int] = [:]
+        for row in rows { counts[Mailbox(key: row["mailbox_key"])] = row["n"] }
+        return counts
+    }
+
+    /// The newest `limit` messages of a thread, oldest first (the order they are read in).
+    public static func messages(_ db: Database, threadId: RowID, limit: Int) throws -> [MessageEvent] {
+        let newest = try MessageEvent.fetchAll(
+            db,
+            sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
+            arguments: [threadId, limit])
+        return newest.reversed()
+    }
+
+    /// The first org: Switchboard's console and demo serve one business.
+    public static func primaryOrg(_ db: Database) throws -> Org? {
+        try Org.order(sql: "id").fetchOne(db)
+    }
+
+    /// Every sitter of an org, by name.
+    public static func sitters(_ db: Database, orgId: RowID) throws -> [Sitter] {
+        try Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id").fetchAll(db)
+    }
+}
