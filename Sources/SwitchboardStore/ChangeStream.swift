@@ -16,16 +16,12 @@ extension AppDatabase {
     public func changes() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let observation = DatabaseRegionObservation(tracking: Self.observedTables.map { Table($0) })
-        do {
-            let cancellable = try observation.start(in: writer) { error in
-                continuation.finish()
-            } onChange: { _ in
-                continuation.yield()
-            }
-            continuation.onTermination = { _ in cancellable.cancel() }
-        } catch {
+        let cancellable = observation.start(in: writer) { _ in
             continuation.finish()
+        } onChange: { _ in
+            continuation.yield()
         }
+        continuation.onTermination = { _ in cancellable.cancel() }
         return stream
     }
 }
