@@ -12,7 +12,7 @@ extension AppDatabase {
             }
             try db.create(table: "sitter") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
+                t.column("org_id", .integer).notNull().references("org")
                 t.column("name", .text).notNull()
                 t.column("phone_e164", .text).notNull()
                 t.column("active", .boolean).notNull().defaults(to: true)
@@ -23,7 +23,7 @@ extension AppDatabase {
             try db.create(index: "sitter_phone", on: "sitter", columns: ["phone_e164"])
             try db.create(table: "client") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
+                t.column("org_id", .integer).notNull().references("org")
                 t.column("name", .text)
                 t.column("phone_e164", .text).notNull()
                 t.column("opted_out", .boolean).notNull().defaults(to: false)
@@ -31,33 +31,33 @@ extension AppDatabase {
             }
             try db.create(table: "booking") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
+                t.column("org_id", .integer).notNull().references("org")
                 t.column("code", .text).notNull()
-                t.belongsTo("client").notNull()
+                t.column("client_id", .integer).notNull().references("client").indexed()
                 t.column("service", .text).notNull()
                 t.column("starts_at", .datetime).notNull()
                 t.column("ends_at", .datetime).notNull()
                 t.column("status", .text).notNull()
                     .check { ["open", "assigned", "cancelled"].contains($0) }
-                t.belongsTo("sitter")
+                t.column("sitter_id", .integer).references("sitter").indexed()
                 t.uniqueKey(["org_id", "code"])
             }
             try db.create(table: "message_number") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
+                t.column("org_id", .integer).notNull().references("org")
                 t.column("e164", .text).notNull().unique()
                 t.column("number_class", .text).notNull()
                     .check { ["front_desk", "sitter", "pool"].contains($0) }
-                t.belongsTo("assigned_sitter", inTable: "sitter")
+                t.column("assigned_sitter_id", .integer).references("sitter").indexed()
             }
             try db.create(table: "message_thread") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
-                t.belongsTo("assigned_sitter", inTable: "sitter")
+                t.column("org_id", .integer).notNull().references("org")
+                t.column("assigned_sitter_id", .integer).references("sitter").indexed()
                 t.column("scope", .text).notNull()
                     .check { ["client_booking", "client_general", "owner_sitter", "internal"].contains($0) }
-                t.belongsTo("booking")
-                t.belongsTo("client")
+                t.column("booking_id", .integer).references("booking").indexed()
+                t.column("client_id", .integer).references("client").indexed()
                 t.column("counterpart_e164", .text)
                 t.column("masked_number_e164", .text)
                 t.column("number_class", .text)
@@ -82,8 +82,8 @@ extension AppDatabase {
 
             try db.create(table: "message_event") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
-                t.belongsTo("thread", inTable: "message_thread", onDelete: .cascade, indexed: false).notNull()
+                t.column("org_id", .integer).notNull().references("org")
+                t.column("thread_id", .integer).notNull().references("message_thread", onDelete: .cascade)
                 t.column("direction", .text).notNull().check { ["inbound", "outbound"].contains($0) }
                 t.column("actor_type", .text).notNull()
                     .check { ["client", "sitter", "owner", "system"].contains($0) }
@@ -96,11 +96,11 @@ extension AppDatabase {
 
             try db.create(table: "message_response_link") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
-                t.belongsTo("thread", inTable: "message_thread", onDelete: .cascade, indexed: false).notNull()
-                t.belongsTo("requires_response_event", inTable: "message_event").notNull().unique()
+                t.column("org_id", .integer).notNull().references("org")
+                t.column("thread_id", .integer).notNull().references("message_thread", onDelete: .cascade)
+                t.column("requires_response_event_id", .integer).notNull().unique().references("message_event")
                 t.column("requires_at", .datetime).notNull()
-                t.belongsTo("response_event", inTable: "message_event")
+                t.column("response_event_id", .integer).references("message_event").indexed()
                 t.column("response_seconds", .double)
             }
             try db.create(
@@ -109,9 +109,9 @@ extension AppDatabase {
 
             try db.create(table: "offer_event") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
-                t.belongsTo("sitter", indexed: false).notNull()
-                t.belongsTo("booking").notNull()
+                t.column("org_id", .integer).notNull().references("org")
+                t.column("sitter_id", .integer).notNull().references("sitter")
+                t.column("booking_id", .integer).notNull().references("booking").indexed()
                 t.column("status", .text).notNull()
                     .check { ["offered", "accepted", "declined", "expired", "withdrawn"].contains($0) }
                 t.column("offered_at", .datetime).notNull()
@@ -124,8 +124,8 @@ extension AppDatabase {
 
             try db.create(table: "sitter_metrics_window") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
-                t.belongsTo("sitter").notNull().unique()
+                t.column("org_id", .integer).notNull().references("org")
+                t.column("sitter_id", .integer).notNull().unique().references("sitter")
                 t.column("window_start", .datetime).notNull()
                 t.column("window_end", .datetime).notNull()
                 t.column("avg_response_seconds", .double)
@@ -144,18 +144,18 @@ extension AppDatabase {
 
             try db.create(table: "event_log") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org").notNull()
+                t.column("org_id", .integer).notNull().references("org")
                 t.column("event_type", .text).notNull()
                 t.column("status", .text).notNull()
                 t.column("metadata", .jsonText).notNull().defaults(to: "{}")
-                t.belongsTo("booking")
+                t.column("booking_id", .integer).references("booking").indexed()
                 t.column("created_at", .datetime).notNull()
             }
             try db.create(index: "event_log_type", on: "event_log", columns: ["event_type", "created_at"])
 
             try db.create(table: "webhook_receipt") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("org")
+                t.column("org_id", .integer).references("org")
                 t.column("path", .text).notNull()
                 t.column("message_sid", .text)
                 t.column("dedupe_key", .text).unique()
