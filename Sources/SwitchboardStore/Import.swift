@@ -140,6 +140,8 @@ public struct ImportSummary: Sendable, Equatable, CustomStringConvertible {
     public var threads = 0
     public var messages = 0
 
+    public init(orgId: RowID = 0) { self.orgId = orgId }
+
     public var description: String {
         "added \(sitters) sitters, \(clients) clients, \(numbers) numbers, \(bookings) bookings, "
             + "\(offers) offers, \(threads) threads, \(messages) messages"
