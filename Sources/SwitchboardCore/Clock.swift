@@ -33,3 +33,11 @@ public final class ManualClock: Sendable {
 
     public var wallClock: WallClock { WallClock { [self] in self.now } }
 }
+
+extension Date {
+    /// This date as SQLite stores it (GRDB keeps milliseconds), so durations computed in
+    /// memory equal durations computed from stored rows.
+    public var storedPrecision: Date {
+        Date(timeIntervalSinceReferenceDate: (timeIntervalSinceReferenceDate * 1000).rounded(.down) / 1000)
+    }
+}

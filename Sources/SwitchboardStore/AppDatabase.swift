@@ -9,11 +9,14 @@ import SwitchboardCore
 public struct AppDatabase: Sendable {
     public let writer: any DatabaseWriter
     public let clock: WallClock
+    /// Tier thresholds and window, used whenever metrics are recomputed.
+    public let tierSettings: TierSettings
 
     /// Wraps `writer` and migrates it to the current schema.
-    public init(_ writer: any DatabaseWriter, clock: WallClock = .system) throws {
+    public init(_ writer: any DatabaseWriter, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws {
         self.writer = writer
         self.clock = clock
+        self.tierSettings = tierSettings
         try Self.migrator.migrate(writer)
     }
 
@@ -38,7 +41,9 @@ public struct AppDatabase: Sendable {
     ///
     /// A file that is not SQLite, or was written by a newer Switchboard, is refused with a
     /// ``StoreError`` before anything is written to it.
-    public static func open(path: String, clock: WallClock = .system) throws -> AppDatabase {
+    public static func open(
+        path: String, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()
+    ) throws -> AppDatabase {
         let url = URL(fileURLWithPath: path)
         if FileManager.default.fileExists(atPath: path) {
             try checkExistingFile(at: path)
@@ -52,15 +57,15 @@ public struct AppDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
-            return try AppDatabase(pool, clock: clock)
+            return try AppDatabase(pool, clock: clock, tierSettings: tierSettings)
         } catch let error as DatabaseError {
             throw StoreError(.cannotOpen, "cannot open \(path): \(error.message ?? error.description)")
         }
     }
 
     /// An empty in-memory database, migrated: one per test.
-    public static func makeEmpty(clock: WallClock = .system) throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue(configuration: makeConfiguration()), clock: clock)
+    public static func makeEmpty(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: makeConfiguration()), clock: clock, tierSettings: tierSettings)
     }
 
     /// Reads an existing file read-only, so a file we must refuse is never modified.

@@ -21,7 +21,8 @@ extension AppDatabase {
     ///
     /// - A client's inbound message in a client thread opens a link when none is open there.
     /// - The first later outbound message in the thread (sitter or owner) closes it, with
-    ///   `response_seconds = response.created_at − requires.created_at`.
+    ///   `response_seconds = response.created_at − requires.created_at`, and marks the
+    ///   sitter's metrics stale (the tier engine recomputes them after the commit).
     ///
     /// Every path that stores a message (import, inbound webhook, outbound send) goes
     /// through here, so the rules exist once.
@@ -36,6 +37,7 @@ extension AppDatabase {
         deliveryStatus: DeliveryStatus? = nil
     ) throws -> AppendedMessage {
         guard let threadID = thread.id else { throw StoreError(.notFound, "cannot append to a thread that was never saved") }
+        let createdAt = createdAt.storedPrecision
         var event = MessageEvent(
             orgId: thread.orgId, threadId: threadID, direction: direction, actorType: actor, body: body,
             providerMessageSid: providerMessageSid, createdAt: createdAt, deliveryStatus: deliveryStatus)
@@ -62,6 +64,9 @@ extension AppDatabase {
             link.responseSeconds = createdAt.timeIntervalSince(link.requiresAt)
             try link.update(db, columns: ["response_event_id", "response_seconds"])
             closed = link
+            if case .sitter(let sitterId) = thread.mailbox {
+                try markMetricsStale(db, sitterId: sitterId)
+            }
         }
         return AppendedMessage(event: event, thread: thread, openedLink: opened, closedLink: closed)
     }

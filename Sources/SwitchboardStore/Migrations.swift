@@ -142,6 +142,12 @@ extension AppDatabase {
                 t.column("computed_at", .datetime).notNull()
             }
 
+            // Sitters whose metrics changed since they were last computed: a write marks the
+            // sitter here (one indexed insert) and the tier engine recomputes after commit.
+            try db.create(table: "metrics_stale") { t in
+                t.primaryKey("sitter_id", .integer).references("sitter", onDelete: .cascade)
+            }
+
             try db.create(table: "event_log") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("org_id", .integer).notNull().references("org")
@@ -167,6 +173,13 @@ extension AppDatabase {
                 t.column("created_at", .datetime).notNull()
             }
             try db.create(index: "webhook_receipt_verdict", on: "webhook_receipt", columns: ["verdict", "id"])
+            // Every webhook counted by verdict: refused requests are counted here and only
+            // sampled in webhook_receipt, so a flood of forgeries cannot fill the disk (SPEC §6).
+            try db.create(table: "webhook_tally") { t in
+                t.primaryKey("verdict", .text)
+                t.column("count", .integer).notNull().defaults(to: 0)
+                t.column("last_at", .datetime)
+            }
         }
         return migrator
     }()

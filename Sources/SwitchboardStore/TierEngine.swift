@@ -2,11 +2,148 @@ import Foundation
 import GRDB
 import SwitchboardCore
 
-extension AppDatabase {
-    /// Recomputes one sitter's metrics window inside the caller's transaction. Call it after
-    /// a response link closes or an offer is answered or expires. (Tier engine: issue 5.)
-    public static func recomputeSitterMetrics(_ db: Database, sitterId: RowID, now: Date) throws {}
+/// How metrics are computed: the tier thresholds and the rolling window.
+public struct TierSettings: Sendable, Equatable {
+    public var policy: TierPolicy
+    public var windowDays: Int
 
-    /// Recomputes every sitter's metrics window (filled in by the tier engine).
-    public func recomputeAllMetrics(orgId: RowID) async throws {}
+    public static let defaultWindowDays = 30
+
+    public init(policy: TierPolicy = .builtIn, windowDays: Int = defaultWindowDays) {
+        self.policy = policy
+        self.windowDays = windowDays
+    }
+
+    /// Reads a policy file (`Data/tiers.json` format).
+    public static func load(policyAt path: String, windowDays: Int = defaultWindowDays) throws -> TierSettings {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TierPolicyError(file: path, field: "(file)", problem: "cannot be read")
+        }
+        return TierSettings(policy: try TierPolicy.decode(data, file: path), windowDays: windowDays)
+    }
+
+    /// The window ending at `now`: `[now − windowDays, now]`, both ends included.
+    public func window(endingAt now: Date) -> ClosedRange<Date> {
+        now.addingTimeInterval(-Double(windowDays) * 86_400)...now
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Tier engine
+
+    /// Marks a sitter's metrics as needing a recompute: one indexed insert, cheap enough for
+    /// the ingest path. Call it inside the write that changed what the metrics are made of
+    /// (``appendMessage`` does when a response link closes; offer answers and expiries do
+    /// too). ``TierEngineService`` recomputes marked sitters right after the commit, one
+    /// transaction for a whole burst, so metrics update live without slowing ingest.
+    public static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
+        try db.execute(sql: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", arguments: [sitterId])
+    }
+
+    /// Recomputes the metrics of every sitter marked stale, in one transaction, and clears
+    /// the marks. Returns how many sitters were recomputed; writes nothing when none were.
+    @discardableResult
+    public func refreshStaleMetrics() async throws -> Int {
+        let now = clock.now
+        let settings = tierSettings
+        let pending = try await reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metrics_stale") ?? 0 }
+        guard pending > 0 else { return 0 }
+        return try await writer.write { db in
+            let sitterIds = try RowID.fetchAll(db, sql: "SELECT sitter_id FROM metrics_stale")
+            for sitterId in sitterIds {
+                try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+            }
+            try db.execute(sql: "DELETE FROM metrics_stale")
+            return sitterIds.count
+        }
+    }
+
+    /// Recomputes one sitter's metrics window inside the caller's transaction and stores it
+    /// in `sitter_metrics_window`. On a hot path prefer ``markMetricsStale(_:sitterId:)``.
+    ///
+    /// It reads only this sitter's threads (through the mailbox index) and offers (through
+    /// `offer_event_sitter`), so its cost does not grow with the history of other sitters.
+    @discardableResult
+    public func recomputeSitterMetrics(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMetricsWindow {
+        try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: tierSettings)
+    }
+
+    @discardableResult
+    public static func recomputeSitterMetrics(
+        _ db: Database, sitterId: RowID, now: Date, settings: TierSettings
+    ) throws -> SitterMetricsWindow {
+        let row = try computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+        try db.execute(sql: "DELETE FROM sitter_metrics_window WHERE sitter_id = ?", arguments: [sitterId])
+        var stored = row
+        try stored.insert(db)
+        return stored
+    }
+
+    /// The metrics of one sitter over the window ending at `now`, without storing them.
+    public static func computeSitterMetrics(
+        _ db: Database, sitterId: RowID, now: Date, settings: TierSettings
+    ) throws -> SitterMetricsWindow {
+        guard let sitter = try Sitter.fetchOne(db, key: sitterId) else {
+            throw StoreError(.notFound, "sitter \(sitterId) does not exist")
+        }
+        let window = settings.window(endingAt: now)
+        // A sitter's response links: those of the threads in the sitter's mailbox whose
+        // requiring message falls in the window.
+        let responses = try Double?.fetchAll(
+            db,
+            sql: """
+                SELECT response_seconds FROM message_response_link
+                WHERE thread_id IN (
+                    SELECT id FROM message_thread WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?)
+                  AND requires_at >= ? AND requires_at <= ?
+                """,
+            arguments: [sitter.orgId, Mailbox.sitter(sitterId).key, window.lowerBound, window.upperBound])
+        // Its offers: those offered in the window; withdrawn ones don't count, and pending
+        // ones have no outcome yet. An offer past its expiry counts as expired even before
+        // the sweep marks it.
+        let offers = try OfferEvent.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM offer_event
+                WHERE sitter_id = ? AND offered_at >= ? AND offered_at <= ? AND status <> 'withdrawn'
+                """,
+            arguments: [sitterId, window.lowerBound, window.upperBound])
+        let outcomes: [SitterMetrics.OfferOutcome] = offers.compactMap { offer in
+            switch offer.status {
+            case .accepted: .accepted(seconds: (offer.acceptedAt ?? offer.offeredAt).timeIntervalSince(offer.offeredAt))
+            case .declined: .declined(seconds: (offer.declinedAt ?? offer.offeredAt).timeIntervalSince(offer.offeredAt))
+            case .expired: .expired
+            case .offered: offer.isPending(at: now) ? nil : .expired
+            case .withdrawn: nil
+            }
+        }
+        let metrics = SitterMetrics.compute(responses: responses, offers: outcomes)
+        return SitterMetricsWindow(
+            orgId: sitter.orgId, sitterId: sitterId, windowStart: window.lowerBound, windowEnd: window.upperBound,
+            avgResponseSeconds: metrics.avgResponseSeconds, medianResponseSeconds: metrics.medianResponseSeconds,
+            responseRate: metrics.responseRate, offerAcceptRate: metrics.offerAcceptRate,
+            offerMedianResponseSeconds: metrics.offerMedianResponseSeconds,
+            responseRequiredCount: metrics.responseRequiredCount, responseSampleCount: metrics.responseSampleCount,
+            offerSampleCount: metrics.offerSampleCount, offerAcceptedCount: metrics.offerAcceptedCount,
+            offerResponseSampleCount: metrics.offerResponseSampleCount,
+            tier: settings.policy.tier(for: metrics), computedAt: now)
+    }
+
+    /// Recomputes and stores every sitter's metrics window of an org.
+    public func recomputeAllMetrics(orgId: RowID) async throws {
+        let now = clock.now
+        let settings = tierSettings
+        try await writer.write { db in
+            for sitter in try Self.sitters(db, orgId: orgId) {
+                try Self.recomputeSitterMetrics(db, sitterId: sitter.id!, now: now, settings: settings)
+            }
+        }
+    }
+
+    /// The stored metrics of every sitter of an org, with the sitter's name, by name.
+    public static func metricsTable(_ db: Database, orgId: RowID) throws -> [(sitter: Sitter, window: SitterMetricsWindow?)] {
+        let windows = try SitterMetricsWindow.filter(sql: "org_id = ?", arguments: [orgId]).fetchAll(db)
+        let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
+        return try sitters(db, orgId: orgId).map { ($0, bySitter[$0.id!]) }
+    }
 }

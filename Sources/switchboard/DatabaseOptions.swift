@@ -18,9 +18,9 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation.resolve(flag: db, environment: environment)
     }
 
-    func open(clock: WallClock = .system) throws -> AppDatabase {
+    func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
         do {
-            return try AppDatabase.open(path: resolvedPath(), clock: clock)
+            return try AppDatabase.open(path: resolvedPath(), clock: clock, tierSettings: tierSettings)
         } catch let error as StoreError {
             throw ValidationError(error.message)
         }

@@ -8,6 +8,7 @@ struct Switchboard: AsyncParsableCommand {
         abstract: "A terminal dispatcher console for a pet-sitting business that texts through Twilio.",
         subcommands: [
             ImportCommand.self,
+            MetricsCommand.self,
         ]
     )
 }

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// The tier table as `switchboard metrics` prints it: a readable table, or stable JSON.
+public enum MetricsReport {
+    /// One object per sitter: `sitter_id`, `name`, `tier`, and every column of
+    /// `sitter_metrics_window` under the same name. Keys sorted, so scripts can diff it.
+    public static func json(_ rows: [(sitter: Sitter, window: SitterMetricsWindow)]) throws -> String {
+        let objects: [[String: JSONValue]] = rows.map { sitter, window in
+            [
+                "sitter_id": .int(sitter.id ?? 0),
+                "name": .string(sitter.name),
+                "tier": .string(window.tier),
+                "id": window.id.map { .int($0) } ?? .null,
+                "org_id": .int(window.orgId),
+                "window_start": .string(storedText(window.windowStart)),
+                "window_end": .string(storedText(window.windowEnd)),
+                "avg_response_seconds": .double(window.avgResponseSeconds),
+                "median_response_seconds": .double(window.medianResponseSeconds),
+                "response_rate": .double(window.responseRate),
+                "offer_accept_rate": .double(window.offerAcceptRate),
+                "offer_median_response_seconds": .double(window.offerMedianResponseSeconds),
+                "response_required_count": .int(Int64(window.responseRequiredCount)),
+                "response_sample_count": .int(Int64(window.responseSampleCount)),
+                "offer_sample_count": .int(Int64(window.offerSampleCount)),
+                "offer_accepted_count": .int(Int64(window.offerAcceptedCount)),
+                "offer_response_sample_count": .int(Int64(window.offerResponseSampleCount)),
+                "computed_at": .string(storedText(window.computedAt)),
+            ]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(objects), as: UTF8.self)
+    }
+
+    /// A table for people: one line per sitter, durations and rates written for reading.
+    public static func table(_ rows: [(sitter: Sitter, window: SitterMetricsWindow)], windowDays: Int) -> String {
+        let header = ["SITTER", "TIER", "MEDIAN REPLY", "AVG REPLY", "REPLIED", "OFFERS ACCEPTED", "MEDIAN OFFER ANSWER"]
+        var lines: [[String]] = [header]
+        for (sitter, window) in rows {
+            lines.append([
+                sitter.name,
+                window.tier,
+                DurationText.short(window.medianResponseSeconds),
+                DurationText.short(window.avgResponseSeconds),
+                "\(DurationText.percent(window.responseRate)) (\(window.responseSampleCount)/\(window.responseRequiredCount))",
+                "\(DurationText.percent(window.offerAcceptRate)) (\(window.offerAcceptedCount)/\(window.offerSampleCount))",
+                DurationText.short(window.offerMedianResponseSeconds),
+            ])
+        }
+        let widths = header.indices.map { column in lines.map { TextWidth.of($0[column]) }.max() ?? 0 }
+        var out = lines.map { cells in
+            cells.enumerated().map { column, cell in
+                column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - TextWidth.of(cell))
+            }.joined(separator: "  ")
+        }
+        out.append("")
+        out.append("Window: the last \(windowDays) days. Tiers from the thresholds file; \(TierPolicy.provisional) = too few samples.")
+        return out.joined(separator: "\n")
+    }
+
+    /// Dates as SQLite and GRDB store them: `YYYY-MM-DD HH:MM:SS.SSS`, UTC.
+    static func storedText(_ date: Date) -> String {
+        date.databaseValue.storage.value as? String ?? "\(date)"
+    }
+}
+
+/// The JSON values of the report, so nulls are written as `null` rather than left out.
+enum JSONValue: Encodable {
+    case string(String), int(Int64), double(Double?), null
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .string(let value): try container.encode(value)
+        case .int(let value): try container.encode(value)
+        case .double(let value?): try container.encode(value)
+        case .double(nil), .null: try container.encodeNil()
+        }
+    }
+}
