@@ -62,6 +62,16 @@ let package = Package(
             ]
         ),
 
+        /// Benchmarks: the large-database generator, the webhook load generator, frame timing.
+        .target(
+            name: "SwitchboardBench",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
         /// The command line: wires the services together.
         .executableTarget(
             name: "switchboard",
@@ -70,6 +80,7 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardWebhook",
                 "SwitchboardConsole",
+                "SwitchboardBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

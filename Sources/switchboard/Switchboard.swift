@@ -9,6 +9,7 @@ struct Switchboard: AsyncParsableCommand {
         subcommands: [
             ImportCommand.self,
             MetricsCommand.self,
+            BenchCommand.self,
         ]
     )
 }
