@@ -1,0 +1,67 @@
+/// The TwiML answers the listener sends: an empty `<Response/>`, or `<Message>` verbs.
+///
+/// Text is XML-escaped, and the characters XML 1.0 cannot carry at all (control characters
+/// other than tab and line breaks, U+FFFE, U+FFFF) are dropped, so a relayed SMS body can
+/// never break the document.
+///
+/// ```swift
+/// TwiML.message("Booking B1042 is yours.")
+/// // <?xml version="1.0" encoding="UTF-8"?><Response><Message>Booking B1042 is yours.</Message></Response>
+/// ```
+public enum TwiML {
+    public static let declaration = #"<?xml version="1.0" encoding="UTF-8"?>"#
+
+    /// Nothing to say: Twilio sends no reply.
+    public static let empty = declaration + "<Response/>"
+
+    /// One `<Message>`, sent back to whoever texted.
+    public static func message(_ text: String) -> String {
+        response([Message(text)])
+    }
+
+    /// One `<Message>` verb. With `to` and `from` set, Twilio sends it to another phone:
+    /// that is how a masked number relays a message.
+    public struct Message: Sendable, Equatable {
+        public var text: String
+        public var to: String?
+        public var from: String?
+        public init(_ text: String, to: String? = nil, from: String? = nil) {
+            self.text = text
+            self.to = to
+            self.from = from
+        }
+    }
+
+    public static func response(_ messages: [Message]) -> String {
+        guard !messages.isEmpty else { return empty }
+        var xml = declaration + "<Response>"
+        for message in messages {
+            xml += "<Message"
+            if let to = message.to { xml += #" to=""# + escape(to) + #"""# }
+            if let from = message.from { xml += #" from=""# + escape(from) + #"""# }
+            xml += ">" + escape(message.text) + "</Message>"
+        }
+        return xml + "</Response>"
+    }
+
+    /// Escapes the five XML special characters and drops what XML 1.0 forbids.
+    public static func escape(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                let value = scalar.value
+                if value < 0x20 || value == 0xFFFE || value == 0xFFFF { continue }
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

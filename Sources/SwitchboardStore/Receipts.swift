@@ -1,0 +1,148 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// The request headers a receipt keeps: enough to replay a webhook and to see who sent it.
+/// The auth token is never among them.
+public struct ReceiptHeaders: Codable, Sendable, Equatable {
+    public var signature: String?
+    public var contentType: String?
+    public var userAgent: String?
+
+    public init(signature: String?, contentType: String?, userAgent: String?) {
+        self.signature = signature
+        self.contentType = contentType
+        self.userAgent = userAgent
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case signature = "x_twilio_signature"
+        case contentType = "content_type"
+        case userAgent = "user_agent"
+    }
+
+    var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
+
+/// How many webhooks arrived, by verdict: read from `webhook_tally`, one row per verdict.
+public struct WebhookCounts: Sendable, Equatable {
+    public var byVerdict: [WebhookVerdict: Int]
+
+    /// Webhooks that were signed and answered `200`.
+    public var received: Int {
+        [.accepted, .duplicate, .unrouted, .unknownMessage].reduce(0) { $0 + (byVerdict[$1] ?? 0) }
+    }
+
+    /// Webhooks answered with a 4xx.
+    public var rejected: Int {
+        byVerdict.reduce(0) { $0 + ($1.key.isRefusal ? $1.value : 0) }
+    }
+}
+
+/// A message sent to a number that is not ours: kept for the Unrouted view.
+public struct UnroutedMessage: Sendable, Equatable, Identifiable {
+    public var id: RowID
+    public var messageSid: String?
+    public var from: String?
+    public var to: String?
+    public var body: String?
+    public var receivedAt: Date
+}
+
+extension WebhookVerdict {
+    /// Verdicts answered with a 4xx.
+    public var isRefusal: Bool {
+        switch self {
+        case .rejectedSignature, .malformed, .unsupportedMediaType, .tooLarge, .methodNotAllowed: true
+        case .accepted, .duplicate, .unrouted, .unknownMessage: false
+        }
+    }
+}
+
+extension AppDatabase {
+    /// How many refused requests of each verdict are kept in `webhook_receipt`.
+    public static let refusedSampleLimit = 100
+    /// How much of a refused request's body is kept, in bytes.
+    public static let refusedBodyLimit = 1024
+
+    // MARK: - Writes (inside a caller's transaction)
+
+    /// Stores the receipt of a signed webhook and counts it.
+    static func recordReceipt(_ db: Database, _ receipt: WebhookReceipt) throws {
+        var receipt = receipt
+        try receipt.insert(db)
+        try tally(db, receipt.verdict, at: receipt.createdAt)
+    }
+
+    /// Counts one webhook of `verdict`.
+    static func tally(_ db: Database, _ verdict: WebhookVerdict, at date: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO webhook_tally(verdict, count, last_at) VALUES (?, 1, ?)
+                ON CONFLICT(verdict) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+                """,
+            arguments: [verdict, date])
+    }
+
+    /// Records a request refused with a 4xx, in bounded form: it is always counted, its body
+    /// is cut to ``refusedBodyLimit`` bytes, and only the newest ``refusedSampleLimit``
+    /// refusals of each verdict are kept (SPEC §6).
+    public static func recordRefusal(
+        _ db: Database, path: String, body: some Collection<UInt8>, headers: ReceiptHeaders,
+        verdict: WebhookVerdict, statusCode: Int, reason: String, at date: Date
+    ) throws {
+        let sample = String(decoding: body.prefix(refusedBodyLimit), as: UTF8.self)
+        var receipt = WebhookReceipt(
+            path: String(path.prefix(512)), messageSid: nil, dedupeKey: nil, rawBody: sample,
+            headers: headers.json, verdict: verdict, statusCode: statusCode, responseBody: reason, createdAt: date)
+        try receipt.insert(db)
+        try tally(db, verdict, at: date)
+        try db.execute(
+            sql: """
+                DELETE FROM webhook_receipt WHERE verdict = ? AND id <= (
+                    SELECT id FROM webhook_receipt WHERE verdict = ? ORDER BY id DESC LIMIT 1 OFFSET ?)
+                """,
+            arguments: [verdict, verdict, refusedSampleLimit])
+    }
+
+    // MARK: - Writes
+
+    /// Records a refused request in its own transaction.
+    public func recordRefusal(
+        path: String, body: [UInt8], headers: ReceiptHeaders, verdict: WebhookVerdict, statusCode: Int, reason: String
+    ) async throws {
+        let now = clock.now
+        try await writer.write { db in
+            try Self.recordRefusal(
+                db, path: path, body: body, headers: headers, verdict: verdict, statusCode: statusCode,
+                reason: reason, at: now)
+        }
+    }
+
+    // MARK: - Reads
+
+    public static func webhookCounts(_ db: Database) throws -> WebhookCounts {
+        var counts: [WebhookVerdict: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT verdict, count FROM webhook_tally") {
+            if let verdict = WebhookVerdict(rawValue: row["verdict"]) { counts[verdict] = row["count"] }
+        }
+        return WebhookCounts(byVerdict: counts)
+    }
+
+    /// Messages sent to numbers that are not ours, newest first.
+    public static func unroutedMessages(_ db: Database, limit: Int) throws -> [UnroutedMessage] {
+        let receipts = try WebhookReceipt
+            .filter(sql: "verdict = ?", arguments: [WebhookVerdict.unrouted])
+            .order(sql: "id DESC").limit(limit).fetchAll(db)
+        return receipts.map { receipt in
+            let form = try? FormParameters.parse(Array(receipt.rawBody.utf8))
+            return UnroutedMessage(
+                id: receipt.id ?? 0, messageSid: receipt.messageSid, from: form?["From"], to: form?["To"],
+                body: form?["Body"], receivedAt: receipt.createdAt)
+        }
+    }
+}

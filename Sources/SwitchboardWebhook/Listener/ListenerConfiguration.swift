@@ -1,0 +1,54 @@
+import Synchronization
+
+/// How the webhook listener is set up.
+public struct ListenerConfiguration: Sendable {
+    /// The address to bind: `127.0.0.1` by default, so nothing outside this machine reaches
+    /// it unless asked to.
+    public var host: String
+    /// The port to bind; `0` picks a free one.
+    public var port: Int
+    /// The URL Twilio calls, without the path (`https://abc.ngrok.app`): what signatures are
+    /// checked against. Nil means the listener's own address, `http://HOST:PORT`.
+    public var publicURL: String?
+    /// The Twilio auth token that signs webhooks. Never logged.
+    public var authToken: String
+    /// Bodies larger than this are refused with `413`.
+    public var maxBodyBytes: Int
+    /// How often pending offers past their expiry are swept; nil turns the sweep off.
+    public var offerSweepInterval: Duration?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, authToken: String,
+        maxBodyBytes: Int = 64 * 1024, offerSweepInterval: Duration? = .seconds(30)
+    ) {
+        self.host = host
+        self.port = port
+        self.publicURL = publicURL
+        self.authToken = authToken
+        self.maxBodyBytes = maxBodyBytes
+        self.offerSweepInterval = offerSweepInterval
+    }
+}
+
+/// The public URL, which is known only once the socket is bound when it defaults to the
+/// listener's own address (`--port 0`).
+public final class PublicURL: Sendable {
+    private let value: Mutex<String?>
+
+    public init(_ url: String?) {
+        value = Mutex(url.map(Self.trimmed))
+    }
+
+    public var current: String? { value.withLock { $0 } }
+
+    /// Sets the URL unless one was configured.
+    func setDefault(_ url: String) {
+        value.withLock { if $0 == nil { $0 = Self.trimmed(url) } }
+    }
+
+    static func trimmed(_ url: String) -> String {
+        var url = url
+        while url.hasSuffix("/") { url.removeLast() }
+        return url
+    }
+}

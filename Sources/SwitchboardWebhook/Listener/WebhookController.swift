@@ -1,0 +1,132 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SwitchboardCore
+import SwitchboardStore
+
+/// The Twilio webhooks: `POST /api/twilio/inbound`, `POST /api/twilio/status`, `GET /healthz`.
+///
+/// Every request is either refused with a 4xx and a plain-text reason (and kept in bounded
+/// form), or committed to the store before it is answered.
+public struct WebhookController<Context: RequestContext>: Sendable {
+    public static var inboundPath: String { "/api/twilio/inbound" }
+    public static var statusPath: String { "/api/twilio/status" }
+    public static var healthPath: String { "/healthz" }
+
+    let store: AppDatabase
+    let signature: TwilioSignature
+    let publicURL: PublicURL
+    let maxBodyBytes: Int
+
+    public init(store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024) {
+        self.store = store
+        self.signature = TwilioSignature(authToken: authToken)
+        self.publicURL = publicURL
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func addRoutes(to router: Router<Context>) {
+        router.add(middleware: PlainTextErrorMiddleware())
+        router.add(middleware: MethodGuardMiddleware(
+            allowed: [Self.inboundPath: [.post], Self.statusPath: [.post], Self.healthPath: [.get, .head]],
+            onRefusal: { request, reason in
+                await self.recordRefusal(request, body: [], verdict: .methodNotAllowed, status: .methodNotAllowed, reason: reason)
+            }))
+        router.post(RouterPath(Self.inboundPath)) { request, _ in
+            try await self.receive(request) { try await store.ingestInbound($0) }
+        }
+        router.post(RouterPath(Self.statusPath)) { request, _ in
+            try await self.receive(request) { try await store.ingestStatus($0) }
+        }
+        router.get(RouterPath(Self.healthPath)) { _, _ in "ok\n" }
+        router.head(RouterPath(Self.healthPath)) { _, _ in HTTPResponse.Status.ok }
+    }
+
+    /// Checks a webhook in the order that costs least to refuse first, then ingests it in one
+    /// transaction and answers only after the commit.
+    func receive(
+        _ request: Request, ingest: @Sendable (InboundRequest) async throws -> WebhookAnswer
+    ) async throws -> Response {
+        var request = request
+        let contentType = request.headers[.contentType]
+        guard Self.isForm(contentType) else {
+            throw await refuse(
+                request, body: [], verdict: .unsupportedMediaType, status: .unsupportedMediaType,
+                reason: "send the body as application/x-www-form-urlencoded, as Twilio does (got \(contentType ?? "no content type"))")
+        }
+        let tooLarge = "the body is larger than \(maxBodyBytes / 1024) KiB; Twilio webhooks are far smaller"
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, reason: tooLarge)
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maxBodyBytes)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, reason: tooLarge)
+        }
+        let bytes = Array(buffer.readableBytesView)
+        let form: FormParameters
+        do {
+            form = try FormParameters.parse(bytes)
+        } catch {
+            throw await refuse(request, body: bytes, verdict: .malformed, status: .badRequest, reason: error.message)
+        }
+        let headers = receiptHeaders(request)
+        guard let base = publicURL.current else {
+            throw HTTPError(.serviceUnavailable, message: "the listener does not know its public URL yet; retry in a moment")
+        }
+        let url = base + (request.head.path ?? request.uri.description)
+        guard signature.isValid(headers.signature, url: url, parameters: form) else {
+            let reason = headers.signature == nil
+                ? "missing X-Twilio-Signature: only Twilio, or `switchboard simulate`, may post here"
+                : "X-Twilio-Signature does not match this request signed for \(url); check the auth token and --public-url"
+            throw await refuse(request, body: bytes, verdict: .rejectedSignature, status: .forbidden, reason: reason)
+        }
+
+        let inbound = InboundRequest(
+            path: request.uri.path, parameters: form, rawBody: String(decoding: bytes, as: UTF8.self), headers: headers)
+        let answer = try await ingest(inbound)
+        guard answer.isTwiML else { throw HTTPError(HTTPResponse.Status(code: answer.statusCode), message: answer.body) }
+        return Response(
+            status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+    }
+
+    /// Keeps a refused request in bounded form and returns the error to throw.
+    func refuse(
+        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, reason: String
+    ) async -> HTTPError {
+        await recordRefusal(request, body: body, verdict: verdict, status: status, reason: reason)
+        return HTTPError(status, message: reason)
+    }
+
+    func recordRefusal(
+        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, reason: String
+    ) async {
+        do {
+            try await store.recordRefusal(
+                path: request.uri.path, body: body, headers: receiptHeaders(request), verdict: verdict,
+                statusCode: status.code, reason: reason)
+        } catch {
+            Logger(label: "switchboard.webhook").error("could not record a refused webhook: \(error)")
+        }
+    }
+
+    func receiptHeaders(_ request: Request) -> ReceiptHeaders {
+        ReceiptHeaders(
+            signature: request.headers[.twilioSignature], contentType: request.headers[.contentType],
+            userAgent: request.headers[.userAgent])
+    }
+
+    /// `application/x-www-form-urlencoded`, with or without parameters such as a charset.
+    static func isForm(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
+    }
+}
+
+extension HTTPField.Name {
+    static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
+}
