@@ -68,6 +68,7 @@ let package = Package(
             dependencies: [
                 "SwitchboardCore",
                 "SwitchboardStore",
+                "SwitchboardWebhook",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

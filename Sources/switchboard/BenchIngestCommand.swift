@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import SwitchboardBench
+import SwitchboardStore
+
+struct BenchIngestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Load a running listener with distinct signed inbound webhooks and report req/s and latency.",
+        discussion: """
+            Signs with TWILIO_AUTH_TOKEN, as the listener expects. With --db (the listener's \
+            database, made by `bench gen`), sender and recipient numbers are drawn from it, and \
+            afterwards every webhook answered 200 is checked to be in the database exactly once.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The listener's inbound URL, as it signs it.", valueName: "url"))
+    var url: String = "http://127.0.0.1:8080/api/twilio/inbound"
+
+    @Option(help: "How many webhooks to send.") var requests: Int = 20_000
+    @Option(help: "How many keep-alive connections send at once.") var concurrency: Int = 16
+    @Option(help: ArgumentHelp("The listener's database, to draw numbers from and verify against.", valueName: "path"))
+    var db: String?
+
+    func validate() throws {
+        guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
+        guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
+        guard let parsed = URL(string: url), parsed.scheme == "http", parsed.host != nil else {
+            throw ValidationError("--url must be an http:// URL such as http://127.0.0.1:8080/api/twilio/inbound.")
+        }
+    }
+
+    func run() async throws {
+        guard let token = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"], !token.isEmpty else {
+            throw ValidationError("Set TWILIO_AUTH_TOKEN to the listener's auth token; the webhooks are signed with it.")
+        }
+        let store = try db.map { try AppDatabase.open(path: $0) }
+        var (sitters, clients) = (6, 30)
+        if let store {
+            (sitters, clients) = try await store.reader.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
+            }
+        }
+        let load = IngestLoad(
+            options: .init(
+                url: URL(string: url)!, authToken: token, requests: requests, concurrency: concurrency,
+                sitters: max(sitters, 1), clients: max(clients, 1),
+                runID: String(UInt32.random(in: 0...UInt32.max), radix: 16).padding(toLength: 8, withPad: "0", startingAt: 0)))
+        let report = await Task.detached { load.run() }.value
+        print(report)
+        if let store {
+            print(try await Task.detached { try load.verify(report, in: store) }.value)
+        }
+    }
+}
