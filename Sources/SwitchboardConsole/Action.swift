@@ -1,0 +1,51 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+/// Everything that can change the console's state: what keys mean, and what the outside
+/// world reports (a screen read from the database, an operator action's answer).
+public enum Action: Equatable, Sendable {
+    // Moving
+    case moveDown, moveUp, moveToTop, moveToBottom, pageDown, pageUp
+    case nextPane, previousPane
+    case open
+    // Views
+    case toggleHelp, toggleTiers, toggleUnrouted, togglePause
+    case cancel
+    case quit
+    // Operator actions
+    case startSearch, startReply, startAssign, startOffer
+    case simulateAnswer(accept: Bool)
+    // Typing in a prompt
+    case type(Character), deleteBackward, submit
+    // From outside
+    case resized(Size)
+    case loaded(ConsoleViewData, at: Date)
+    case databaseChanged
+    case operatorFinished(Notice)
+}
+
+/// What the console asks its runner to do after a state change. The reducer stays pure:
+/// reading the database, writing, and talking to the listener happen in the runner.
+public enum Effect: Equatable, Sendable {
+    /// Read the screen's data again (``ConsoleState/viewQuery``).
+    case reload
+    case markRead(threadId: RowID)
+    case reply(threadId: RowID, body: String)
+    case assign(threadId: RowID, sitterId: RowID?)
+    case offer(bookingId: RowID, sitterId: RowID)
+    case simulateAnswer(sitterId: RowID, accept: Bool)
+    case quit
+}
+
+/// A one-line message on the notice line: an action's result, an answer, an error.
+public struct Notice: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case info, success, error }
+    public var kind: Kind
+    public var text: String
+
+    public init(_ kind: Kind, _ text: String) {
+        self.kind = kind
+        self.text = text
+    }
+}

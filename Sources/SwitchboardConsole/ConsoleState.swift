@@ -1,0 +1,150 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+/// The console's panes, in `Tab` order.
+public enum Pane: Int, CaseIterable, Sendable {
+    case owner, sitters, threads, messages
+
+    public var title: String {
+        switch self {
+        case .owner: "Owner inbox"
+        case .sitters: "Sitters"
+        case .threads: "Threads"
+        case .messages: "Messages"
+        }
+    }
+}
+
+/// A full view drawn over the panes.
+public enum Overlay: Equatable, Sendable {
+    case help(Pane)
+    case tiers
+    case unrouted
+    case picker(Picker)
+}
+
+/// A list to choose from: a sitter to assign a thread to, a booking to offer.
+public struct Picker: Equatable, Sendable {
+    public enum Purpose: Equatable, Sendable {
+        case assign(threadId: RowID)
+        case offer(sitterId: RowID)
+    }
+
+    public struct Option: Equatable, Sendable {
+        /// The sitter or booking chosen; nil means "the owner inbox" (unassign).
+        public var id: RowID?
+        public var label: String
+    }
+
+    public var purpose: Purpose
+    public var title: String
+    public var options: [Option]
+    public var cursor: Int
+}
+
+/// A line being typed at the bottom of the screen.
+public enum Prompt: Equatable, Sendable {
+    case search(String)
+    case reply(threadId: RowID, to: String, text: String)
+
+    var text: String {
+        switch self {
+        case .search(let text), .reply(_, _, let text): text
+        }
+    }
+}
+
+/// What the status bar says about the listener; fixed for a run.
+public struct ListenerInfo: Equatable, Sendable {
+    /// `http://127.0.0.1:8080`, or nil when the console runs without a listener.
+    public var address: String?
+    /// Shown in demo mode, so the operator can sign webhooks by hand.
+    public var demoToken: String?
+
+    public init(address: String? = nil, demoToken: String? = nil) {
+        self.address = address
+        self.demoToken = demoToken
+    }
+}
+
+/// Everything the console shows, as plain values. Keys and database reads become
+/// ``Action``s; ``reduce(_:)`` changes the state; ``render(_:size:)`` draws it.
+public struct ConsoleState: Equatable, Sendable {
+    public var size: Size
+    public var listener: ListenerInfo
+    public var focus: Pane = .owner
+    /// The mailbox whose threads the thread list shows.
+    public var mailbox: Mailbox = .owner
+    /// Which sitter the sitters pane points at (an index into `data.sitters`).
+    public var sitterCursor = 0
+    public var sitterScroll = 0
+    /// The applied search of the thread list.
+    public var search: String?
+    /// The selection stays on this thread when others arrive.
+    public var selectedThreadId: RowID?
+    /// The selection's position in the mailbox's list.
+    public var selectedIndex = 0
+    public var threadOffset = 0
+    /// Set when the operator moved by position: the next read selects by index, not by id.
+    var anchorByIndex = false
+    public var data = ConsoleViewData()
+    public var overlay: Overlay?
+    public var prompt: Prompt?
+    public var paused = false
+    /// Changes committed while paused, not shown yet.
+    public var pendingChanges = 0
+    public var notice: Notice?
+    /// Threads with a message that arrived while the console was open and not opened yet.
+    public var newArrivals: Set<RowID> = []
+    /// The last activity seen per thread, to tell an arrival from a redraw.
+    var lastSeenActivity: [RowID: Date] = [:]
+    public var startedAt: Date
+    /// When the shown data was read: ages ("3m") are measured from it, so render is pure.
+    public var now: Date
+    public var isRunning = true
+
+    public init(size: Size, listener: ListenerInfo = ListenerInfo(), startedAt: Date) {
+        self.size = size
+        self.listener = listener
+        self.startedAt = startedAt
+        self.now = startedAt
+    }
+
+    public var layout: ConsoleLayout? { ConsoleLayout(size: size) }
+    public var isTooSmall: Bool { layout == nil }
+
+    public var selectedThread: ThreadSummary? {
+        guard let id = selectedThreadId else { return nil }
+        return data.threads.first { $0.id == id }
+    }
+
+    public var cursorSitter: SitterMailbox? {
+        data.sitters.indices.contains(sitterCursor) ? data.sitters[sitterCursor] : nil
+    }
+
+    /// The read that fills the current screen: only what is visible.
+    public var viewQuery: ConsoleViewQuery {
+        let layout = self.layout
+        let anchor: ConsoleViewQuery.Anchor =
+            if let id = selectedThreadId, !anchorByIndex {
+                .thread(id, fallbackIndex: selectedIndex)
+            } else {
+                .index(selectedIndex)
+            }
+        var unroutedRows = 0
+        var bookingRows = 0
+        var tiers = false
+        switch overlay {
+        case .tiers: tiers = true
+        case .unrouted: unroutedRows = max(1, (layout?.body.height ?? 3) - 3)
+        case .picker(let picker):
+            if case .offer = picker.purpose { bookingRows = max(1, (layout?.body.height ?? 3) - 6) }
+        case .help, nil: break
+        }
+        return ConsoleViewQuery(
+            mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
+            threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
+            includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
+    }
+}

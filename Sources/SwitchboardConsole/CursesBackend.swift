@@ -1,0 +1,167 @@
+import CNcursesw
+import Foundation
+
+/// The only code that touches ncurses. Used from one thread only (the console's), it
+/// copies the cells that changed since the last frame to the terminal and decodes keys.
+final class CursesBackend {
+    enum Input: Equatable {
+        case key(Key)
+        case resize
+    }
+
+    private var previous: Grid?
+    private var isOpen = false
+
+    /// Takes over the terminal: saves its modes, installs the crash handlers that restore
+    /// them, then starts curses in the environment's locale (wide characters need it).
+    func start() {
+        sb_save_terminal_modes()
+        sb_install_crash_handlers()
+        sb_use_environment_locale()
+        initscr()
+        isOpen = true
+        cbreak()  // Ctrl-C stays a signal, so SIGINT shuts the whole service group down
+        noecho()
+        nonl()
+        keypad(sb_stdscr(), true)
+        nodelay(sb_stdscr(), true)
+        set_escdelay(25)
+        curs_set(0)
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            init_pair(1, Int16(COLOR_CYAN), -1)
+            init_pair(2, Int16(COLOR_WHITE), -1)
+            init_pair(3, Int16(COLOR_GREEN), -1)
+            init_pair(4, Int16(COLOR_YELLOW), -1)
+            init_pair(5, Int16(COLOR_RED), -1)
+        }
+    }
+
+    /// Gives the terminal back as it was: `endwin`, then the modes saved before `initscr`.
+    func stop() {
+        guard isOpen else { return }
+        isOpen = false
+        endwin()
+        sb_restore_saved_modes()
+        sb_remove_crash_handlers()
+    }
+
+    var size: Size { Size(width: Int(sb_cols()), height: Int(sb_lines())) }
+
+    /// Every key waiting in curses' input buffer (none when nothing was typed).
+    func readInput() -> [Input] {
+        var inputs: [Input] = []
+        var value: wint_t = 0
+        while true {
+            let status = sb_read_key(&value)
+            if status == sb_err() { break }
+            if status == sb_key_code_yes() {
+                if let input = Self.functionKey(Int32(value)) { inputs.append(input) }
+            } else if let input = Self.characterKey(UInt32(value)) {
+                inputs.append(input)
+            }
+        }
+        return inputs
+    }
+
+    static func functionKey(_ code: Int32) -> Input? {
+        switch code {
+        case KEY_RESIZE: .resize
+        case KEY_UP: .key(.up)
+        case KEY_DOWN: .key(.down)
+        case KEY_LEFT: .key(.left)
+        case KEY_RIGHT: .key(.right)
+        case KEY_PPAGE: .key(.pageUp)
+        case KEY_NPAGE: .key(.pageDown)
+        case KEY_HOME: .key(.home)
+        case KEY_END: .key(.end)
+        case KEY_BTAB: .key(.backTab)
+        case KEY_ENTER: .key(.enter)
+        case KEY_BACKSPACE, KEY_DC: .key(.backspace)
+        default: nil
+        }
+    }
+
+    static func characterKey(_ value: UInt32) -> Input? {
+        switch value {
+        case 3: return .key(.interrupt)
+        case 9: return .key(.tab)
+        case 10, 13: return .key(.enter)
+        case 27: return .key(.escape)
+        case 8, 127: return .key(.backspace)
+        case 0..<32: return nil
+        default:
+            guard let scalar = Unicode.Scalar(value) else { return nil }
+            return .key(.character(Character(scalar)))
+        }
+    }
+
+    /// Copies the changed part of each row to the screen. A row's changed span is widened
+    /// to whole wide characters, and cells of one style are drawn in one call.
+    func draw(_ grid: Grid) {
+        if previous?.size != grid.size {
+            erase()
+            previous = nil
+        }
+        for y in 0..<grid.size.height {
+            guard var span = changedSpan(in: grid, row: y) else { continue }
+            while span.lowerBound > 0, grid[span.lowerBound, y].isContinuation { span = (span.lowerBound - 1)...span.upperBound }
+            drawRun(grid, row: y, columns: span)
+        }
+        previous = grid
+        refresh()
+    }
+
+    private func changedSpan(in grid: Grid, row y: Int) -> ClosedRange<Int>? {
+        guard let previous else { return 0...(grid.size.width - 1) }
+        var first: Int?
+        var last = 0
+        for x in 0..<grid.size.width where grid[x, y] != previous[x, y] {
+            if first == nil { first = x }
+            last = x
+        }
+        guard let first else { return nil }
+        return first...last
+    }
+
+    private func drawRun(_ grid: Grid, row y: Int, columns: ClosedRange<Int>) {
+        var runStart = columns.lowerBound
+        var runStyle = grid[runStart, y].style
+        var text: [wchar_t] = []
+        func flush() {
+            guard !text.isEmpty else { return }
+            let (attributes, pair) = Self.attributes(for: runStyle)
+            _ = sb_draw(Int32(y), Int32(runStart), text, Int32(text.count), attributes, pair)
+            text.removeAll(keepingCapacity: true)
+        }
+        for x in columns {
+            let cell = grid[x, y]
+            if cell.isContinuation { continue }
+            if cell.style != runStyle {
+                flush()
+                runStart = x
+                runStyle = cell.style
+            }
+            text.append(contentsOf: cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+        }
+        flush()
+    }
+
+    static func attributes(for style: Style) -> (attr_t, Int16) {
+        var attributes = sb_a_normal()
+        if style.bold { attributes |= sb_a_bold() }
+        if style.reverse { attributes |= sb_a_reverse() }
+        if style.dim { attributes |= sb_a_dim() }
+        let pair: Int16 =
+            switch style.color {
+            case .normal: 0
+            case .accent: 1
+            case .muted: 2
+            case .good: 3
+            case .warning: 4
+            case .alert: 5
+            }
+        return (attributes, has_colors() ? pair : 0)
+    }
+}

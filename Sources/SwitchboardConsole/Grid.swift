@@ -1,0 +1,96 @@
+/// One terminal cell: the character drawn there and its style. A wide character (CJK,
+/// emoji) occupies its cell and the next one, which holds a ``continuation`` marker so the
+/// two columns stay accounted for.
+public struct Cell: Hashable, Sendable {
+    /// One grapheme cluster, already sanitised; empty for the right half of a wide character.
+    public var text: String
+    public var style: Style
+
+    public init(_ text: String = " ", style: Style = .plain) {
+        self.text = text
+        self.style = style
+    }
+
+    public static let blank = Cell()
+    public static let continuation = Cell("")
+
+    public var isContinuation: Bool { text.isEmpty }
+}
+
+/// An in-memory screen: what a frame looks like, independent of any terminal. Rendering
+/// fills a grid; the backend copies the cells that changed since the last frame.
+public struct Grid: Equatable, Sendable {
+    public let size: Size
+    public private(set) var cells: [Cell]
+
+    public init(size: Size) {
+        self.size = size
+        cells = Array(repeating: .blank, count: max(0, size.width) * max(0, size.height))
+    }
+
+    public subscript(x: Int, y: Int) -> Cell {
+        get { cells[y * size.width + x] }
+        set { cells[y * size.width + x] = newValue }
+    }
+
+    func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < size.width && y < size.height }
+
+    /// Writes `text` from (x, y), sanitised, clipped to `width` columns (and to the grid),
+    /// ending with `…` when it does not fit. Never splits a wide character: if only half of
+    /// one fits, the column is left blank. Returns the columns used.
+    @discardableResult
+    public mutating func write(_ text: String, x: Int, y: Int, width: Int? = nil, style: Style = .plain) -> Int {
+        guard y >= 0, y < size.height, x < size.width else { return 0 }
+        let limit = min(width ?? (size.width - x), size.width - x)
+        guard limit > 0 else { return 0 }
+        let fitted = DisplayWidth.truncate(Sanitizer.clean(text), to: limit)
+        var column = x
+        for character in fitted {
+            let cellWidth = DisplayWidth.of(character)
+            guard cellWidth > 0 else { continue }
+            if column >= 0 {
+                // Overwriting half of a wide character: blank its other half.
+                clearWideNeighbours(x: column, y: y)
+                self[column, y] = Cell(String(character), style: style)
+                if cellWidth == 2, column + 1 < size.width {
+                    clearWideNeighbours(x: column + 1, y: y)
+                    self[column + 1, y] = Cell("", style: style)
+                }
+            }
+            column += cellWidth
+        }
+        return column - x
+    }
+
+    /// Fills a rectangle with blanks in a style.
+    public mutating func fill(_ rect: Rect, style: Style = .plain) {
+        for y in rect.y..<rect.maxY where y >= 0 && y < size.height {
+            for x in rect.x..<rect.maxX where x >= 0 && x < size.width {
+                self[x, y] = Cell(" ", style: style)
+            }
+        }
+    }
+
+    /// Sets the style of a row segment without changing its text (selection bars).
+    public mutating func restyle(_ rect: Rect, style: Style) {
+        for y in rect.y..<rect.maxY where y >= 0 && y < size.height {
+            for x in rect.x..<rect.maxX where x >= 0 && x < size.width {
+                self[x, y].style = style
+            }
+        }
+    }
+
+    private mutating func clearWideNeighbours(x: Int, y: Int) {
+        if self[x, y].isContinuation, x > 0 { self[x - 1, y] = Cell(" ", style: self[x - 1, y].style) }
+        if x + 1 < size.width, self[x + 1, y].isContinuation { self[x + 1, y] = Cell(" ", style: self[x + 1, y].style) }
+    }
+
+    /// The grid as text, one line per row, trailing spaces kept: what snapshot tests compare.
+    public var lines: [String] {
+        (0..<size.height).map { y in
+            (0..<size.width).reduce(into: "") { line, x in line += self[x, y].text }
+        }
+    }
+
+    public var text: String { lines.joined(separator: "\n") }
+}

@@ -1,0 +1,48 @@
+/// The help overlay's text: what each key does in a pane, then the keys that work anywhere.
+enum Help {
+    static func keys(for pane: Pane) -> [(String, String)] {
+        switch pane {
+        case .owner:
+            [
+                ("Enter", "show the owner inbox's threads"),
+                ("", "The inbox holds unassigned client threads (⚑), sitter chats and internal notes."),
+            ]
+        case .sitters:
+            [
+                ("j/k ↑/↓", "choose a sitter: the thread list shows their mailbox"),
+                ("g/G", "first / last sitter"),
+                ("Enter", "go to the sitter's threads"),
+                ("y / n", "simulate this sitter texting YES / NO (a real signed webhook)"),
+                ("o", "offer an open booking to this sitter"),
+                ("", "● threads with unread messages   ◆ pending offers"),
+            ]
+        case .threads:
+            [
+                ("j/k ↑/↓", "choose a thread (PgUp/PgDn: a page)"),
+                ("g/G", "newest / oldest thread"),
+                ("Enter", "read the thread and mark it read"),
+                ("r", "reply to the client or sitter by SMS"),
+                ("a", "assign the thread to a sitter, or back to the owner"),
+                ("/", "search this mailbox (name, phone, message text); Esc clears"),
+                ("", "● unread   NEW arrived while you watched   ⚑ unassigned"),
+            ]
+        case .messages:
+            [
+                ("j/k ↑/↓", "previous / next thread"),
+                ("r", "reply to this thread by SMS"),
+                ("a", "assign this thread"),
+                ("", "◀ received   ▶ sent, with its delivery status"),
+            ]
+        }
+    }
+
+    static let everywhere: [(String, String)] = [
+        ("Tab / Shift-Tab", "next / previous pane (also l/h, →/←)"),
+        ("t", "tier metrics of every sitter"),
+        ("u", "unrouted messages (texts to numbers that are not ours)"),
+        ("p", "pause / resume live updates"),
+        ("Esc", "close, cancel, clear the search"),
+        ("?", "this help"),
+        ("q", "quit"),
+    ]
+}

@@ -1,0 +1,10 @@
+/// A key press, decoded from curses into terms the key map understands.
+public enum Key: Hashable, Sendable {
+    case character(Character)
+    case up, down, left, right
+    case pageUp, pageDown, home, end
+    case tab, backTab
+    case enter, escape, backspace
+    /// Ctrl-C when the terminal delivers it as a key (raw input) rather than SIGINT.
+    case interrupt
+}

@@ -1,0 +1,339 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+extension ConsoleState {
+    /// The longest text a prompt takes: ten SMS segments.
+    static let promptLimit = 1600
+
+    /// Applies one action and says what the runner must do next. Pure: no I/O, no clock.
+    public mutating func reduce(_ action: Action) -> [Effect] {
+        switch action {
+        case .moveDown: return move(by: 1)
+        case .moveUp: return move(by: -1)
+        case .pageDown: return move(by: max(1, layout?.threadRows ?? 1))
+        case .pageUp: return move(by: -max(1, layout?.threadRows ?? 1))
+        case .moveToTop: return move(to: 0)
+        case .moveToBottom: return move(to: Int.max)
+        case .nextPane: return focus(Pane(rawValue: (focus.rawValue + 1) % Pane.allCases.count)!)
+        case .previousPane:
+            return focus(Pane(rawValue: (focus.rawValue + Pane.allCases.count - 1) % Pane.allCases.count)!)
+        case .open: return open()
+        case .toggleHelp:
+            overlay = overlay == .help(focus) ? nil : .help(focus)
+            return []
+        case .toggleTiers:
+            overlay = overlay == .tiers ? nil : .tiers
+            return [.reload]
+        case .toggleUnrouted:
+            overlay = overlay == .unrouted ? nil : .unrouted
+            return [.reload]
+        case .togglePause: return togglePause()
+        case .cancel: return cancel()
+        case .quit:
+            isRunning = false
+            return [.quit]
+        case .startSearch:
+            prompt = .search(search ?? "")
+            return []
+        case .startReply: return startReply()
+        case .startAssign: return startAssign()
+        case .startOffer: return startOffer()
+        case .simulateAnswer(let accept): return simulate(accept: accept)
+        case .type(let character):
+            guard let current = prompt, current.text.count < Self.promptLimit else { return [] }
+            prompt = current.replacingText(current.text + String(character))
+            return []
+        case .deleteBackward:
+            guard let current = prompt else { return [] }
+            prompt = current.replacingText(String(current.text.dropLast()))
+            return []
+        case .submit: return submit()
+        case .resized(let newSize):
+            size = newSize
+            return [.reload]
+        case .loaded(let newData, let readAt):
+            apply(newData, readAt: readAt)
+            return []
+        case .databaseChanged:
+            if paused {
+                pendingChanges += 1
+                return []
+            }
+            return [.reload]
+        case .operatorFinished(let result):
+            notice = result
+            return []
+        }
+    }
+
+    // MARK: - Moving
+
+    private mutating func move(by delta: Int) -> [Effect] {
+        if case .picker(var picker) = overlay {
+            picker.cursor = clamp(picker.cursor + delta, count: picker.options.count)
+            overlay = .picker(picker)
+            return []
+        }
+        guard overlay == nil else { return [] }
+        switch focus {
+        case .owner: return []
+        case .sitters: return selectSitter(sitterCursor + delta)
+        case .threads, .messages: return selectThread(at: selectedIndex + delta)
+        }
+    }
+
+    private mutating func move(to position: Int) -> [Effect] {
+        if case .picker(var picker) = overlay {
+            picker.cursor = clamp(position, count: picker.options.count)
+            overlay = .picker(picker)
+            return []
+        }
+        guard overlay == nil else { return [] }
+        switch focus {
+        case .owner: return []
+        case .sitters: return selectSitter(position)
+        case .threads, .messages: return selectThread(at: position)
+        }
+    }
+
+    private mutating func selectSitter(_ index: Int) -> [Effect] {
+        guard !data.sitters.isEmpty else { return [] }
+        sitterCursor = clamp(index, count: data.sitters.count)
+        scrollSitters()
+        return show(.sitter(data.sitters[sitterCursor].id))
+    }
+
+    private mutating func selectThread(at index: Int) -> [Effect] {
+        guard data.threadCount > 0 else { return [] }
+        let target = clamp(index, count: data.threadCount)
+        guard target != selectedIndex || selectedThreadId == nil else { return [] }
+        selectedIndex = target
+        let pageIndex = target - data.offset
+        selectedThreadId = data.threads.indices.contains(pageIndex) ? data.threads[pageIndex].id : nil
+        anchorByIndex = true
+        return [.reload]
+    }
+
+    /// Shows another mailbox in the thread list, from its top.
+    private mutating func show(_ newMailbox: Mailbox) -> [Effect] {
+        guard newMailbox != mailbox else { return [] }
+        mailbox = newMailbox
+        search = nil
+        selectedIndex = 0
+        selectedThreadId = nil
+        threadOffset = 0
+        anchorByIndex = true
+        return [.reload]
+    }
+
+    private mutating func focus(_ pane: Pane) -> [Effect] {
+        guard overlay == nil || overlay == .help(focus) else { return [] }
+        focus = pane
+        if case .help = overlay { overlay = .help(pane) }
+        switch pane {
+        case .owner: return show(.owner)
+        case .sitters:
+            guard let sitter = cursorSitter else { return [] }
+            return show(.sitter(sitter.id))
+        case .threads, .messages: return []
+        }
+    }
+
+    private mutating func open() -> [Effect] {
+        guard overlay == nil else { return [] }
+        switch focus {
+        case .owner, .sitters:
+            focus = .threads
+            return []
+        case .threads, .messages:
+            guard let thread = selectedThread else { return [] }
+            focus = .messages
+            newArrivals.remove(thread.id)
+            return thread.thread.unread > 0 ? [.markRead(threadId: thread.id)] : []
+        }
+    }
+
+    private mutating func scrollSitters() {
+        let rows = max(1, layout?.sitterRows ?? 1)
+        if sitterCursor < sitterScroll { sitterScroll = sitterCursor }
+        if sitterCursor >= sitterScroll + rows { sitterScroll = sitterCursor - rows + 1 }
+        sitterScroll = max(0, min(sitterScroll, max(0, data.sitters.count - rows)))
+    }
+
+    // MARK: - Views and modes
+
+    private mutating func togglePause() -> [Effect] {
+        paused.toggle()
+        if paused {
+            notice = Notice(.info, "Paused: live updates wait until you press p again.")
+            return []
+        }
+        let waiting = pendingChanges
+        pendingChanges = 0
+        notice = Notice(.info, waiting > 0 ? "Live again: showing \(waiting) waiting update(s)." : "Live again.")
+        return [.reload]
+    }
+
+    private mutating func cancel() -> [Effect] {
+        if prompt != nil {
+            prompt = nil
+            return []
+        }
+        if overlay != nil {
+            overlay = nil
+            return []
+        }
+        if search != nil {
+            search = nil
+            selectedIndex = 0
+            selectedThreadId = nil
+            threadOffset = 0
+            anchorByIndex = true
+            return [.reload]
+        }
+        notice = nil
+        return []
+    }
+
+    // MARK: - Operator actions
+
+    private mutating func startReply() -> [Effect] {
+        guard overlay == nil else { return [] }
+        guard let thread = selectedThread else {
+            notice = Notice(.error, "Select a thread to reply to.")
+            return []
+        }
+        prompt = .reply(threadId: thread.id, to: thread.counterpartName, text: "")
+        return []
+    }
+
+    private mutating func startAssign() -> [Effect] {
+        guard overlay == nil else { return [] }
+        guard let thread = selectedThread else {
+            notice = Notice(.error, "Select a thread to assign.")
+            return []
+        }
+        guard thread.thread.scope.isClientThread else {
+            notice = Notice(.error, "Only client threads can be assigned to a sitter.")
+            return []
+        }
+        var options = [Picker.Option(id: nil, label: "Owner inbox (unassigned)")]
+        options += data.sitters.map { Picker.Option(id: $0.id, label: $0.name) }
+        let current = options.firstIndex { $0.id == thread.thread.assignedSitterId } ?? 0
+        overlay = .picker(
+            Picker(
+                purpose: .assign(threadId: thread.id), title: "Assign \(thread.counterpartName) to",
+                options: options, cursor: current))
+        return []
+    }
+
+    private mutating func startOffer() -> [Effect] {
+        guard overlay == nil else { return [] }
+        guard let sitter = cursorSitter else {
+            notice = Notice(.error, "There is no sitter to offer a booking to.")
+            return []
+        }
+        overlay = .picker(
+            Picker(purpose: .offer(sitterId: sitter.id), title: "Offer a booking to \(sitter.name)", options: [], cursor: 0))
+        return [.reload]
+    }
+
+    private mutating func simulate(accept: Bool) -> [Effect] {
+        guard overlay == nil else { return [] }
+        guard let sitter = cursorSitter else {
+            notice = Notice(.error, "There is no sitter to answer as.")
+            return []
+        }
+        notice = Notice(.info, "Texting \(accept ? "YES" : "NO") as \(sitter.name)…")
+        return [.simulateAnswer(sitterId: sitter.id, accept: accept)]
+    }
+
+    private mutating func submit() -> [Effect] {
+        if case .picker(let picker) = overlay {
+            guard picker.options.indices.contains(picker.cursor) else { return [] }
+            let choice = picker.options[picker.cursor]
+            overlay = nil
+            switch picker.purpose {
+            case .assign(let threadId):
+                notice = Notice(.info, "Assigning to \(choice.label)…")
+                return [.assign(threadId: threadId, sitterId: choice.id)]
+            case .offer(let sitterId):
+                guard let bookingId = choice.id else { return [] }
+                notice = Notice(.info, "Offering \(choice.label)…")
+                return [.offer(bookingId: bookingId, sitterId: sitterId)]
+            }
+        }
+        guard let current = prompt else { return [] }
+        prompt = nil
+        switch current {
+        case .search(let text):
+            search = text.isEmpty ? nil : text
+            selectedIndex = 0
+            selectedThreadId = nil
+            threadOffset = 0
+            anchorByIndex = true
+            focus = .threads
+            return [.reload]
+        case .reply(let threadId, let name, let text):
+            guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+                notice = Notice(.info, "Nothing sent: the reply was empty.")
+                return []
+            }
+            notice = Notice(.info, "Sending to \(name)…")
+            return [.reply(threadId: threadId, body: text)]
+        }
+    }
+
+    // MARK: - Data
+
+    private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
+        now = readAt
+        data = newData
+        threadOffset = newData.offset
+        selectedIndex = newData.selectedIndex ?? 0
+        selectedThreadId = newData.selectedThread?.id
+        anchorByIndex = false
+        if !data.sitters.isEmpty {
+            sitterCursor = clamp(sitterCursor, count: data.sitters.count)
+        }
+        scrollSitters()
+        markArrivals(in: newData.threads)
+        if case .picker(var picker) = overlay, case .offer = picker.purpose {
+            picker.options = newData.openBookings.map { booking in
+                Picker.Option(
+                    id: booking.id,
+                    label: "\(booking.code)  \(booking.service) · \(booking.clientName ?? "unknown client")")
+            }
+            picker.cursor = clamp(picker.cursor, count: picker.options.count)
+            overlay = .picker(picker)
+        }
+    }
+
+    /// A thread is a new arrival when its last activity moved on since it was last seen (or
+    /// happened after the console started) and it has unread messages.
+    private mutating func markArrivals(in threads: [ThreadSummary]) {
+        for summary in threads {
+            let activity = summary.thread.lastMessageAt
+            let arrived =
+                if let seen = lastSeenActivity[summary.id] { activity > seen } else { activity > startedAt }
+            if arrived, summary.thread.unread > 0 { newArrivals.insert(summary.id) }
+            if summary.thread.unread == 0 { newArrivals.remove(summary.id) }
+            lastSeenActivity[summary.id] = activity
+        }
+    }
+
+    private func clamp(_ value: Int, count: Int) -> Int {
+        guard count > 0 else { return 0 }
+        return min(max(0, value), count - 1)
+    }
+}
+
+extension Prompt {
+    func replacingText(_ text: String) -> Prompt {
+        switch self {
+        case .search: .search(text)
+        case .reply(let threadId, let name, _): .reply(threadId: threadId, to: name, text: text)
+        }
+    }
+}

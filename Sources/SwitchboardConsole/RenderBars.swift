@@ -1,0 +1,99 @@
+extension Grid {
+    // MARK: - Status bar
+
+    mutating func renderStatusBar(_ state: ConsoleState, in rect: Rect) {
+        fill(rect, style: .bar)
+        var x = rect.x
+        func segment(_ text: String, _ style: Style = .bar) {
+            guard x < rect.maxX else { return }
+            x += write(text, x: x, y: rect.y, width: rect.maxX - x, style: style)
+        }
+        segment(" Switchboard ", Style(reverse: true, dim: false).with(bold: true))
+        if !state.data.orgName.isEmpty { segment("· \(state.data.orgName) ") }
+        segment("│ ")
+        if state.paused {
+            let waiting = state.pendingChanges > 0 ? " (\(state.pendingChanges) waiting)" : ""
+            segment("❚❚ PAUSED\(waiting) ", Style(color: .warning, bold: true, reverse: true))
+        } else {
+            segment("● LIVE ", Style(color: .good, bold: true, reverse: true))
+        }
+        segment("│ ")
+        segment(state.listener.address.map { "listening \($0) " } ?? "listener off ")
+        segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
+        if let token = state.listener.demoToken {
+            segment("│ demo token ")
+            segment(token + " ", Style(reverse: true).with(bold: true))
+        }
+    }
+
+    // MARK: - Notice line: prompt, result, or a hint
+
+    mutating func renderNoticeLine(_ state: ConsoleState, in rect: Rect) {
+        fill(rect)
+        if let prompt = state.prompt {
+            let label: String =
+                switch prompt {
+                case .search: "/"
+                case .reply(_, let name, _): "Reply to \(name): "
+                }
+            let used = write(label, x: rect.x, y: rect.y, style: .title)
+            // Show the end of long input: the part being typed.
+            let room = rect.width - used - 1
+            var text = Sanitizer.clean(prompt.text)
+            while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
+            let typed = write(text, x: rect.x + used, y: rect.y, width: room)
+            write("▏", x: rect.x + used + typed, y: rect.y, style: .accent)
+            return
+        }
+        if let notice = state.notice {
+            let style: Style =
+                switch notice.kind {
+                case .info: .plain
+                case .success: Style(color: .good, bold: true)
+                case .error: .alert
+                }
+            write(notice.text, x: rect.x + 1, y: rect.y, width: rect.width - 1, style: style)
+        }
+    }
+
+    // MARK: - Key hints
+
+    mutating func renderFooter(_ state: ConsoleState, in rect: Rect) {
+        fill(rect, style: .bar)
+        var x = rect.x
+        for (key, label) in Self.hints(for: state) {
+            let width = DisplayWidth.of(key) + DisplayWidth.of(label) + 3
+            guard x + width <= rect.maxX else {
+                write("…", x: min(x, rect.maxX - 1), y: rect.y, style: .bar)
+                break
+            }
+            x += write(" \(key) ", x: x, y: rect.y, style: .bold)
+            x += write(label, x: x, y: rect.y, style: .bar)
+        }
+    }
+
+    /// The keys that work now, the way out first.
+    static func hints(for state: ConsoleState) -> [(String, String)] {
+        if state.prompt != nil { return [("Enter", "done"), ("Esc", "cancel"), ("Backspace", "delete")] }
+        switch state.overlay {
+        case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]
+        case .help: return [("?", "close help"), ("Esc", "close"), ("q", "quit")]
+        case .tiers: return [("t", "close tiers"), ("Esc", "close"), ("q", "quit")]
+        case .unrouted: return [("u", "close unrouted"), ("Esc", "close"), ("q", "quit")]
+        case nil: break
+        }
+        return [
+            ("?", "help"), ("q", "quit"), ("j/k", "move"), ("Tab", "pane"), ("Enter", "open"), ("r", "reply"),
+            ("a", "assign"), ("o", "offer"), ("y/n", "YES/NO"), ("/", "search"), ("t", "tiers"), ("u", "unrouted"),
+            ("p", state.paused ? "resume" : "pause"),
+        ]
+    }
+}
+
+extension Style {
+    func with(bold: Bool) -> Style {
+        var copy = self
+        copy.bold = bold
+        return copy
+    }
+}

@@ -1,0 +1,194 @@
+import SwitchboardCore
+import SwitchboardStore
+
+extension Grid {
+    // MARK: - Owner inbox
+
+    mutating func renderOwnerPane(_ state: ConsoleState, in rect: Rect) {
+        let focused = state.focus == .owner
+        box(rect, title: "Owner inbox", focused: focused)
+        let inner = rect.inner
+        guard inner.height > 0 else { return }
+        let data = state.data
+        let showing = state.mailbox == .owner
+        let marker = showing ? "▸ " : "  "
+        let unread = data.ownerUnread > 0 ? "●\(data.ownerUnread) unread" : "all read"
+        let line = marker + DisplayWidth.pad("Inbox", to: max(1, inner.width - 2 - DisplayWidth.of(unread) - 1)) + " " + unread
+        write(line, x: inner.x, y: inner.y, width: inner.width, style: showing ? (focused ? .selected : .bold) : .plain)
+        if inner.height > 1 {
+            write("  \(data.ownerThreadCount) threads", x: inner.x, y: inner.y + 1, width: inner.width, style: .muted)
+        }
+        if inner.height > 2 {
+            let style: Style = data.ownerUnassigned > 0 ? .warning : .muted
+            write("  ⚑ \(data.ownerUnassigned) unassigned", x: inner.x, y: inner.y + 2, width: inner.width, style: style)
+        }
+    }
+
+    // MARK: - Sitter mailboxes
+
+    mutating func renderSittersPane(_ state: ConsoleState, in rect: Rect) {
+        let focused = state.focus == .sitters
+        let sitters = state.data.sitters
+        box(rect, title: "Sitters (\(sitters.count))", focused: focused)
+        let inner = rect.inner
+        guard inner.height > 0 else { return }
+        if sitters.isEmpty {
+            write("No sitters yet.", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+            return
+        }
+        let visible = sitters.indices.dropFirst(state.sitterScroll).prefix(inner.height)
+        for (row, index) in visible.enumerated() {
+            let sitter = sitters[index]
+            let y = inner.y + row
+            let isCursor = index == state.sitterCursor
+            let isShown = state.mailbox == .sitter(sitter.id)
+            let badges = (sitter.unread > 0 ? "●\(sitter.unread)" : "") + (sitter.pendingOffers > 0 ? " ◆\(sitter.pendingOffers)" : "")
+            let badgeWidth = DisplayWidth.of(badges)
+            let nameWidth = max(1, inner.width - 2 - badgeWidth - (badgeWidth > 0 ? 1 : 0))
+            let style: Style = isCursor && focused ? .selected : (isShown ? .bold : .plain)
+            let line = (isShown ? "▸ " : "  ") + DisplayWidth.pad(sitter.name, to: nameWidth)
+                + (badgeWidth > 0 ? " " + badges : "")
+            fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style)
+            write(line, x: inner.x, y: y, width: inner.width, style: style)
+        }
+        if sitters.count > inner.height {
+            let more = "\(state.sitterScroll + visible.count)/\(sitters.count)"
+            write(" \(more) ", x: rect.maxX - DisplayWidth.of(more) - 3, y: rect.maxY - 1, style: .muted)
+        }
+    }
+
+    // MARK: - Thread list
+
+    /// Each thread takes two rows: who and what, then the last message.
+    static let rowsPerThread = 2
+
+    mutating func renderThreadsPane(_ state: ConsoleState, in rect: Rect) {
+        let focused = state.focus == .threads
+        let data = state.data
+        let name: String =
+            switch state.mailbox {
+            case .owner: "Owner inbox"
+            case .sitter(let id): data.sitters.first { $0.id == id }?.name ?? "Sitter"
+            }
+        var title = "\(name) · \(data.threadCount) thread\(data.threadCount == 1 ? "" : "s")"
+        if let search = state.search { title += " matching “\(search)”" }
+        box(rect, title: title, focused: focused)
+        let inner = rect.inner
+        guard inner.height > 0 else { return }
+        if data.threads.isEmpty {
+            let empty = state.search == nil ? "No threads in this mailbox." : "No thread matches. Esc clears the search."
+            write(empty, x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+            return
+        }
+        for (row, summary) in data.threads.enumerated() {
+            let y = inner.y + row * Self.rowsPerThread
+            guard y + 1 < inner.maxY else { break }
+            renderThreadRow(summary, state: state, at: Rect(x: inner.x, y: y, width: inner.width, height: 2), focused: focused)
+        }
+        if data.threadCount > data.threads.count {
+            let position = "\(data.offset + 1)–\(data.offset + data.threads.count) of \(data.threadCount)"
+            write(" \(position) ", x: rect.maxX - DisplayWidth.of(position) - 4, y: rect.maxY - 1, style: .muted)
+        }
+    }
+
+    private mutating func renderThreadRow(_ summary: ThreadSummary, state: ConsoleState, at rect: Rect, focused: Bool) {
+        let isSelected = summary.id == state.selectedThreadId
+        let isNew = state.newArrivals.contains(summary.id)
+        let thread = summary.thread
+        let base: Style = isSelected ? (focused ? .selected : Style(bold: true, reverse: true, dim: true)) : .plain
+        fill(rect, style: base)
+
+        let age = Age.short(from: thread.lastMessageAt, to: state.now)
+        var tag: String
+        var tagStyle: Style
+        if summary.isUnassigned {
+            (tag, tagStyle) = ("⚑ unassigned", Style(color: .warning, bold: true))
+        } else if thread.scope == .ownerSitter {
+            (tag, tagStyle) = ("sitter chat", .accent)
+        } else if thread.scope == .internal {
+            (tag, tagStyle) = ("internal", .muted)
+        } else if let code = summary.bookingCode {
+            (tag, tagStyle) = (code, .accent)
+        } else {
+            (tag, tagStyle) = ("general", .muted)
+        }
+        if isNew {
+            tag = "NEW " + tag
+            tagStyle = Style(color: .good, bold: true)
+        }
+        if isSelected { tagStyle.reverse = true }
+        let right = "\(tag) \(DisplayWidth.padLeft(age, to: 3))"
+        let rightWidth = DisplayWidth.of(right)
+        let marker = (isSelected ? "▸" : " ") + (thread.unread > 0 ? "●" : " ") + " "
+        let nameWidth = max(1, rect.width - 3 - rightWidth - 1)
+        var nameStyle = base
+        nameStyle.bold = thread.unread > 0 || isSelected
+        write(marker + summary.counterpartName, x: rect.x, y: rect.y, width: 3 + nameWidth, style: nameStyle)
+        write(right, x: rect.maxX - rightWidth, y: rect.y, width: rightWidth, style: tagStyle)
+        var preview = base
+        preview.dim = !isSelected
+        preview.color = isSelected ? .normal : .muted
+        write("   " + Sanitizer.clean(summary.lastBody ?? ""), x: rect.x, y: rect.y + 1, width: rect.width, style: preview)
+    }
+
+    // MARK: - Message view
+
+    mutating func renderMessagesPane(_ state: ConsoleState, in rect: Rect) {
+        let focused = state.focus == .messages
+        guard let summary = state.selectedThread else {
+            box(rect, title: "Messages", focused: focused)
+            write("Select a thread to read it.", x: rect.inner.x + 1, y: rect.inner.y, width: rect.inner.width - 1, style: .muted)
+            return
+        }
+        let thread = summary.thread
+        var title = "Messages · \(summary.counterpartName)"
+        if let code = summary.bookingCode { title += " · \(code)" }
+        box(rect, title: title, focused: focused)
+        let inner = rect.inner
+        guard inner.height > 2 else { return }
+        var header = [thread.counterpartE164 ?? "no phone"]
+        if let masked = thread.maskedNumberE164 { header.append("via \(masked)") }
+        header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
+        if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
+        write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+        let area = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2)
+
+        // Newest at the bottom: lay messages out from the last one upwards until full.
+        var blocks: [[(String, Style)]] = []
+        var used = 0
+        for event in state.data.messages.reversed() {
+            let block = messageBlock(event, summary: summary, width: area.width, now: state.now)
+            blocks.append(block)
+            used += block.count
+            if used >= area.height { break }
+        }
+        var lines = blocks.reversed().flatMap { $0 }
+        if lines.count > area.height { lines.removeFirst(lines.count - area.height) }
+        for (row, line) in lines.enumerated() {
+            write(line.0, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.1)
+        }
+    }
+
+    /// A message: a header line (who, when, delivery), its wrapped body, a blank line.
+    private func messageBlock(
+        _ event: MessageEvent, summary: ThreadSummary, width: Int, now: Date
+    ) -> [(String, Style)] {
+        let inbound = event.direction == .inbound
+        let who: String =
+            switch event.actorType {
+            case .client: summary.clientName ?? summary.thread.counterpartE164 ?? "client"
+            case .sitter: summary.sitterName ?? "sitter"
+            case .owner: "Owner"
+            case .system: "System"
+            }
+        var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
+        if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
+        let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
+        var lines: [(String, Style)] = [(header, headerStyle)]
+        lines += TextWrap.lines(event.body, width: max(1, width - 3)).map { ("  " + $0, Style.plain) }
+        lines.append(("", .plain))
+        return lines
+    }
+}
+
+import Foundation

@@ -1,0 +1,339 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+
+/// What the console asks for to draw one screen: which mailbox, which thread to keep
+/// selected, and how many rows of each list are visible. Only those rows are read, so the
+/// cost of a screen does not grow with the database.
+public struct ConsoleViewQuery: Equatable, Sendable {
+    /// Which thread the selection stays on: the same thread (by id) when others arrive, or a
+    /// position when the operator moves through the list.
+    public enum Anchor: Equatable, Sendable {
+        case thread(RowID, fallbackIndex: Int)
+        case index(Int)
+    }
+
+    public var mailbox: Mailbox
+    /// Text to filter the mailbox's threads by (name, phone or message body).
+    public var search: String?
+    public var anchor: Anchor
+    /// The first visible row of the thread list before this read.
+    public var offset: Int
+    public var threadRows: Int
+    public var messageCount: Int
+    public var includeTiers: Bool
+    public var unroutedRows: Int
+    public var openBookingRows: Int
+
+    public init(
+        mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
+        messageCount: Int, includeTiers: Bool = false, unroutedRows: Int = 0, openBookingRows: Int = 0
+    ) {
+        self.mailbox = mailbox
+        self.search = search
+        self.anchor = anchor
+        self.offset = offset
+        self.threadRows = threadRows
+        self.messageCount = messageCount
+        self.includeTiers = includeTiers
+        self.unroutedRows = unroutedRows
+        self.openBookingRows = openBookingRows
+    }
+}
+
+/// A sitter as the mailbox list shows it.
+public struct SitterMailbox: Equatable, Sendable, Identifiable {
+    public var id: RowID
+    public var name: String
+    /// Threads with unread messages in the sitter's mailbox.
+    public var unread: Int
+    public var pendingOffers: Int
+    public var tier: String?
+    public var active: Bool
+
+    public init(id: RowID, name: String, unread: Int, pendingOffers: Int, tier: String?, active: Bool = true) {
+        self.id = id
+        self.name = name
+        self.unread = unread
+        self.pendingOffers = pendingOffers
+        self.tier = tier
+        self.active = active
+    }
+}
+
+/// An open booking, for the "offer a booking" picker.
+public struct OpenBooking: Equatable, Sendable, Identifiable {
+    public var id: RowID
+    public var code: String
+    public var service: String
+    public var clientName: String?
+    public var startsAt: Date
+
+    public init(id: RowID, code: String, service: String, clientName: String?, startsAt: Date) {
+        self.id = id
+        self.code = code
+        self.service = service
+        self.clientName = clientName
+        self.startsAt = startsAt
+    }
+}
+
+/// One sitter's row of the tier table.
+public struct TierRow: Equatable, Sendable {
+    public var sitter: Sitter
+    public var window: SitterMetricsWindow?
+
+    public init(sitter: Sitter, window: SitterMetricsWindow?) {
+        self.sitter = sitter
+        self.window = window
+    }
+}
+
+/// Everything one console screen shows, read in one transaction.
+public struct ConsoleViewData: Equatable, Sendable {
+    public var orgName: String = ""
+    public var ownerThreadCount = 0
+    public var ownerUnread = 0
+    public var ownerUnassigned = 0
+    public var sitters: [SitterMailbox] = []
+    public var mailbox: Mailbox = .owner
+    public var search: String?
+    /// Threads in the mailbox (matching the search, when there is one).
+    public var threadCount = 0
+    /// Absolute position of `threads[0]` in the mailbox's list.
+    public var offset = 0
+    public var threads: [ThreadSummary] = []
+    /// Absolute position of the selected thread, nil when the list is empty.
+    public var selectedIndex: Int?
+    public var messages: [MessageEvent] = []
+    public var webhooks = WebhookCounts(byVerdict: [:])
+    public var tiers: [TierRow] = []
+    public var unrouted: [UnroutedMessage] = []
+    public var openBookings: [OpenBooking] = []
+
+    public init() {}
+
+    public var selectedThread: ThreadSummary? {
+        guard let index = selectedIndex, index >= offset, index - offset < threads.count else { return nil }
+        return threads[index - offset]
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Reads for the console
+
+    /// Reads one console screen. Every list is limited to its visible rows; counts use the
+    /// mailbox indexes.
+    public func consoleView(_ query: ConsoleViewQuery, now: Date) throws -> ConsoleViewData {
+        try reader.read { db in try Self.consoleView(db, query, now: now) }
+    }
+
+    public static func consoleView(_ db: Database, _ query: ConsoleViewQuery, now: Date) throws -> ConsoleViewData {
+        var data = ConsoleViewData()
+        guard let org = try primaryOrg(db), let orgId = org.id else { return data }
+        data.orgName = org.name
+        data.mailbox = query.mailbox
+        data.search = query.search
+
+        let unread = try unreadCounts(db, orgId: orgId)
+        data.ownerUnread = unread[.owner] ?? 0
+        data.ownerThreadCount = try threadCount(db, orgId: orgId, mailbox: .owner)
+        data.ownerUnassigned = try unassignedCount(db, orgId: orgId)
+        let offers = try pendingOfferCounts(db, orgId: orgId, now: now)
+        let tiers = try tierBySitter(db, orgId: orgId)
+        data.sitters = try sitters(db, orgId: orgId).compactMap { sitter in
+            guard let id = sitter.id else { return nil }
+            return SitterMailbox(
+                id: id, name: sitter.name, unread: unread[.sitter(id)] ?? 0, pendingOffers: offers[id] ?? 0,
+                tier: tiers[id], active: sitter.active)
+        }
+
+        let rows = max(1, query.threadRows)
+        if let search = query.search, !search.isEmpty {
+            data.threadCount = try searchCount(db, orgId: orgId, mailbox: query.mailbox, text: search)
+        } else {
+            data.threadCount = try threadCount(db, orgId: orgId, mailbox: query.mailbox)
+        }
+        if data.threadCount > 0 {
+            var position: Int
+            switch query.anchor {
+            case .index(let index):
+                position = index
+            case .thread(let id, let fallback):
+                position =
+                    query.search == nil
+                    ? try threadPosition(db, orgId: orgId, mailbox: query.mailbox, threadId: id) ?? fallback
+                    : fallback
+            }
+            position = min(max(0, position), data.threadCount - 1)
+            var offset = min(max(0, query.offset), max(0, data.threadCount - rows))
+            if position < offset { offset = position }
+            if position >= offset + rows { offset = position - rows + 1 }
+            data.offset = offset
+            data.selectedIndex = position
+            if let search = query.search, !search.isEmpty {
+                data.threads = try searchThreads(
+                    db, orgId: orgId, mailbox: query.mailbox, text: search, limit: rows, offset: offset)
+            } else {
+                data.threads = try threads(db, orgId: orgId, mailbox: query.mailbox, limit: rows, offset: offset)
+            }
+            // A search anchored on a thread keeps it selected when it is still on the page.
+            if case .thread(let id, _) = query.anchor, query.search != nil,
+                let found = data.threads.firstIndex(where: { $0.id == id })
+            {
+                data.selectedIndex = offset + found
+            }
+            if let thread = data.selectedThread, query.messageCount > 0 {
+                data.messages = try messages(db, threadId: thread.id, limit: query.messageCount)
+            }
+        }
+
+        data.webhooks = try webhookCounts(db)
+        if query.includeTiers {
+            data.tiers = try metricsTable(db, orgId: orgId).map { TierRow(sitter: $0.sitter, window: $0.window) }
+        }
+        if query.unroutedRows > 0 {
+            data.unrouted = try unroutedMessages(db, limit: query.unroutedRows)
+        }
+        if query.openBookingRows > 0 {
+            data.openBookings = try openBookings(db, orgId: orgId, limit: query.openBookingRows)
+        }
+        return data
+    }
+
+    /// Where a thread sits in its mailbox's list (0 = newest): a count over the mailbox
+    /// index up to the thread. Nil when the thread is not in that mailbox (any more).
+    public static func threadPosition(_ db: Database, orgId: RowID, mailbox: Mailbox, threadId: RowID) throws -> Int? {
+        guard let thread = try MessageThread.fetchOne(db, key: threadId), thread.orgId == orgId, thread.mailbox == mailbox
+        else { return nil }
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM message_thread
+                WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
+                  AND (last_message_at > ? OR (last_message_at = ? AND id > ?))
+                """,
+            arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId]) ?? 0
+    }
+
+    /// Client threads no sitter has: the owner's triage queue.
+    public static func unassignedCount(_ db: Database, orgId: RowID) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM message_thread
+                WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = 0
+                  AND assigned_sitter_id IS NULL AND scope IN ('client_booking','client_general')
+                """,
+            arguments: [orgId]) ?? 0
+    }
+
+    /// Pending offers (offered, not expired) per sitter.
+    public static func pendingOfferCounts(_ db: Database, orgId: RowID, now: Date) throws -> [RowID: Int] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT sitter_id, count(*) AS n FROM offer_event
+                WHERE org_id = ? AND status = 'offered' AND expires_at > ?
+                GROUP BY sitter_id
+                """,
+            arguments: [orgId, now])
+        return Dictionary(rows.map { ($0["sitter_id"], $0["n"]) }, uniquingKeysWith: +)
+    }
+
+    /// Each sitter's current tier, from the stored metrics windows (the newest per sitter).
+    static func tierBySitter(_ db: Database, orgId: RowID) throws -> [RowID: String] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: "SELECT sitter_id, tier FROM sitter_metrics_window WHERE org_id = ? ORDER BY computed_at, id",
+            arguments: [orgId])
+        var tiers: [RowID: String] = [:]
+        for row in rows { tiers[row["sitter_id"]] = row["tier"] }
+        return tiers
+    }
+
+    /// Bookings still open, soonest first.
+    public static func openBookings(_ db: Database, orgId: RowID, limit: Int) throws -> [OpenBooking] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT booking.id, booking.code, booking.service, booking.starts_at, client.name AS client_name
+                FROM booking LEFT JOIN client ON client.id = booking.client_id
+                WHERE booking.org_id = ? AND booking.status = 'open'
+                ORDER BY booking.starts_at, booking.id LIMIT ?
+                """,
+            arguments: [orgId, limit]
+        ).map { row in
+            OpenBooking(
+                id: row["id"], code: row["code"], service: row["service"], clientName: row["client_name"],
+                startsAt: row["starts_at"])
+        }
+    }
+
+    // MARK: - Search
+
+    /// The filter of a search: the other party's name or phone, or any message's body.
+    /// A search reads the mailbox's threads, so it costs more than a page; it runs only when
+    /// the operator asks for one.
+    static let searchFilter = """
+        org_id = ? AND \(Mailbox.sqlKeyExpression) = ? AND (
+            counterpart_e164 LIKE ? ESCAPE '\\'
+            OR EXISTS (SELECT 1 FROM client WHERE client.id = message_thread.client_id AND client.name LIKE ? ESCAPE '\\')
+            OR EXISTS (SELECT 1 FROM sitter WHERE sitter.id = message_thread.assigned_sitter_id AND sitter.name LIKE ? ESCAPE '\\')
+            OR EXISTS (SELECT 1 FROM message_event WHERE message_event.thread_id = message_thread.id AND body LIKE ? ESCAPE '\\')
+        )
+        """
+
+    static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%\(escaped)%"
+    }
+
+    public static func searchCount(_ db: Database, orgId: RowID, mailbox: Mailbox, text: String) throws -> Int {
+        let pattern = likePattern(text)
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM message_thread WHERE \(searchFilter)",
+            arguments: [orgId, mailbox.key, pattern, pattern, pattern, pattern]) ?? 0
+    }
+
+    public static func searchThreads(
+        _ db: Database, orgId: RowID, mailbox: Mailbox, text: String, limit: Int, offset: Int
+    ) throws -> [ThreadSummary] {
+        let pattern = likePattern(text)
+        let ids = try RowID.fetchAll(
+            db,
+            sql: """
+                SELECT id FROM message_thread WHERE \(searchFilter)
+                ORDER BY last_message_at DESC, id DESC LIMIT ? OFFSET ?
+                """,
+            arguments: [orgId, mailbox.key, pattern, pattern, pattern, pattern, limit, offset])
+        return try ids.compactMap { try threadSummary(db, threadId: $0) }
+    }
+
+    /// One thread as the list shows it.
+    public static func threadSummary(_ db: Database, threadId: RowID) throws -> ThreadSummary? {
+        guard
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT message_thread.*,
+                           client.name AS client_name, sitter.name AS sitter_name, booking.code AS booking_code,
+                           (SELECT body FROM message_event WHERE thread_id = message_thread.id
+                            ORDER BY created_at DESC, id DESC LIMIT 1) AS last_body
+                    FROM message_thread
+                    LEFT JOIN client ON client.id = message_thread.client_id
+                    LEFT JOIN sitter ON sitter.id = message_thread.assigned_sitter_id
+                    LEFT JOIN booking ON booking.id = message_thread.booking_id
+                    WHERE message_thread.id = ?
+                    """,
+                arguments: [threadId])
+        else { return nil }
+        return ThreadSummary(
+            thread: try MessageThread(row: row), clientName: row["client_name"], sitterName: row["sitter_name"],
+            bookingCode: row["booking_code"], lastBody: row["last_body"])
+    }
+}
