@@ -128,5 +128,6 @@ public struct WebhookController<Context: RequestContext>: Sendable {
 }
 
 extension HTTPField.Name {
-    static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
+    /// Twilio's request signature header.
+    public static let twilioSignature = HTTPField.Name("X-Twilio-Signature")!
 }

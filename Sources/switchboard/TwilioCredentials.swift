@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+import SwitchboardWebhook
+
+/// The Twilio secrets: from the environment (`TWILIO_AUTH_TOKEN`, `TWILIO_ACCOUNT_SID`), else
+/// from the optional config file. Never from a flag, so they never show in `ps` or in shell
+/// history, and never logged.
+///
+/// The config file is `$SWITCHBOARD_CONFIG`, else `$XDG_CONFIG_HOME/switchboard/config.json`
+/// (or `~/.config/switchboard/config.json`): `{"twilio_auth_token": "…", "twilio_account_sid": "AC…"}`.
+struct TwilioCredentials {
+    var authToken: String?
+    var accountSid: String?
+
+    struct ConfigFile: Decodable {
+        var twilioAuthToken: String?
+        var twilioAccountSid: String?
+    }
+
+    static func configPath(environment: [String: String]) -> String {
+        if let path = environment["SWITCHBOARD_CONFIG"], !path.isEmpty { return path }
+        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (environment["HOME"] ?? ".") + "/.config"
+        return configHome + "/switchboard/config.json"
+    }
+
+    /// Environment beats the config file; a config file that exists but cannot be read is an
+    /// error rather than silently ignored.
+    static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TwilioCredentials {
+        let path = configPath(environment: environment)
+        var file = ConfigFile()
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                let decoder = JSONDecoder()
+                decoder.keyDecodingStrategy = .convertFromSnakeCase
+                file = try decoder.decode(ConfigFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+            } catch {
+                throw ValidationError("Cannot read the config file \(path); fix its JSON or remove it.")
+            }
+        }
+        func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        return TwilioCredentials(
+            authToken: nonEmpty(environment["TWILIO_AUTH_TOKEN"]) ?? nonEmpty(file.twilioAuthToken),
+            accountSid: nonEmpty(environment["TWILIO_ACCOUNT_SID"]) ?? nonEmpty(file.twilioAccountSid))
+    }
+
+    func requireAuthToken() throws -> String {
+        guard let authToken else {
+            throw ValidationError("Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) to your Twilio auth token.")
+        }
+        return authToken
+    }
+}
+
+/// `--send twilio|simulated`: how outbound messages leave.
+struct SenderOptions: ParsableArguments {
+    enum Mode: String, ExpressibleByArgument, CaseIterable {
+        case simulated, twilio
+    }
+
+    @Option(help: ArgumentHelp(
+        "How outbound messages are sent: simulated (stored, reported delivered, nothing leaves) or twilio.",
+        discussion: "twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN."))
+    var send: Mode = .simulated
+
+    /// The sender `--send` names. `statusCallback` is the listener's public
+    /// `…/api/twilio/status` URL, where Twilio reports delivery.
+    func makeSender(store: AppDatabase, statusCallback: String?, credentials: TwilioCredentials) throws -> any OutboundSender {
+        switch send {
+        case .simulated:
+            return SimulatedSender(store: store)
+        case .twilio:
+            guard let accountSid = credentials.accountSid, let token = credentials.authToken else {
+                throw ValidationError("--send twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; set both, or use --send simulated.")
+            }
+            return TwilioRESTSender(
+                client: TwilioMessagesClient(accountSid: accountSid, authToken: token), store: store, statusCallback: statusCallback)
+        }
+    }
+}
