@@ -54,12 +54,20 @@ static inline int sb_read_key(wint_t *key) { return get_wch(key); }
 // MARK: - Terminal restore on signals
 
 /// The terminal modes from before the console started, restored by the crash handler.
-static struct termios sb_saved_modes;
-static volatile sig_atomic_t sb_saved_modes_valid = 0;
+/// (Function-local statics: Swift emits the inline functions, not a header's globals.)
+static inline struct termios *sb_saved_modes(void) {
+    static struct termios modes;
+    return &modes;
+}
+
+static inline volatile sig_atomic_t *sb_saved_modes_valid(void) {
+    static volatile sig_atomic_t valid = 0;
+    return &valid;
+}
 
 /// Saves the terminal modes of stdin; call before initscr.
 static inline void sb_save_terminal_modes(void) {
-    if (tcgetattr(STDIN_FILENO, &sb_saved_modes) == 0) sb_saved_modes_valid = 1;
+    if (tcgetattr(STDIN_FILENO, sb_saved_modes()) == 0) *sb_saved_modes_valid() = 1;
 }
 
 /// Restores the saved modes and undoes what curses did to the screen, using only
@@ -67,18 +75,21 @@ static inline void sb_save_terminal_modes(void) {
 /// leave keypad-transmit mode.
 static inline void sb_restore_terminal_now(void) {
     static const char reset[] = "\033[0m\033[?25h\033[?1049l\033[?1l\033>\r\n";
-    if (sb_saved_modes_valid) tcsetattr(STDIN_FILENO, TCSANOW, &sb_saved_modes);
+    if (*sb_saved_modes_valid()) tcsetattr(STDIN_FILENO, TCSANOW, sb_saved_modes());
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof reset - 1);
     (void)ignored;
 }
 
 /// The handlers that were there before ours (Swift's backtracer, for one): a crash still
 /// reaches them once the terminal is restored.
-static struct sigaction sb_previous_actions[NSIG];
+static inline struct sigaction *sb_previous_actions(void) {
+    static struct sigaction actions[NSIG];
+    return actions;
+}
 
 static inline void sb_fatal_signal_handler(int signal_number) {
     sb_restore_terminal_now();
-    sigaction(signal_number, &sb_previous_actions[signal_number], NULL);
+    sigaction(signal_number, &sb_previous_actions()[signal_number], NULL);
     raise(signal_number);
 }
 
@@ -93,7 +104,7 @@ static inline void sb_install_crash_handlers(void) {
     sigemptyset(&action.sa_mask);
     for (unsigned i = 0; i < sizeof sb_fatal_signals / sizeof sb_fatal_signals[0]; i++) {
         int number = sb_fatal_signals[i];
-        sigaction(number, &action, &sb_previous_actions[number]);
+        sigaction(number, &action, &sb_previous_actions()[number]);
     }
 }
 
@@ -101,13 +112,13 @@ static inline void sb_install_crash_handlers(void) {
 static inline void sb_remove_crash_handlers(void) {
     for (unsigned i = 0; i < sizeof sb_fatal_signals / sizeof sb_fatal_signals[0]; i++) {
         int number = sb_fatal_signals[i];
-        sigaction(number, &sb_previous_actions[number], NULL);
+        sigaction(number, &sb_previous_actions()[number], NULL);
     }
 }
 
 /// Puts back the terminal modes saved before the console started (after endwin).
 static inline void sb_restore_saved_modes(void) {
-    if (sb_saved_modes_valid) tcsetattr(STDIN_FILENO, TCSANOW, &sb_saved_modes);
+    if (*sb_saved_modes_valid()) tcsetattr(STDIN_FILENO, TCSANOW, sb_saved_modes());
 }
 
 #endif

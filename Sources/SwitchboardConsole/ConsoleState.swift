@@ -109,7 +109,10 @@ public struct ConsoleState: Equatable, Sendable {
         self.listener = listener
         self.startedAt = startedAt
         self.now = startedAt
+        notice = Self.welcome
     }
+
+    static let welcome = Notice(.info, "Tab moves between panes, Enter opens, ? lists the keys of the pane you are in.")
 
     public var layout: ConsoleLayout? { ConsoleLayout(size: size) }
     public var isTooSmall: Bool { layout == nil }

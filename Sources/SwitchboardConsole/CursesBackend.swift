@@ -144,6 +144,12 @@ final class CursesBackend {
                 runStyle = cell.style
             }
             text.append(contentsOf: cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+            // A wide character ends its run: should the terminal measure it differently,
+            // only that cell is off, not the rest of the row.
+            if x + 1 <= columns.upperBound, grid[x + 1, y].isContinuation {
+                flush()
+                runStart = x + 2
+            }
         }
         flush()
     }

@@ -8,8 +8,7 @@ extension Grid {
             guard x < rect.maxX else { return }
             x += write(text, x: x, y: rect.y, width: rect.maxX - x, style: style)
         }
-        segment(" Switchboard ", Style(reverse: true, dim: false).with(bold: true))
-        if !state.data.orgName.isEmpty { segment("· \(state.data.orgName) ") }
+        segment(" Switchboard ", Style(reverse: true).with(bold: true))
         segment("│ ")
         if state.paused {
             let waiting = state.pendingChanges > 0 ? " (\(state.pendingChanges) waiting)" : ""
@@ -18,11 +17,15 @@ extension Grid {
             segment("● LIVE ", Style(color: .good, bold: true, reverse: true))
         }
         segment("│ ")
-        segment(state.listener.address.map { "listening \($0) " } ?? "listener off ")
+        segment(state.listener.address.map { "\($0) " } ?? "listener off ")
         segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
         if let token = state.listener.demoToken {
             segment("│ demo token ")
             segment(token + " ", Style(reverse: true).with(bold: true))
+        }
+        let org = state.data.orgName
+        if !org.isEmpty, rect.maxX - x >= DisplayWidth.of(org) + 3 {
+            write(org + " ", x: rect.maxX - DisplayWidth.of(org) - 1, y: rect.y, style: .bar)
         }
     }
 

@@ -32,9 +32,13 @@ public enum Sanitizer {
     }
 
     /// Bidi embeddings, overrides and isolates; zero-width spaces and joiners; the BOM;
-    /// other format characters that draw nothing; noncharacters and private/surrogate oddities.
+    /// variation selectors; other format characters that draw nothing; noncharacters.
     static func isInvisibleFormatting(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
+        case 0xFE00...0xFE0F:
+            // Variation selectors: terminals disagree on whether VS16 makes a character two
+            // columns wide, so it is dropped and the base character's width stands.
+            return true
         case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x206F, 0xFEFF, 0x061C, 0x180E, 0xFFF9...0xFFFB:
             return true
         case 0xE0000...0xE007F:  // tag characters

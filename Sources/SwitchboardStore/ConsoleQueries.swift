@@ -270,6 +270,22 @@ extension AppDatabase {
         }
     }
 
+    /// The phones a sitter's own text travels between: from their personal phone to the
+    /// org's front desk. What the console's "simulate YES/NO" sends, like a real phone would.
+    public func sitterTextRoute(sitterId: RowID) throws -> (from: String, to: String) {
+        try reader.read { db in
+            guard let sitter = try Sitter.fetchOne(db, key: sitterId) else {
+                throw StoreError(.notFound, "sitter \(sitterId) does not exist")
+            }
+            guard
+                let frontDesk = try String.fetchOne(
+                    db, sql: "SELECT e164 FROM message_number WHERE org_id = ? AND number_class = 'front_desk' ORDER BY id LIMIT 1",
+                    arguments: [sitter.orgId])
+            else { throw StoreError(.notFound, "the org has no front-desk number to text") }
+            return (sitter.phoneE164, frontDesk)
+        }
+    }
+
     // MARK: - Search
 
     /// The filter of a search: the other party's name or phone, or any message's body.

@@ -7,6 +7,10 @@ struct Switchboard: AsyncParsableCommand {
         commandName: "switchboard",
         abstract: "A terminal dispatcher console for a pet-sitting business that texts through Twilio.",
         subcommands: [
+            DemoCommand.self,
+            ConsoleCommand.self,
+            ServeCommand.self,
+            SimulateCommand.self,
             ImportCommand.self,
             MetricsCommand.self,
             BenchCommand.self,

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+import SwitchboardWebhook
+
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Build a fresh demo database from Data/demo.json and open the console with its listener.",
+        discussion: """
+            Without TWILIO_AUTH_TOKEN a demo token is made up and shown in the status bar, so \
+            you can sign webhooks with `TWILIO_AUTH_TOKEN=<token> switchboard simulate …`.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Where to build the demo database; it must not exist yet.", discussion: "Defaults to a file in a new temporary folder.", valueName: "path"))
+    var db: String?
+
+    @Option(help: "The listener's port; 0 picks a free one.")
+    var port = 8080
+
+    @Flag(name: .customLong("no-listen"), help: "Run the console without the webhook listener.")
+    var noListen = false
+
+    func validate() throws {
+        guard (0...65_535).contains(port) else {
+            throw ValidationError("--port must be between 0 and 65535 (0 picks a free port); got \(port).")
+        }
+        if let db, FileManager.default.fileExists(atPath: db) {
+            throw ValidationError("\(db) already exists; the demo builds a fresh database, so pass a new path or leave --db out.")
+        }
+    }
+
+    func run() async throws {
+        guard let demoFile = DataFiles.locate("demo.json") else {
+            throw ValidationError("Data/demo.json was not found; run the demo from the Switchboard package folder.")
+        }
+        let path = try db ?? Self.temporaryDatabasePath()
+        let store = try AppDatabase.open(path: path, tierSettings: try TierOptions.defaultSettings())
+        do {
+            let summary = try await store.importFile(atPath: demoFile)
+            try await store.recomputeAllMetrics(orgId: summary.orgId)
+        } catch let error as StoreError {
+            throw ValidationError(error.message)
+        }
+
+        let environmentToken = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let token = environmentToken ?? Self.makeDemoToken()
+        let listener = noListen ? nil : ListenerConfiguration(port: port, authToken: token)
+        try await ConsoleLauncher.run(
+            .init(store: store, listener: listener, demoToken: environmentToken == nil ? token : nil, logPath: path + ".log",
+                sender: SimulatedSender(store: store)))
+        print("Demo closed. Database: \(path) · log: \(path).log")
+    }
+
+    static func temporaryDatabasePath() throws -> String {
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("switchboard-demo-\(ProcessInfo.processInfo.processIdentifier)-\(Int(Date().timeIntervalSince1970))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("demo.sqlite").path
+    }
+
+    /// A made-up auth token, different every run: `demo-` and 16 hex digits.
+    static func makeDemoToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let digits = String(generator.next() as UInt64, radix: 16)
+        return "demo-" + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
