@@ -84,7 +84,7 @@ import Testing
     @Test func refusalsAreKeptInBoundedForm() async throws {
         let fixture = try Fixture.make()
         let forgeries = AppDatabase.refusedSampleLimit + 30
-        try await fixture.withListener(.router) { client in
+        try await fixture.withListener(Drive.router) { client in
             for index in 0..<forgeries {
                 let response = try await client.post(
                     "/api/twilio/inbound",

@@ -103,7 +103,7 @@ import Testing
 
     @Test(arguments: scenarios, Drive.allCases)
     func answersEveryCase(_ scenario: Scenario, _ drive: Drive) async throws {
-        let fixture = try Fixture.make()
+        let fixture = try Fixture.make(onDisk: drive == .live)
         try await scenario.prepare(fixture)
         let response = try await fixture.withListener(drive) { client in
             try await client.sms(from: scenario.from, to: Fixture.frontDesk, body: scenario.body)
@@ -150,7 +150,7 @@ import Testing
         let booking = try fixture.booking("B1042")
         try await fixture.offer(booking, to: fixture.alice)
         try await fixture.offer(booking, to: fixture.bob)
-        let answers = try await fixture.withListener(.live) { client in
+        let answers = try await fixture.withListener(.concurrent) { client in
             try await withThrowingTaskGroup(of: String.self) { group in
                 for phone in [Fixture.alicePhone, Fixture.alicePhone, Fixture.bobPhone, Fixture.bobPhone] {
                     group.addTask { try await client.sms(from: phone, to: Fixture.frontDesk, body: "YES").text }

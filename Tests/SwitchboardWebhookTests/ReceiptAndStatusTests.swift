@@ -27,7 +27,7 @@ import Testing
 
     @Test func concurrentDuplicatesMakeOneRowAndOneAnswer() async throws {
         let fixture = try Fixture.make(onDisk: true)
-        let answers = try await fixture.withListener(.live) { client in
+        let answers = try await fixture.withListener(.concurrent) { client in
             try await withThrowingTaskGroup(of: String.self) { group in
                 for _ in 0..<8 {
                     group.addTask { try await client.sms(from: Fixture.carolPhone, to: Fixture.aliceNumber, body: "same", sid: "SMSAME").text }

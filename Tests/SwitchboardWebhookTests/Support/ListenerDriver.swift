@@ -19,9 +19,21 @@ extension Fixture {
     func withListener<Value: Sendable>(
         _ drive: Drive, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
     ) async throws -> Value {
-        let router = buildRouter(store: store, authToken: Fixture.token, publicURL: PublicURL(Fixture.publicURL))
-        return try await Application(router: router).test(drive.setup, body)
+        try await withListener(drive.setup, body)
     }
+
+    /// Runs `body` against the listener over real sockets through AsyncHTTPClient's
+    /// connection pool, so concurrent requests really arrive at the same moment.
+    func withListener<Value: Sendable>(
+        _ setup: TestingSetup, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        let router = buildRouter(store: store, authToken: Fixture.token, publicURL: PublicURL(Fixture.publicURL))
+        return try await Application(router: router).test(setup, body)
+    }
+}
+
+extension TestingSetup {
+    static var concurrent: TestingSetup { .ahc(.http) }
 }
 
 typealias Form = [(String, String)]
