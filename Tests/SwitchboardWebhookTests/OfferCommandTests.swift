@@ -192,6 +192,13 @@ import Testing
                 try await fixture.store.createOffer(bookingId: booking.id!, sitterId: fixture.alice.id!, expiresAt: fixture.clock.now.addingTimeInterval(60))
             }
         }
+        // A sitter who texted STOP cannot be texted an offer.
+        _ = try await fixture.store.ingestInbound(smsRequest(from: Fixture.alicePhone, body: "STOP"))
+        let open = try fixture.booking("B3")
+        await #expect(throws: StoreError.self) {
+            try await fixture.store.createOffer(bookingId: open.id!, sitterId: fixture.alice.id!, expiresAt: fixture.clock.now.addingTimeInterval(60))
+        }
+        #expect(try await fixture.count("SELECT count(*) FROM offer_event") == 0)
     }
 
     @Test func sweepExpiresAndWithdrawIsIdempotent() async throws {
