@@ -11,12 +11,15 @@ public struct AppDatabase: Sendable {
     public let clock: WallClock
     /// Tier thresholds and window, used whenever metrics are recomputed.
     public let tierSettings: TierSettings
+    /// Where webhook writes wait to share a transaction (see ``GroupCommitQueue``).
+    public let ingestQueue: GroupCommitQueue
 
     /// Wraps `writer` and migrates it to the current schema.
     public init(_ writer: any DatabaseWriter, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws {
         self.writer = writer
         self.clock = clock
         self.tierSettings = tierSettings
+        self.ingestQueue = GroupCommitQueue(writer: writer)
         try Self.migrator.migrate(writer)
     }
 

@@ -108,16 +108,15 @@ extension AppDatabase {
 
     // MARK: - Writes
 
-    /// Ingests an inbound SMS in its own transaction.
+    /// Ingests an inbound SMS, sharing a transaction with the webhooks that arrive at the
+    /// same moment (group commit), and returns once that transaction has committed.
     public func ingestInbound(_ request: InboundRequest) async throws -> WebhookAnswer {
-        let now = clock.now
-        return try await writer.write { db in try self.ingestInbound(db, request, now: now) }
+        try await ingestQueue.submit { db in try self.ingestInbound(db, request, now: self.clock.now) }
     }
 
-    /// Ingests a status callback in its own transaction.
+    /// Ingests a status callback, with group commit, as ``ingestInbound(_:)``.
     public func ingestStatus(_ request: InboundRequest) async throws -> WebhookAnswer {
-        let now = clock.now
-        return try await writer.write { db in try self.ingestStatus(db, request, now: now) }
+        try await ingestQueue.submit { db in try self.ingestStatus(db, request, now: self.clock.now) }
     }
 
     // MARK: - Routing

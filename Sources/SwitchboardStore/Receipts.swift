@@ -111,15 +111,15 @@ extension AppDatabase {
 
     // MARK: - Writes
 
-    /// Records a refused request in its own transaction.
+    /// Records a refused request, sharing a transaction with the webhooks of the same moment
+    /// (group commit), so a flood of forgeries costs one commit per batch.
     public func recordRefusal(
         path: String, body: [UInt8], headers: ReceiptHeaders, verdict: WebhookVerdict, statusCode: Int, reason: String
     ) async throws {
-        let now = clock.now
-        try await writer.write { db in
+        try await ingestQueue.submit { db in
             try Self.recordRefusal(
                 db, path: path, body: body, headers: headers, verdict: verdict, statusCode: statusCode,
-                reason: reason, at: now)
+                reason: reason, at: self.clock.now)
         }
     }
 
