@@ -11,7 +11,7 @@ import SwitchboardWebhook
 /// Senders and recipients follow ``DatabaseGenerator``'s numbering, so the requests route
 /// the way real traffic to a `bench gen` database would: clients texting their sitter's
 /// masked number and the front desk, sitters texting the front desk, YES/NO answers.
-public struct IngestLoad {
+public struct IngestLoad: Sendable {
     public struct Options: Sendable {
         public var url: URL
         public var authToken: String
