@@ -110,7 +110,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardConsoleTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardConsole"]
+            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -12,7 +12,7 @@ enum Help {
                 ("j/k ↑/↓", "choose a sitter: the thread list shows their mailbox"),
                 ("g/G", "first / last sitter"),
                 ("Enter", "go to the sitter's threads"),
-                ("y / n", "simulate this sitter texting YES / NO (a real signed webhook)"),
+                ("y / n", "text YES / NO as this sitter (a real signed webhook)"),
                 ("o", "offer an open booking to this sitter"),
                 ("", "● threads with unread messages   ◆ pending offers"),
             ]

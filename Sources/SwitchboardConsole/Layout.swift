@@ -95,7 +95,10 @@ public struct ConsoleLayout: Equatable, Sendable {
         self.footer = footer
     }
 
-    /// Rows of the thread list that hold threads (inside the border).
-    public var threadRows: Int { threads.inner.height }
+    /// Each thread takes two rows: who and what, then the last message.
+    public static let rowsPerThread = 2
+
+    /// How many threads the thread list shows.
+    public var threadRows: Int { max(1, threads.inner.height / Self.rowsPerThread) }
     public var sitterRows: Int { sitters.inner.height }
 }

@@ -59,9 +59,6 @@ extension Grid {
 
     // MARK: - Thread list
 
-    /// Each thread takes two rows: who and what, then the last message.
-    static let rowsPerThread = 2
-
     mutating func renderThreadsPane(_ state: ConsoleState, in rect: Rect) {
         let focused = state.focus == .threads
         let data = state.data
@@ -81,7 +78,7 @@ extension Grid {
             return
         }
         for (row, summary) in data.threads.enumerated() {
-            let y = inner.y + row * Self.rowsPerThread
+            let y = inner.y + row * ConsoleLayout.rowsPerThread
             guard y + 1 < inner.maxY else { break }
             renderThreadRow(summary, state: state, at: Rect(x: inner.x, y: y, width: inner.width, height: 2), focused: focused)
         }

@@ -1,0 +1,263 @@
+import Foundation
+import GRDB
+import SwitchboardConsole
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+/// Every action through the reducer, against the fixture database (the reads the event
+/// loop would make follow each `.reload`).
+@Suite struct ReducerTests {
+    @Test func startsOnTheOwnerInboxWithTheNewestThreadSelected() async throws {
+        let store = try await Fixture.makeStore()
+        let state = try Fixture.state(store)
+        #expect(state.focus == .owner)
+        #expect(state.mailbox == .owner)
+        #expect(state.selectedThread?.counterpartName == "王芳 (Fang Wang)")
+        #expect(state.data.ownerUnassigned == 2)
+        #expect(state.data.sitters.map(\.name) == ["Diego Ramírez", "Maya Okafor", "田中 ゆき (Yuki)"])
+    }
+
+    @Test func tabCyclesPanesAndShiftTabGoesBack() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        var seen: [Pane] = []
+        for _ in 0..<4 {
+            try Fixture.press(.tab, &state, store)
+            seen.append(state.focus)
+        }
+        #expect(seen == [.sitters, .threads, .messages, .owner])
+        try Fixture.press(.backTab, &state, store)
+        #expect(state.focus == .messages)
+    }
+
+    @Test func movingInTheSittersPaneShowsThatSittersMailbox() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        #expect(state.mailbox == .sitter(state.data.sitters[0].id))
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.cursorSitter?.name == "Maya Okafor")
+        #expect(state.data.threads.map(\.counterpartName) == ["Zoë Whitfield"])
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.cursorSitter?.name == "田中 ゆき (Yuki)")
+        try Fixture.press(.character("g"), &state, store)
+        #expect(state.cursorSitter?.name == "Diego Ramírez")
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.sitterCursor == 0, "clamped at the top")
+    }
+
+    @Test func movingInTheThreadListSelectsByPosition() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        #expect(state.focus == .threads)
+        try Fixture.press(.down, &state, store)
+        #expect(state.selectedIndex == 1)
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.selectedThread?.thread.scope == .internal)
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.selectedIndex == state.data.threadCount - 1, "clamped at the bottom")
+        try Fixture.press(.pageUp, &state, store)
+        #expect(state.selectedIndex == 0)
+        try Fixture.press(.pageDown, &state, store)
+        #expect(state.selectedIndex == state.data.threadCount - 1)
+    }
+
+    @Test func openingAThreadFocusesMessagesAndMarksItRead() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        let effects = try Fixture.press(.enter, &state, store)
+        #expect(state.focus == .messages)
+        #expect(effects == [.markRead(threadId: state.selectedThreadId!)])
+        #expect(state.data.messages.map(\.body) == ["Hi 🐶 can you walk Mochi on Tuesday? 你好，谢谢！"])
+    }
+
+    @Test func selectionStaysOnTheSameThreadWhenOthersArriveAndArrivalsAreMarked() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.down, &state, store)
+        let selected = try #require(state.selectedThreadId)
+        #expect(state.selectedIndex == 1)
+
+        // A text arrives on the Diego thread (further down): it jumps to the top.
+        let diegoThread = try #require(state.data.threads.first { $0.thread.scope == .ownerSitter })
+        try await store.writer.write { db in
+            _ = try AppDatabase.appendMessage(
+                db, to: diegoThread.thread, direction: .inbound, actor: .sitter, body: "Here now.",
+                providerMessageSid: "SMnew", at: Fixture.now.addingTimeInterval(1))
+        }
+        try Fixture.send(.databaseChanged, to: &state, store)
+        #expect(state.selectedThreadId == selected, "the selection follows the thread, not the row")
+        #expect(state.selectedIndex == 2)
+        #expect(state.data.threads.first?.id == diegoThread.id)
+        #expect(state.newArrivals == [diegoThread.id])
+        let text = render(state, size: state.size).text
+        #expect(text.contains("NEW sitter chat"))
+    }
+
+    @Test func pauseHoldsLiveUpdatesUntilResumed() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(try Fixture.press(.character("p"), &state, store) == [])
+        #expect(state.paused)
+        #expect(state.reduce(.databaseChanged) == [])
+        #expect(state.pendingChanges == 1)
+        #expect(try Fixture.press(.character("p"), &state, store) == [.reload])
+        #expect(!state.paused && state.pendingChanges == 0)
+        #expect(state.reduce(.databaseChanged) == [.reload])
+    }
+
+    @Test func searchFiltersTheMailboxAndEscapeClearsIt() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("/"), &state, store)
+        for character in "late" { try Fixture.press(.character(character), &state, store) }
+        try Fixture.press(.character("x"), &state, store)
+        try Fixture.press(.backspace, &state, store)
+        #expect(state.prompt == .search("late"))
+        try Fixture.press(.enter, &state, store)
+        #expect(state.search == "late")
+        #expect(state.focus == .threads)
+        #expect(state.data.threads.map(\.counterpartName) == ["Diego Ramírez"])
+        try Fixture.press(.escape, &state, store)
+        #expect(state.search == nil)
+        #expect(state.data.threadCount == 4)
+    }
+
+    @Test func replyPromptSendsTheTypedText() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let thread = try #require(state.selectedThreadId)
+        try Fixture.press(.character("r"), &state, store)
+        for character in "Yes! 🐾" { try Fixture.press(.character(character), &state, store) }
+        let effects = try Fixture.press(.enter, &state, store)
+        #expect(effects == [.reply(threadId: thread, body: "Yes! 🐾")])
+        #expect(state.prompt == nil)
+        // An empty reply sends nothing.
+        try Fixture.press(.character("r"), &state, store)
+        #expect(try Fixture.press(.enter, &state, store) == [])
+        // Escape abandons a reply.
+        try Fixture.press(.character("r"), &state, store)
+        try Fixture.press(.character("x"), &state, store)
+        try Fixture.press(.escape, &state, store)
+        #expect(state.prompt == nil)
+    }
+
+    @Test func assignPicksASitterAndTheThreadMovesMailboxes() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let thread = try #require(state.selectedThread)
+        try Fixture.press(.character("a"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.options.map(\.label) == ["Owner inbox (unassigned)", "Diego Ramírez", "Maya Okafor", "田中 ゆき (Yuki)"])
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        let maya = state.data.sitters[1].id
+        let effects = try Fixture.press(.enter, &state, store)
+        #expect(effects == [.assign(threadId: thread.id, sitterId: maya)])
+        #expect(state.overlay == nil)
+        // The runner calls the store; the thread leaves the owner inbox at once.
+        _ = try await store.assignThread(thread.id, to: maya)
+        try Fixture.send(.databaseChanged, to: &state, store)
+        #expect(!state.data.threads.contains { $0.id == thread.id })
+        #expect(state.data.sitters[1].unread == 1)
+    }
+
+    @Test func assignRefusesThreadsThatAreNotClientThreads() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.character("G"), &state, store)  // the internal thread
+        #expect(try Fixture.press(.character("a"), &state, store) == [])
+        #expect(state.overlay == nil)
+        #expect(state.notice?.kind == .error)
+    }
+
+    @Test func offerPicksAnOpenBookingForTheSitterUnderTheCursor() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)  // Diego
+        try Fixture.press(.character("o"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Offer a booking to Diego Ramírez")
+        #expect(picker.options.map(\.label) == ["B1050  Cat visit · 王芳 (Fang Wang)"])
+        let effects = try Fixture.press(.enter, &state, store)
+        #expect(effects == [.offer(bookingId: picker.options[0].id!, sitterId: state.data.sitters[0].id)])
+    }
+
+    @Test func yesAndNoSimulateTheSitterUnderTheCursor() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)
+        let yuki = state.data.sitters[2]
+        #expect(yuki.pendingOffers == 1)
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: true)])
+        #expect(try Fixture.press(.character("n"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: false)])
+        // The listener's answer comes back as an event and lands in the status area.
+        let answer = Notice(.success, "YES → 200 <Response><Message>Booking B1050 is yours.</Message></Response>")
+        try Fixture.send(.operatorFinished(answer), to: &state, store)
+        #expect(render(state, size: state.size).lines[38].contains("Booking B1050 is yours."))
+    }
+
+    @Test func overlaysToggleAndEscapeCloses() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(try Fixture.press(.character("t"), &state, store) == [.reload])
+        #expect(state.overlay == .tiers && state.data.tiers.count == 3)
+        try Fixture.press(.character("t"), &state, store)
+        #expect(state.overlay == nil)
+        try Fixture.press(.character("u"), &state, store)
+        #expect(state.overlay == .unrouted)
+        try Fixture.press(.escape, &state, store)
+        #expect(state.overlay == nil)
+        try Fixture.press(.character("?"), &state, store)
+        #expect(state.overlay == .help(.owner))
+        try Fixture.press(.tab, &state, store)
+        #expect(state.overlay == .help(.sitters), "help follows the focused pane")
+        try Fixture.press(.character("?"), &state, store)
+        #expect(state.overlay == nil)
+    }
+
+    @Test func quitStopsTheLoopFromAnyMode() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("t"), &state, store)
+        #expect(try Fixture.press(.character("q"), &state, store) == [.quit])
+        #expect(!state.isRunning)
+        var small = try Fixture.state(store, size: Size(width: 40, height: 10))
+        #expect(try Fixture.press(.character("q"), &small, store) == [.quit])
+    }
+
+    @Test func resizeRelaysOutAndReloadsTheVisibleRows() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(try Fixture.send(.resized(Size(width: 40, height: 10)), to: &state, store) == [.reload])
+        #expect(state.isTooSmall)
+        try Fixture.send(.resized(Size(width: 120, height: 40)), to: &state, store)
+        #expect(!state.isTooSmall)
+        #expect(state.viewQuery.threadRows == state.layout!.threadRows)
+    }
+
+    @Test func operatorErrorsShowAsErrorNotices() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.send(.operatorFinished(Notice(.error, "+15550401005 has opted out")), to: &state, store)
+        #expect(state.notice == Notice(.error, "+15550401005 has opted out"))
+        try Fixture.press(.escape, &state, store)
+        #expect(state.notice == nil)
+    }
+
+    /// The screen's read is bounded by what is visible, not by the database.
+    @Test func theViewQueryAsksOnlyForVisibleRows() async throws {
+        let store = try await Fixture.makeStore()
+        let state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        let query = state.viewQuery
+        #expect(query.threadRows == state.layout!.threadRows)
+        #expect(query.messageCount == state.layout!.messages.inner.height)
+        #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && !query.includeTiers)
+    }
+}

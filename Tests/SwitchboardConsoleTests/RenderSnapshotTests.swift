@@ -1,0 +1,118 @@
+import Foundation
+import SwitchboardConsole
+import SwitchboardCore
+import SwitchboardStore
+import Testing
+
+/// The screens as text, compared with `Snapshots/*.txt` (ratatui's TestBackend approach).
+@Suite struct RenderSnapshotTests {
+    @Test func mainScreenAt120x40ShowsEveryPane() async throws {
+        let store = try await Fixture.makeStore()
+        let state = try Fixture.state(store)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "main-120x40") { Issue.record("\(mismatch)") }
+        let text = grid.text
+        // Every pane of SPEC §7 at once.
+        for part in ["Owner inbox", "Sitters (3)", "Messages · 王芳 (Fang Wang)", "● LIVE", "http://127.0.0.1:8080",
+                     "received 0 · rejected 0", "demo token demo-0123456789abcdef", "? help", "q quit", "⚑ unassigned"] {
+            #expect(text.contains(part), "missing \(part)")
+        }
+        for sitter in ["Maya Okafor", "田中 ゆき (Yuki)", "Diego Ramírez"] { #expect(text.contains(sitter)) }
+    }
+
+    @Test func escapeSequencesInBodiesAndNamesNeverReachTheGrid() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)  // sitters pane … back to the owner inbox list
+        try Fixture.press(.backTab, &state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.down, &state, store)  // the thread whose body is all escapes
+        #expect(state.selectedThread?.counterpartName.hasPrefix("Mallory") == true)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "escapes-120x40") { Issue.record("\(mismatch)") }
+        for cell in grid.cells {
+            for scalar in cell.text.unicodeScalars {
+                #expect(scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value), "control U+\(String(scalar.value, radix: 16))")
+                #expect(!(0x202A...0x202E).contains(scalar.value) && !(0x200B...0x200F).contains(scalar.value))
+            }
+        }
+        #expect(grid.text.contains("ALERT"))
+        #expect(!grid.text.contains("pwned"), "an OSC title is dropped whole")
+    }
+
+    @Test func minimumSizeStillShowsEveryPane() async throws {
+        let store = try await Fixture.makeStore()
+        let state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "minimum-80x24") { Issue.record("\(mismatch)") }
+        #expect(grid.text.contains("Owner inbox") && grid.text.contains("Sitters") && grid.text.contains("Messages"))
+    }
+
+    @Test func belowMinimumSaysTheSizeNeeded() async throws {
+        let store = try await Fixture.makeStore()
+        let state = try Fixture.state(store, size: Size(width: 40, height: 10))
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "too-small-40x10") { Issue.record("\(mismatch)") }
+        #expect(grid.lines[0].hasPrefix("Need 80×24 (now 40×10) · q quits"))
+        #expect(grid.lines.dropFirst().allSatisfy { $0.allSatisfy { $0 == " " } })
+    }
+
+    @Test func helpOverlayDescribesTheFocusedPane() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("?"), &state, store)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "help-sitters") { Issue.record("\(mismatch)") }
+        #expect(grid.text.contains("Help · Sitters"))
+        #expect(grid.text.contains("text YES / NO as this sitter"))
+    }
+
+    @Test func tierTableHasEverySitterAndAChart() async throws {
+        let store = try await Fixture.makeStore()
+        try await store.recomputeAllMetrics(orgId: 1)
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("t"), &state, store)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "tiers") { Issue.record("\(mismatch)") }
+        #expect(grid.text.contains("MEDIAN REPLY"))
+        #expect(grid.text.contains("Median reply time"))
+        #expect(grid.text.contains("█"), "Maya answered Zoë: her bar is drawn")
+    }
+
+    @Test func unroutedViewListsTextsToUnknownNumbers() async throws {
+        let store = try await Fixture.makeStore()
+        try await Fixture.addUnrouted(store, from: "+15559990001", to: "+15550000000", body: "wrong number? \u{1b}[5m")
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("u"), &state, store)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "unrouted") { Issue.record("\(mismatch)") }
+        #expect(grid.text.contains("+15559990001"))
+        #expect(grid.text.contains("wrong number?"))
+    }
+
+    @Test func assignPickerAndReplyPromptDraw() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("a"), &state, store)
+        var grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "assign-picker") { Issue.record("\(mismatch)") }
+        #expect(grid.text.contains("Assign 王芳 (Fang Wang) to"))
+        try Fixture.press(.escape, &state, store)
+        try Fixture.press(.character("r"), &state, store)
+        for character in "On it 🐾" { try Fixture.press(.character(character), &state, store) }
+        grid = render(state, size: state.size)
+        #expect(grid.lines[38].hasPrefix("Reply to 王芳 (Fang Wang): On it 🐾▏"))
+    }
+
+    @Test func pausedStatusBarCountsWaitingChanges() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("p"), &state, store)
+        try Fixture.send(.databaseChanged, to: &state, store)
+        try Fixture.send(.databaseChanged, to: &state, store)
+        let grid = render(state, size: state.size)
+        #expect(grid.lines[0].contains("❚❚ PAUSED (2 waiting)"))
+        #expect(!grid.lines[0].contains("LIVE"))
+    }
+}

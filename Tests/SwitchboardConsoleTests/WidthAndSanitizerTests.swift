@@ -1,0 +1,108 @@
+import Foundation
+import SwitchboardConsole
+import Testing
+
+@Suite struct DisplayWidthTests {
+    @Test(arguments: [
+        ("abc", 3), ("田中", 4), ("ゆき", 4), ("🐶", 2), ("é", 1), ("e\u{301}", 1), ("한국", 4), ("Zoë", 3), ("", 0),
+    ])
+    func measuresColumns(text: String, width: Int) {
+        #expect(DisplayWidth.of(text) == width)
+    }
+
+    @Test func truncatesWithAnEllipsisAndNeverCutsAWideCharacter() {
+        #expect(DisplayWidth.truncate("田中 ゆき (Yuki)", to: 6) == "田中 …")
+        #expect(DisplayWidth.truncate("田中ゆき", to: 4) == "田…")  // "田中" would fit 4 but leave no room for …
+        #expect(DisplayWidth.truncate("田中ゆき", to: 5) == "田中…")
+        #expect(DisplayWidth.truncate("🐶🐶🐶", to: 4) == "🐶…")
+        #expect(DisplayWidth.truncate("short", to: 10) == "short")
+        #expect(DisplayWidth.truncate("exactly", to: 7) == "exactly")
+        #expect(DisplayWidth.truncate("anything", to: 0) == "")
+        for width in 1...12 {
+            #expect(DisplayWidth.of(DisplayWidth.truncate("王芳 (Fang Wang) 🐶", to: width)) <= width)
+        }
+    }
+
+    @Test func padsToAnExactWidth() {
+        #expect(DisplayWidth.pad("田中", to: 6) == "田中  ")
+        #expect(DisplayWidth.of(DisplayWidth.pad("🐶 dog walk", to: 5)) == 5)
+        #expect(DisplayWidth.padLeft("3m", to: 4) == "  3m")
+    }
+
+    @Test func gridLeavesABlankWhereOnlyHalfAWideCharacterFits() {
+        var grid = Grid(size: Size(width: 5, height: 1))
+        grid.write("ab田中", x: 0, y: 0)
+        #expect(grid.lines[0] == "ab田…")
+        var edge = Grid(size: Size(width: 3, height: 1))
+        edge.write("x田", x: 0, y: 0)
+        #expect(edge.lines[0] == "x田")
+        #expect(edge[2, 0].isContinuation)
+    }
+
+    @Test func overwritingHalfAWideCharacterBlanksTheOtherHalf() {
+        var grid = Grid(size: Size(width: 4, height: 1))
+        grid.write("田中", x: 0, y: 0)
+        grid.write("x", x: 1, y: 0)
+        #expect(grid.lines[0] == " x中")
+        #expect(!grid[1, 0].isContinuation)
+    }
+
+    @Test func wrapsByDisplayWidth() {
+        #expect(TextWrap.lines("Hi 🐶 can you walk Mochi", width: 10) == ["Hi 🐶 can", "you walk", "Mochi"])
+        #expect(TextWrap.lines("田中田中田中", width: 5) == ["田中", "田中", "田中"])
+        #expect(TextWrap.lines("line one\nline two", width: 20) == ["line one", "line two"])
+    }
+}
+
+@Suite struct SanitizerTests {
+    @Test(arguments: [
+        ("\u{1b}[31mred\u{1b}[0m", "red"),  // SGR colours
+        ("\u{1b}]0;title\u{07}after", "after"),  // OSC set title, BEL-terminated
+        ("\u{1b}]8;;http://evil\u{1b}\\link\u{1b}]8;;\u{1b}\\", "link"),  // OSC 8 hyperlink, ST-terminated
+        ("\u{1b}P1$r\u{1b}\\x", "x"),  // DCS
+        ("\u{9b}2Jclear", "clear"),  // C1 CSI
+        ("a\u{1b}cb", "ab"),  // ESC c: full reset
+        ("\u{1b}(0box", "box"),  // nF: charset switch
+        ("tab\there", "tab here"),
+        ("two\r\nlines", "two  lines"),
+        ("nul\u{0}bell\u{7}del\u{7f}", "nulbelldel"),
+        ("abc\u{202e}txt.exe", "abctxt.exe"),  // right-to-left override
+        ("\u{2066}iso\u{2069}", "iso"),  // bidi isolates
+        ("zero\u{200b}width\u{200d}join\u{feff}", "zerowidthjoin"),
+        ("sun ☀\u{fe0f}", "sun ☀"),
+        ("Zoë 王芳 🐶 Ramírez", "Zoë 王芳 🐶 Ramírez"),
+        ("plain ascii", "plain ascii"),
+        ("trailing escape \u{1b}", "trailing escape "),
+        ("\u{1b}[", ""),
+    ])
+    func cleans(input: String, expected: String) {
+        #expect(Sanitizer.clean(input) == expected)
+    }
+
+    /// Whatever the bytes, nothing that steers a terminal comes out.
+    @Test func randomBytesNeverYieldControlCharacters() {
+        var random = SplitMix64(seed: 42)
+        for _ in 0..<2000 {
+            let bytes = (0..<Int(random.next() % 64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let weighted = bytes.map { $0 % 5 == 0 ? 0x1B : $0 }
+            let text = String(decoding: weighted, as: UTF8.self)
+            for scalar in Sanitizer.clean(text).unicodeScalars {
+                #expect(scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value))
+                #expect(scalar.properties.generalCategory != .format)
+            }
+        }
+    }
+}
+
+/// A tiny deterministic generator, so the fuzz test is the same every run.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
