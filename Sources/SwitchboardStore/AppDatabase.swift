@@ -34,8 +34,12 @@ public struct AppDatabase: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(5)
         config.prepareDatabase { db in
-            // An acknowledged webhook must survive power loss (SPEC §3.7).
+            // An acknowledged webhook must survive power loss (SPEC §3.7). GRDB's pool sets
+            // NORMAL on its writer after this runs, so `open` sets FULL again there.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Map the file rather than pread it page by page: index lookups in a large
+            // database then cost page-cache hits, not system calls.
+            try db.execute(sql: "PRAGMA mmap_size = 1073741824")
         }
         return config
     }
@@ -60,6 +64,13 @@ public struct AppDatabase: Sendable {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
+            try pool.writeWithoutTransaction { db in
+                // GRDB's WAL set-up chose NORMAL for the writer; durability needs FULL: the
+                // WAL is synced at every commit, before any webhook is answered.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+                // The writer walks the indexes of every webhook: give it a larger page cache.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
+            }
             return try AppDatabase(pool, clock: clock, tierSettings: tierSettings)
         } catch let error as DatabaseError {
             throw StoreError(.cannotOpen, "cannot open \(path): \(error.message ?? error.description)")
