@@ -69,6 +69,7 @@ let package = Package(
                 "SwitchboardCore",
                 "SwitchboardStore",
                 "SwitchboardWebhook",
+                "SwitchboardConsole",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

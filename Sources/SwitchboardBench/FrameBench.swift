@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+import SwitchboardConsole
+import SwitchboardCore
+import SwitchboardStore
+
+/// `bench console`: the cost of one console frame, exactly as the event loop builds it: the
+/// read of the visible rows (`consoleView`), the reducer applying it, and the pure render
+/// into a grid. The curses blit is left out: it copies only the cells that changed.
+public struct FrameBench {
+    public struct Screen: Sendable {
+        public var name: String
+        public var state: ConsoleState
+    }
+
+    public struct Timing: Sendable {
+        public var screen: String
+        public var p50Ms: Double
+        public var p99Ms: Double
+    }
+
+    public static let size = Size(width: 120, height: 40)
+
+    let store: AppDatabase
+
+    public init(store: AppDatabase) { self.store = store }
+
+    /// The busiest screens: the owner inbox, the sitter mailbox with the most threads, the
+    /// longest thread open in the message view, and the tier table.
+    public func screens() throws -> [Screen] {
+        let (busiestSitter, longestThread) = try store.reader.read { db -> (RowID?, RowID?) in
+            let sitter = try RowID.fetchOne(
+                db,
+                sql: """
+                    SELECT assigned_sitter_id FROM message_thread
+                    WHERE assigned_sitter_id IS NOT NULL AND scope IN ('client_booking','client_general')
+                    GROUP BY assigned_sitter_id ORDER BY count(*) DESC LIMIT 1
+                    """)
+            let thread = try RowID.fetchOne(
+                db, sql: "SELECT thread_id FROM message_event GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1")
+            return (sitter, thread)
+        }
+        var base = ConsoleState(size: Self.size, startedAt: store.clock.now)
+        _ = base.reduce(.loaded(try store.consoleView(base.viewQuery, now: store.clock.now), at: store.clock.now))
+
+        var screens = [Screen(name: "owner inbox", state: base)]
+        if let busiestSitter {
+            var state = base
+            state.mailbox = .sitter(busiestSitter)
+            state.selectedThreadId = nil
+            state.selectedIndex = 0
+            screens.append(Screen(name: "busiest sitter mailbox", state: state))
+        }
+        if let longestThread {
+            let thread = try store.reader.read { db in try MessageThread.fetchOne(db, key: longestThread) }
+            var state = base
+            state.mailbox = thread?.mailbox ?? .owner
+            state.selectedThreadId = longestThread
+            screens.append(Screen(name: "longest thread", state: state))
+        }
+        var tiers = base
+        tiers.overlay = .tiers
+        screens.append(Screen(name: "tier table", state: tiers))
+        return screens
+    }
+
+    /// One frame: read what is visible, apply it, render.
+    @discardableResult
+    public func frame(_ state: ConsoleState) throws -> Grid {
+        var state = state
+        let now = store.clock.now
+        _ = state.reduce(.loaded(try store.consoleView(state.viewQuery, now: now), at: now))
+        return render(state, size: Self.size)
+    }
+
+    /// Times `frames` frames of each screen after `warmup` untimed ones.
+    public func measure(frames: Int = 300, warmup: Int = 30) throws -> [Timing] {
+        let clock = ContinuousClock()
+        return try screens().map { screen in
+            for _ in 0..<warmup { try frame(screen.state) }
+            var samples: [Double] = []
+            samples.reserveCapacity(frames)
+            for _ in 0..<frames {
+                let start = clock.now
+                try frame(screen.state)
+                samples.append(Self.milliseconds(clock.now - start))
+            }
+            samples.sort()
+            return Timing(
+                screen: screen.name, p50Ms: Statistics.percentile(samples, 50), p99Ms: Statistics.percentile(samples, 99))
+        }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+}
+
+/// Process-level figures: time since exec and peak resident memory.
+public enum ProcessFigures {
+    /// Milliseconds since this process was started (from /proc: start time vs uptime).
+    public static func millisecondsSinceStart() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+            let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+            let closing = stat.lastIndex(of: ")")
+        else { return nil }
+        let fields = stat[stat.index(after: closing)...].split(separator: " ")
+        // Field 22 of /proc/self/stat (starttime); fields here start at field 3.
+        guard fields.count > 19, let startTicks = Double(fields[19]), let uptime = Double(uptimeText.split(separator: " ")[0])
+        else { return nil }
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (uptime - startTicks / ticksPerSecond) * 1000
+    }
+
+    /// Peak resident set size in MiB.
+    public static func peakMemoryMiB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}
