@@ -38,8 +38,18 @@ public enum Mailbox: Hashable, Sendable, CustomStringConvertible {
     /// expression of the index `message_thread_mailbox`, so a mailbox's thread list is an
     /// index range scan: SQLite uses an expression index only when a query spells the same
     /// expression, so always use this constant, never a copy of it.
-    public static let sqlKeyExpression =
-        "(CASE WHEN assigned_sitter_id IS NOT NULL AND scope IN ('client_booking','client_general') THEN assigned_sitter_id ELSE 0 END)"
+    public static let sqlKeyExpression = sqlKey(of: "")
+
+    /// The rule over the columns of a named row, such as `NEW.` or `OLD.` in a trigger.
+    /// Same text as ``sqlKeyExpression`` but for the prefix: one template for both.
+    public static func sqlKey(of row: String) -> String {
+        "(CASE WHEN \(row)assigned_sitter_id IS NOT NULL AND \(row)scope IN ('client_booking','client_general') THEN \(row)assigned_sitter_id ELSE 0 END)"
+    }
+
+    /// Whether a row is an unassigned client thread (the owner's triage queue), as SQL.
+    public static func sqlIsUnassigned(of row: String) -> String {
+        "(\(row)assigned_sitter_id IS NULL AND \(row)scope IN ('client_booking','client_general'))"
+    }
 
     public var description: String {
         switch self {

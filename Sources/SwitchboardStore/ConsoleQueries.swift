@@ -216,15 +216,10 @@ extension AppDatabase {
             arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId]) ?? 0
     }
 
-    /// Client threads no sitter has: the owner's triage queue.
+    /// Client threads no sitter has: the owner's triage queue (kept in `mailbox_stats`).
     public static func unassignedCount(_ db: Database, orgId: RowID) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM message_thread
-                WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = 0
-                  AND assigned_sitter_id IS NULL AND scope IN ('client_booking','client_general')
-                """,
+            db, sql: "SELECT unassigned_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = 0",
             arguments: [orgId]) ?? 0
     }
 

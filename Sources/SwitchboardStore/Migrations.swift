@@ -70,11 +70,8 @@ extension AppDatabase {
                 CREATE INDEX message_thread_mailbox
                 ON message_thread(org_id, \(Mailbox.sqlKeyExpression), last_message_at DESC, id DESC)
                 """)
-            // Unread counts per mailbox read only the threads that have unread messages.
-            try db.execute(sql: """
-                CREATE INDEX message_thread_unread
-                ON message_thread(org_id, \(Mailbox.sqlKeyExpression)) WHERE unread > 0
-                """)
+            try createMailboxStats(db)
+
             // Routing finds a conversation by the number it runs through and the other party.
             try db.create(
                 index: "message_thread_conversation", on: "message_thread",
@@ -183,4 +180,46 @@ extension AppDatabase {
         }
         return migrator
     }()
+
+    /// Per-mailbox counts (threads, threads with unread messages, unassigned client
+    /// threads), kept by triggers on `message_thread`, so the console's counters cost a
+    /// lookup per mailbox rather than a count over its threads. The triggers use the same
+    /// mailbox rule as everything else (``Mailbox/sqlKey(of:)``).
+    static func createMailboxStats(_ db: Database) throws {
+        try db.create(table: "mailbox_stats") { t in
+            t.column("org_id", .integer).notNull().references("org")
+            t.column("mailbox_key", .integer).notNull()
+            t.column("threads", .integer).notNull().defaults(to: 0)
+            t.column("unread_threads", .integer).notNull().defaults(to: 0)
+            t.column("unassigned_threads", .integer).notNull().defaults(to: 0)
+            t.primaryKey(["org_id", "mailbox_key"])
+        }
+        func add(_ row: String, _ sign: String) -> String {
+            """
+            INSERT OR IGNORE INTO mailbox_stats (org_id, mailbox_key) VALUES (\(row)org_id, \(Mailbox.sqlKey(of: row)));
+            UPDATE mailbox_stats SET
+                threads = threads \(sign) 1,
+                unread_threads = unread_threads \(sign) (\(row)unread > 0),
+                unassigned_threads = unassigned_threads \(sign) \(Mailbox.sqlIsUnassigned(of: row))
+            WHERE org_id = \(row)org_id AND mailbox_key = \(Mailbox.sqlKey(of: row));
+            """
+        }
+        try db.execute(sql: """
+            CREATE TRIGGER message_thread_stats_insert AFTER INSERT ON message_thread BEGIN
+            \(add("NEW.", "+"))
+            END;
+            CREATE TRIGGER message_thread_stats_delete AFTER DELETE ON message_thread BEGIN
+            \(add("OLD.", "-"))
+            END;
+            CREATE TRIGGER message_thread_stats_update AFTER UPDATE OF org_id, assigned_sitter_id, scope, unread ON message_thread
+            WHEN OLD.org_id <> NEW.org_id
+              OR \(Mailbox.sqlKey(of: "OLD.")) <> \(Mailbox.sqlKey(of: "NEW."))
+              OR (OLD.unread > 0) <> (NEW.unread > 0)
+              OR \(Mailbox.sqlIsUnassigned(of: "OLD.")) <> \(Mailbox.sqlIsUnassigned(of: "NEW."))
+            BEGIN
+            \(add("OLD.", "-"))
+            \(add("NEW.", "+"))
+            END;
+            """)
+    }
 }

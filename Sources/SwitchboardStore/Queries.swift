@@ -63,26 +63,20 @@ extension AppDatabase {
         }
     }
 
-    /// How many threads a mailbox holds.
+    /// How many threads a mailbox holds (kept by triggers in `mailbox_stats`).
     public static func threadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
         try Int.fetchOne(
-            db,
-            sql: "SELECT count(*) FROM message_thread WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?",
+            db, sql: "SELECT threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
             arguments: [orgId, mailbox.key]) ?? 0
     }
 
     /// Threads with unread messages, per mailbox (mailboxes with none are absent).
     public static func unreadCounts(_ db: Database, orgId: RowID) throws -> [Mailbox: Int] {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT \(Mailbox.sqlKeyExpression) AS mailbox_key, count(*) AS n
-                FROM message_thread WHERE org_id = ? AND unread > 0
-                GROUP BY \(Mailbox.sqlKeyExpression)
-                """,
+            db, sql: "SELECT mailbox_key, unread_threads FROM mailbox_stats WHERE org_id = ? AND unread_threads > 0",
             arguments: [orgId])
         var counts: [Mailbox: Int] = [:]
-        for row in rows { counts[Mailbox(key: row["mailbox_key"])] = row["n"] }
+        for row in rows { counts[Mailbox(key: row["mailbox_key"])] = row["unread_threads"] }
         return counts
     }
 
