@@ -30,13 +30,13 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         // Cold start: from exec to the first frame of the owner inbox on --db.
         let store = try AppDatabase.open(path: db)
-        let bench = FrameBench(store: store)
+        let bench = FrameBench(store: store, path: db)
         let firstScreens = try bench.screens()
         try bench.frame(firstScreens[0].state)
         let coldStart = ProcessFigures.millisecondsSinceStart()
 
         let timings = try bench.measure(frames: frames)
-        let compared = try compare.map { try FrameBench(store: AppDatabase.open(path: $0)).measure(frames: frames) }
+        let compared = try compare.map { try FrameBench(store: AppDatabase.open(path: $0), path: $0).measure(frames: frames) }
         print("frame times, 120×40 (read visible rows + reduce + render), \(frames) frames per screen:")
         for (index, timing) in timings.enumerated() {
             let name = timing.screen.padding(toLength: 24, withPad: " ", startingAt: 0)
