@@ -35,6 +35,8 @@ public enum Sanitizer {
     /// variation selectors; other format characters that draw nothing; noncharacters.
     static func isInvisibleFormatting(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
+        case 0x20..<0x7F:
+            return false  // printable ASCII: the common case, without a property lookup
         case 0xFE00...0xFE0F:
             // Variation selectors: terminals disagree on whether VS16 makes a character two
             // columns wide, so it is dropped and the base character's width stands.
