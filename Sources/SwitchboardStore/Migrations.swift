@@ -118,6 +118,11 @@ extension AppDatabase {
                 t.column("closed_at", .datetime)
             }
             try db.create(index: "offer_event_sitter", on: "offer_event", columns: ["sitter_id", "status", "offered_at"])
+            // Pending offers per sitter (the console's sitter list): a range of the pending
+            // ones only, however many offers history holds.
+            try db.execute(sql: """
+                CREATE INDEX offer_event_pending ON offer_event(org_id, sitter_id, expires_at) WHERE status = 'offered'
+                """)
 
             try db.create(table: "sitter_metrics_window") { t in
                 t.autoIncrementedPrimaryKey("id")
