@@ -20,8 +20,13 @@ public struct IngestLoad: Sendable {
         public var sitters: Int
         public var clients: Int
         public var runID: String
+        /// Requests per second across all connections, or nil to send as fast as answered.
+        public var rate: Double?
 
-        public init(url: URL, authToken: String, requests: Int, concurrency: Int, sitters: Int, clients: Int, runID: String) {
+        public init(
+            url: URL, authToken: String, requests: Int, concurrency: Int, sitters: Int, clients: Int, runID: String,
+            rate: Double? = nil
+        ) {
             self.url = url
             self.authToken = authToken
             self.requests = requests
@@ -29,6 +34,7 @@ public struct IngestLoad: Sendable {
             self.sitters = sitters
             self.clients = clients
             self.runID = runID
+            self.rate = rate
         }
     }
 
@@ -132,6 +138,14 @@ public struct IngestLoad: Sendable {
                 while true {
                     let index = next.take()
                     guard index < prepared.count else { return }
+                    if let rate = options.rate {
+                        // Paced: request i leaves at i / rate seconds after the start.
+                        let due = started + .milliseconds(Int64(Double(index) * 1000 / rate))
+                        let wait = due - clock.now
+                        if wait > .zero {
+                            Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
+                        }
+                    }
                     let sent = clock.now
                     do {
                         if client == nil { client = try KeepAliveClient(host: host, port: port) }
