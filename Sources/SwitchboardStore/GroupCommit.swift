@@ -49,53 +49,54 @@ public final class GroupCommitQueue: Sendable {
                 state.leading = true
                 return true
             }
-            if becomeLeader {
-                Task { await self.lead() }
-            }
+            if becomeLeader { commitNextBatch() }
         }
         return result as! T
     }
 
-    /// Commits batches until none is pending.
-    private func lead() async {
-        while true {
-            let batch = state.withLock { state -> [Job] in
-                let taken = Array(state.pending.prefix(maxBatch))
-                state.pending.removeFirst(taken.count)
-                if taken.isEmpty { state.leading = false }
-                return taken
+    /// Takes up to ``maxBatch`` pending writes and commits them as one transaction on the
+    /// writer's queue; once committed, answers them and commits the next batch, until none is
+    /// pending. Chained through GRDB's callbacks rather than a leader task, so a batch costs
+    /// no extra hop through the concurrency runtime.
+    private func commitNextBatch() {
+        let batch = state.withLock { state -> [Job] in
+            let taken = Array(state.pending.prefix(maxBatch))
+            state.pending.removeFirst(taken.count)
+            if taken.isEmpty { state.leading = false }
+            return taken
+        }
+        if batch.isEmpty { return }
+        writer.asyncWrite { db in
+            var outcomes: [Result<any Sendable, any Error>] = []
+            outcomes.reserveCapacity(batch.count)
+            for job in batch {
+                outcomes.append(try Self.run(job.work, inSavepointOf: db))
             }
-            if batch.isEmpty { return }
-            await commit(batch)
+            return outcomes
+        } completion: { _, result in
+            switch result {
+            case .success(let outcomes):
+                for (job, outcome) in zip(batch, outcomes) { job.continuation.resume(with: outcome) }
+            case .failure(let error):
+                for job in batch { job.continuation.resume(throwing: error) }
+            }
+            self.commitNextBatch()
         }
     }
 
-    private func commit(_ batch: [Job]) async {
-        let outcomes: [Result<any Sendable, any Error>]
+    /// Runs one write in its own savepoint: its error rolls back its changes only. The
+    /// savepoint statements are cached (`Database.inSavepoint` prepares them anew each time,
+    /// twice per webhook). Throws only when the savepoint itself fails, which fails the batch.
+    private static func run(_ work: Work, inSavepointOf db: Database) throws -> Result<any Sendable, any Error> {
+        try db.run(cached: HotSQL.savepoint, [])
         do {
-            outcomes = try await writer.write { db in
-                var outcomes: [Result<any Sendable, any Error>] = []
-                outcomes.reserveCapacity(batch.count)
-                for job in batch {
-                    var outcome: Result<any Sendable, any Error> = .failure(CancellationError())
-                    do {
-                        try db.inSavepoint {
-                            outcome = .success(try job.work(db))
-                            return .commit
-                        }
-                    } catch {
-                        outcome = .failure(error)
-                    }
-                    outcomes.append(outcome)
-                }
-                return outcomes
-            }
+            let value = try work(db)
+            try db.run(cached: HotSQL.releaseSavepoint, [])
+            return .success(value)
         } catch {
-            for job in batch { job.continuation.resume(throwing: error) }
-            return
-        }
-        for (job, outcome) in zip(batch, outcomes) {
-            job.continuation.resume(with: outcome)
+            try db.run(cached: HotSQL.rollbackSavepoint, [])
+            try db.run(cached: HotSQL.releaseSavepoint, [])
+            return .failure(error)
         }
     }
 }

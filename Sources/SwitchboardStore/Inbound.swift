@@ -62,10 +62,10 @@ extension AppDatabase {
 
         var orgId: RowID?
         let answer: WebhookAnswer
-        if try MessageEvent.filter(sql: "provider_message_sid = ?", arguments: [sid]).fetchCount(db) > 0 {
+        if try db.exists(cached: HotSQL.messageBySid, [sid]) {
             // Stored already by another path (an import, an outbound send): nothing to add.
             answer = WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .duplicate)
-        } else if let number = try MessageNumber.filter(sql: "e164 = ?", arguments: [to]).fetchOne(db) {
+        } else if let number = try db.fetchFirst(cached: HotSQL.numberByE164, [to], MessageNumber.init(hotRow:)) {
             orgId = number.orgId
             var message = InboundMessage(sid: sid, from: from, to: number, body: form["Body"] ?? "", optOutType: form["OptOutType"])
             answer = try route(db, &message, now: now)
@@ -131,7 +131,7 @@ extension AppDatabase {
 
     private func route(_ db: Database, _ message: inout InboundMessage, now: Date) throws -> WebhookAnswer {
         let orgId = message.to.orgId
-        let sitter = try Sitter.filter(sql: "org_id = ? AND phone_e164 = ?", arguments: [orgId, message.from]).fetchOne(db)
+        let sitter = try db.fetchFirst(cached: HotSQL.sitterByPhone, [orgId, message.from], Sitter.init(hotRow:))
         let consent = ConsentKeyword.detect(body: message.body, optOutType: message.optOutType)
         let route = InboundRoute.decide(
             number: .init(numberClass: message.to.numberClass, assignedSitterId: message.to.assignedSitterId),
@@ -185,7 +185,9 @@ extension AppDatabase {
             let thread = try clientThread(db, client: client, number: message.to, sitterId: sitterId, now: now)
             try store(db, message, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
             // Forward to the sitter's own phone, so they can answer through the masked number.
-            if consent == nil, let assigned = try Sitter.fetchOne(db, key: sitterId), assigned.active, !assigned.optedOut {
+            if consent == nil, let assigned = try db.fetchFirst(cached: HotSQL.sitterById, [sitterId], Sitter.init(hotRow:)),
+                assigned.active, !assigned.optedOut
+            {
                 let forward = TwiML.Message(message.body, to: assigned.phoneE164, from: message.to.e164)
                 return WebhookAnswer(statusCode: 200, body: TwiML.response([forward]), verdict: .accepted)
             }
@@ -238,11 +240,11 @@ extension AppDatabase {
 
     /// The client with this phone, or a new unnamed contact.
     func findOrCreateClient(_ db: Database, orgId: RowID, phone: String) throws -> Client {
-        if let client = try Client.filter(sql: "org_id = ? AND phone_e164 = ?", arguments: [orgId, phone]).fetchOne(db) {
+        if let client = try db.fetchFirst(cached: HotSQL.clientByPhone, [orgId, phone], Client.init(hotRow:)) {
             return client
         }
         var client = Client(orgId: orgId, name: nil, phoneE164: phone)
-        try client.insert(db)
+        client.id = try db.insert(cached: HotSQL.insertClient, [client.orgId, client.name, client.phoneE164, client.optedOut])
         return client
     }
 
@@ -250,15 +252,8 @@ extension AppDatabase {
     /// mailbox (scope `client_booking` when the client has a booking assigned to that sitter,
     /// else `client_general`), or unassigned in the owner inbox when `sitterId` is nil.
     func clientThread(_ db: Database, client: Client, number: MessageNumber, sitterId: RowID?, now: Date) throws -> MessageThread {
-        if let thread = try MessageThread.fetchOne(
-            db,
-            sql: """
-                SELECT * FROM message_thread
-                WHERE masked_number_e164 = ? AND counterpart_e164 = ? AND org_id = ?
-                  AND scope IN ('client_booking','client_general')
-                ORDER BY last_message_at DESC, id DESC LIMIT 1
-                """,
-            arguments: [number.e164, client.phoneE164, number.orgId])
+        if let thread = try db.fetchFirst(
+            cached: HotSQL.clientThread, [number.e164, client.phoneE164, number.orgId], MessageThread.init(hotRow:))
         {
             return thread
         }
@@ -277,16 +272,13 @@ extension AppDatabase {
             orgId: number.orgId, assignedSitterId: sitterId, scope: bookingId == nil ? .clientGeneral : .clientBooking,
             bookingId: bookingId, clientId: client.id, counterpartE164: client.phoneE164, maskedNumberE164: number.e164,
             numberClass: number.numberClass, createdAt: now.storedPrecision)
-        try thread.insert(db)
+        try Self.insertThread(db, &thread)
         return thread
     }
 
     /// The sitter's conversation with the office (the owner inbox), created when new.
     func ownerSitterThread(_ db: Database, sitter: Sitter, now: Date) throws -> MessageThread {
-        if let thread = try MessageThread
-            .filter(sql: "assigned_sitter_id = ? AND scope = 'owner_sitter'", arguments: [sitter.id])
-            .order(sql: "last_message_at DESC, id DESC").fetchOne(db)
-        {
+        if let thread = try db.fetchFirst(cached: HotSQL.ownerSitterThread, [sitter.id], MessageThread.init(hotRow:)) {
             return thread
         }
         let frontDesk = try String.fetchOne(
@@ -295,33 +287,22 @@ extension AppDatabase {
         var thread = MessageThread(
             orgId: sitter.orgId, assignedSitterId: sitter.id, scope: .ownerSitter, counterpartE164: sitter.phoneE164,
             maskedNumberE164: frontDesk, numberClass: .frontDesk, createdAt: now.storedPrecision)
-        try thread.insert(db)
+        try Self.insertThread(db, &thread)
         return thread
     }
 
     /// The client thread on `masked` that waits for an answer, the most recent question first
     /// (SPEC §3.5): a sitter's reply is taken as the answer to the latest question.
     func waitingClientThread(_ db: Database, on masked: String) throws -> MessageThread? {
-        try MessageThread.fetchOne(
-            db,
-            sql: """
-                SELECT message_thread.* FROM message_thread
-                JOIN message_response_link ON message_response_link.thread_id = message_thread.id
-                WHERE message_thread.masked_number_e164 = ?
-                  AND message_thread.scope IN ('client_booking','client_general')
-                  AND message_response_link.response_event_id IS NULL
-                ORDER BY message_response_link.requires_at DESC, message_response_link.id DESC LIMIT 1
-                """,
-            arguments: [masked])
+        try db.fetchFirst(cached: HotSQL.waitingClientThread, [masked], MessageThread.init(hotRow:))
     }
 
     // MARK: - Receipts
 
     static func firstAnswer(_ db: Database, dedupeKey: String) throws -> (answer: WebhookAnswer, orgId: RowID?)? {
-        guard let first = try WebhookReceipt.filter(sql: "dedupe_key = ?", arguments: [dedupeKey]).fetchOne(db) else {
-            return nil
+        try db.fetchFirst(cached: HotSQL.receiptByDedupeKey, [dedupeKey]) { row in
+            (WebhookAnswer(statusCode: row[0], body: row[1], verdict: .duplicate), row[2])
         }
-        return (WebhookAnswer(statusCode: first.statusCode, body: first.responseBody, verdict: .duplicate), first.orgId)
     }
 
     private func receipt(

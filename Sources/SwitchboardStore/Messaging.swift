@@ -41,34 +41,53 @@ extension AppDatabase {
         var event = MessageEvent(
             orgId: thread.orgId, threadId: threadID, direction: direction, actorType: actor, body: body,
             providerMessageSid: providerMessageSid, createdAt: createdAt, deliveryStatus: deliveryStatus)
-        try event.insert(db)
-        guard let eventID = event.id else { throw StoreError(.notFound, "message insert returned no id") }
+        // Formatted once: a date's text costs a DateFormatter call, and up to three columns take it.
+        let stamp = createdAt.databaseValue
+        let eventID = try db.insert(
+            cached: HotSQL.insertMessage,
+            [event.orgId, threadID, direction, actor, body, providerMessageSid, stamp, deliveryStatus])
+        event.id = eventID
 
         var thread = thread
-        if createdAt >= thread.lastMessageAt { thread.lastMessageAt = createdAt }
+        let lastMessageAt: any DatabaseValueConvertible
+        if createdAt >= thread.lastMessageAt {
+            thread.lastMessageAt = createdAt
+            lastMessageAt = stamp
+        } else {
+            lastMessageAt = thread.lastMessageAt
+        }
         if direction == .inbound { thread.unread += 1 }
-        try thread.update(db, columns: ["last_message_at", "unread"])
+        try db.run(cached: HotSQL.touchThread, [lastMessageAt, thread.unread, threadID])
 
         var opened: MessageResponseLink?
         var closed: MessageResponseLink?
-        let openLink = try MessageResponseLink
-            .filter(sql: "thread_id = ? AND response_event_id IS NULL", arguments: [threadID])
-            .fetchOne(db)
+        let openLink = try db.fetchFirst(cached: HotSQL.openLink, [threadID], MessageResponseLink.init(hotRow:))
         if direction == .inbound, actor == .client, thread.scope.isClientThread, openLink == nil {
             var link = MessageResponseLink(
                 orgId: thread.orgId, threadId: threadID, requiresResponseEventId: eventID, requiresAt: createdAt)
-            try link.insert(db)
+            link.id = try db.insert(cached: HotSQL.insertLink, [link.orgId, threadID, eventID, stamp])
             opened = link
         } else if direction == .outbound, var link = openLink, createdAt >= link.requiresAt {
             link.responseEventId = eventID
             link.responseSeconds = createdAt.timeIntervalSince(link.requiresAt)
-            try link.update(db, columns: ["response_event_id", "response_seconds"])
+            try db.run(cached: HotSQL.closeLink, [eventID, link.responseSeconds, link.id])
             closed = link
             if case .sitter(let sitterId) = thread.mailbox {
                 try markMetricsStale(db, sitterId: sitterId)
             }
         }
         return AppendedMessage(event: event, thread: thread, openedLink: opened, closedLink: closed)
+    }
+
+    /// Inserts a new thread through a cached statement and sets its id.
+    static func insertThread(_ db: Database, _ thread: inout MessageThread) throws {
+        thread.id = try db.insert(
+            cached: HotSQL.insertThread,
+            [
+                thread.orgId, thread.assignedSitterId, thread.scope, thread.bookingId, thread.clientId,
+                thread.counterpartE164, thread.maskedNumberE164, thread.numberClass, thread.createdAt,
+                thread.lastMessageAt, thread.unread,
+            ])
     }
 
     /// Writes one `event_log` row; `metadata` is encoded as a JSON object with sorted keys.

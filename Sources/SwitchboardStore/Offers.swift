@@ -75,7 +75,7 @@ extension AppDatabase {
 
         let target: OfferWithBooking
         if let code = command.bookingCode {
-            guard let named = try offers(db, sitterId: sitterId, sql: "booking.code = ? COLLATE NOCASE", [code]).first else {
+            guard let named = try offers(db, sitterId: sitterId, sql: "booking.code = ? COLLATE NOCASE", [code], limit: 1).first else {
                 return .noSuchOffer(code: code)
             }
             target = named
@@ -93,7 +93,7 @@ extension AppDatabase {
     /// With nothing pending and no code, the sitter's latest offer explains the situation:
     /// a repeated command is told nothing changed; an expired or taken offer is named.
     private func replyWithoutPending(_ db: Database, sitterId: RowID, command: OfferCommand) throws -> OfferReply {
-        guard let latest = try offers(db, sitterId: sitterId, sql: "1", []).first else { return .noPending }
+        guard let latest = try offers(db, sitterId: sitterId, sql: "1", [], limit: 1).first else { return .noPending }
         let code = latest.booking.code
         switch (latest.offer.status, command.answer) {
         case (.expired, _): return .expired(code: code)
@@ -169,9 +169,15 @@ extension AppDatabase {
     /// logs `offer.expired` for each, and marks the sitters' metrics stale.
     @discardableResult
     public func expireOffers(_ db: Database, sitterId: RowID? = nil, now: Date) throws -> [OfferEvent] {
-        var request = OfferEvent.filter(sql: "status = 'offered' AND expires_at <= ?", arguments: [now])
-        if let sitterId { request = request.filter(sql: "sitter_id = ?", arguments: [sitterId]) }
-        let due = try request.fetchAll(db)
+        // Cached: every YES/NO webhook runs the sitter's sweep first.
+        let due = if let sitterId {
+            try OfferEvent.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM offer_event WHERE sitter_id = ? AND status = 'offered' AND expires_at <= ?"),
+                arguments: [sitterId, now])
+        } else {
+            try OfferEvent.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM offer_event WHERE status = 'offered' AND expires_at <= ?"), arguments: [now])
+        }
         var expired: [OfferEvent] = []
         for var offer in due {
             guard let booking = try Booking.fetchOne(db, key: offer.bookingId) else { continue }
@@ -220,20 +226,22 @@ extension AppDatabase {
         try Self.logEvent(db, orgId: offer.orgId, type: type, metadata: metadata, bookingId: offer.bookingId, at: now)
     }
 
-    /// A sitter's offers matching `condition` (over `offer_event` and `booking`), newest first.
+    /// A sitter's offers matching `condition` (over `offer_event` and `booking`), newest
+    /// first, at most `limit` of them. Statements are cached: every YES/NO webhook runs these.
     private func offers(
-        _ db: Database, sitterId: RowID, sql condition: String, _ arguments: [any DatabaseValueConvertible]
+        _ db: Database, sitterId: RowID, sql condition: String, _ arguments: [any DatabaseValueConvertible],
+        limit: Int = -1
     ) throws -> [OfferWithBooking] {
         let offers = try OfferEvent.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT offer_event.* FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
                 WHERE offer_event.sitter_id = ? AND \(condition)
-                ORDER BY offer_event.offered_at DESC, offer_event.id DESC
-                """,
-            arguments: StatementArguments([sitterId] + arguments))
+                ORDER BY offer_event.offered_at DESC, offer_event.id DESC LIMIT ?
+                """),
+            arguments: StatementArguments([sitterId] + arguments + [limit]))
+        let booking = try db.cachedStatement(sql: "SELECT * FROM booking WHERE id = ?")
         return try offers.compactMap { offer in
-            try Booking.fetchOne(db, key: offer.bookingId).map { OfferWithBooking(offer: offer, booking: $0) }
+            try Booking.fetchOne(booking, arguments: [offer.bookingId]).map { OfferWithBooking(offer: offer, booking: $0) }
         }
     }
 

@@ -54,8 +54,8 @@ extension AppDatabase {
 
     /// Refuses a phone that opted out, whether it belongs to a client or a sitter.
     static func checkNotOptedOut(_ db: Database, phone: String, orgId: RowID) throws {
-        if try Client.filter(sql: "org_id = ? AND phone_e164 = ? AND opted_out", arguments: [orgId, phone]).fetchCount(db) > 0
-            || Sitter.filter(sql: "org_id = ? AND phone_e164 = ? AND opted_out", arguments: [orgId, phone]).fetchCount(db) > 0
+        if try db.exists(cached: HotSQL.optedOutClient, [orgId, phone])
+            || db.exists(cached: HotSQL.optedOutSitter, [orgId, phone])
         {
             throw OutboundError(
                 .optedOut,

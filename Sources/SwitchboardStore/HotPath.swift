@@ -1,0 +1,148 @@
+import GRDB
+import SwitchboardCore
+
+// The ingest path runs a dozen statements per webhook, thousands of times a second. There,
+// records are read and written through cached statements with explicit column lists and
+// decoded by column index: no SQL generation, no statement preparation (and its authorizer
+// callbacks), no Codable. Everywhere else the records' Codable persistence is the clearer
+// choice and stays.
+
+extension Database {
+    /// The first row of a cached statement, decoded by `decode`, or nil when there is none.
+    func fetchFirst<T>(cached sql: String, _ arguments: StatementArguments, _ decode: (Row) throws -> T) throws -> T? {
+        let statement = try cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        let cursor = try Row.fetchCursor(statement)
+        return try cursor.next().map(decode)
+    }
+
+    /// Whether a cached statement returns a row.
+    func exists(cached sql: String, _ arguments: StatementArguments) throws -> Bool {
+        try fetchFirst(cached: sql, arguments) { _ in true } ?? false
+    }
+
+    /// Runs a cached statement that changes rows.
+    func run(cached sql: String, _ arguments: StatementArguments) throws {
+        let statement = try cachedStatement(sql: sql)
+        statement.setUncheckedArguments(arguments)
+        try statement.execute()
+    }
+
+    /// Runs a cached `INSERT` and returns the new row's id.
+    func insert(cached sql: String, _ arguments: StatementArguments) throws -> RowID {
+        try run(cached: sql, arguments)
+        return lastInsertedRowID
+    }
+}
+
+extension MessageNumber {
+    static let hotColumns = "id, org_id, e164, number_class, assigned_sitter_id"
+    init(hotRow row: Row) {
+        self.init(id: row[0], orgId: row[1], e164: row[2], numberClass: row[3], assignedSitterId: row[4])
+    }
+}
+
+extension Sitter {
+    static let hotColumns = "id, org_id, name, phone_e164, active, opted_out"
+    init(hotRow row: Row) {
+        self.init(id: row[0], orgId: row[1], name: row[2], phoneE164: row[3], active: row[4], optedOut: row[5])
+    }
+}
+
+extension Client {
+    static let hotColumns = "id, org_id, name, phone_e164, opted_out"
+    init(hotRow row: Row) {
+        self.init(id: row[0], orgId: row[1], name: row[2], phoneE164: row[3], optedOut: row[4])
+    }
+}
+
+extension MessageThread {
+    /// Qualified with the table name, so joins can select them too.
+    static let hotColumns = """
+        message_thread.id, message_thread.org_id, message_thread.assigned_sitter_id, message_thread.scope,
+        message_thread.booking_id, message_thread.client_id, message_thread.counterpart_e164,
+        message_thread.masked_number_e164, message_thread.number_class, message_thread.created_at,
+        message_thread.last_message_at, message_thread.unread
+        """
+    init(hotRow row: Row) {
+        self.init(
+            id: row[0], orgId: row[1], assignedSitterId: row[2], scope: row[3], bookingId: row[4], clientId: row[5],
+            counterpartE164: row[6], maskedNumberE164: row[7], numberClass: row[8], createdAt: row[9],
+            lastMessageAt: row[10], unread: row[11])
+    }
+}
+
+extension MessageResponseLink {
+    static let hotColumns = "id, org_id, thread_id, requires_response_event_id, requires_at, response_event_id, response_seconds"
+    init(hotRow row: Row) {
+        self.init(
+            id: row[0], orgId: row[1], threadId: row[2], requiresResponseEventId: row[3], requiresAt: row[4],
+            responseEventId: row[5], responseSeconds: row[6])
+    }
+}
+
+/// The statements of the ingest path, spelled once so the statement cache finds them by the
+/// same text every time.
+enum HotSQL {
+    static let receiptByDedupeKey = "SELECT status_code, response_body, org_id FROM webhook_receipt WHERE dedupe_key = ?"
+    static let messageBySid = "SELECT 1 FROM message_event WHERE provider_message_sid = ?"
+    static let numberByE164 = "SELECT \(MessageNumber.hotColumns) FROM message_number WHERE e164 = ?"
+    static let sitterByPhone = "SELECT \(Sitter.hotColumns) FROM sitter WHERE org_id = ? AND phone_e164 = ?"
+    static let sitterById = "SELECT \(Sitter.hotColumns) FROM sitter WHERE id = ?"
+    static let clientByPhone = "SELECT \(Client.hotColumns) FROM client WHERE org_id = ? AND phone_e164 = ?"
+    static let insertClient = "INSERT INTO client (org_id, name, phone_e164, opted_out) VALUES (?, ?, ?, ?)"
+    static let optedOutClient = "SELECT 1 FROM client WHERE org_id = ? AND phone_e164 = ? AND opted_out"
+    static let optedOutSitter = "SELECT 1 FROM sitter WHERE org_id = ? AND phone_e164 = ? AND opted_out"
+    static let clientThread = """
+        SELECT \(MessageThread.hotColumns) FROM message_thread
+        WHERE masked_number_e164 = ? AND counterpart_e164 = ? AND org_id = ?
+          AND scope IN ('client_booking','client_general')
+        ORDER BY last_message_at DESC, id DESC LIMIT 1
+        """
+    static let ownerSitterThread = """
+        SELECT \(MessageThread.hotColumns) FROM message_thread
+        WHERE assigned_sitter_id = ? AND scope = 'owner_sitter'
+        ORDER BY last_message_at DESC, id DESC LIMIT 1
+        """
+    static let waitingClientThread = """
+        SELECT \(MessageThread.hotColumns) FROM message_thread
+        JOIN message_response_link ON message_response_link.thread_id = message_thread.id
+        WHERE message_thread.masked_number_e164 = ?
+          AND message_thread.scope IN ('client_booking','client_general')
+          AND message_response_link.response_event_id IS NULL
+        ORDER BY message_response_link.requires_at DESC, message_response_link.id DESC LIMIT 1
+        """
+    static let insertThread = """
+        INSERT INTO message_thread (
+            org_id, assigned_sitter_id, scope, booking_id, client_id, counterpart_e164, masked_number_e164,
+            number_class, created_at, last_message_at, unread)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let insertMessage = """
+        INSERT INTO message_event (
+            org_id, thread_id, direction, actor_type, body, provider_message_sid, created_at, delivery_status)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let touchThread = "UPDATE message_thread SET last_message_at = ?, unread = ? WHERE id = ?"
+    static let openLink = """
+        SELECT \(MessageResponseLink.hotColumns) FROM message_response_link
+        WHERE thread_id = ? AND response_event_id IS NULL LIMIT 1
+        """
+    static let insertLink = """
+        INSERT INTO message_response_link (org_id, thread_id, requires_response_event_id, requires_at)
+        VALUES (?, ?, ?, ?)
+        """
+    static let closeLink = "UPDATE message_response_link SET response_event_id = ?, response_seconds = ? WHERE id = ?"
+    static let insertReceipt = """
+        INSERT INTO webhook_receipt (
+            org_id, path, message_sid, dedupe_key, raw_body, headers, verdict, status_code, response_body, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """
+    static let tally = """
+        INSERT INTO webhook_tally(verdict, count, last_at) VALUES (?, 1, ?)
+        ON CONFLICT(verdict) DO UPDATE SET count = count + 1, last_at = excluded.last_at
+        """
+    static let savepoint = "SAVEPOINT ingest"
+    static let releaseSavepoint = "RELEASE SAVEPOINT ingest"
+    static let rollbackSavepoint = "ROLLBACK TO SAVEPOINT ingest"
+}
