@@ -50,24 +50,41 @@ public struct FormParameters: Sendable, Equatable {
 
     /// Decodes a form body, or explains in one sentence why it is not one.
     public static func parse(_ body: some Collection<UInt8>) throws(DecodingError) -> FormParameters {
+        // Every webhook is parsed here: walk one contiguous buffer by index rather than
+        // splitting it into generic slices.
+        let bytes = Array(body)
+        let parsed = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(DecodingError) in try parse(buffer) }
+        }
+        return try parsed.get()
+    }
+
+    private static func parse(_ body: UnsafeBufferPointer<UInt8>) throws(DecodingError) -> FormParameters {
         var pairs: [Pair] = []
         var offset = 0
-        for segment in body.split(separator: UInt8(ascii: "&"), omittingEmptySubsequences: false) {
-            defer { offset += segment.count + 1 }
-            if segment.isEmpty { continue }
-            let equals = segment.firstIndex(of: UInt8(ascii: "="))
-            let rawName = segment[..<(equals ?? segment.endIndex)]
-            let rawValue = equals.map { segment[segment.index(after: $0)...] } ?? segment[segment.endIndex...]
-            let name = try decodeComponent(rawName, at: offset)
+        while offset < body.count {
+            let end = body[offset...].firstIndex(of: UInt8(ascii: "&")) ?? body.endIndex
+            defer { offset = end + 1 }
+            if end == offset { continue }
+            let segment = body[offset..<end]
+            let equals = segment.firstIndex(of: UInt8(ascii: "=")) ?? end
+            let name = try decodeComponent(body[offset..<equals], at: offset)
             guard !name.isEmpty else {
                 throw DecodingError(message: "the form has a parameter with no name at byte \(offset)")
             }
-            pairs.append(Pair(name, try decodeComponent(rawValue, at: offset)))
+            pairs.append(Pair(name, try decodeComponent(body[min(equals + 1, end)..<end], at: offset)))
         }
         return FormParameters(pairs)
     }
 
     static func decodeComponent(_ raw: some Collection<UInt8>, at offset: Int) throws(DecodingError) -> String {
+        // Most names and values have nothing to unescape: validate them in place.
+        if !raw.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                throw DecodingError(message: "the form is not valid UTF-8, in the parameter at byte \(offset)")
+            }
+            return text
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(raw.count)
         var iterator = raw.makeIterator()

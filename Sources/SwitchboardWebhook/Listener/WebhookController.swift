@@ -122,6 +122,10 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     /// `application/x-www-form-urlencoded`, with or without parameters such as a charset.
     static func isForm(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
+        // What Twilio sends, compared byte for byte before the general (slower) parse.
+        if contentType == "application/x-www-form-urlencoded" || contentType.hasPrefix("application/x-www-form-urlencoded;") {
+            return true
+        }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
         return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/x-www-form-urlencoded"
     }
