@@ -70,6 +70,9 @@ public struct AppDatabase: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // The writer walks the indexes of every webhook: give it a larger page cache.
                 try db.execute(sql: "PRAGMA cache_size = -32768")
+                // Each webhook runs in a savepoint, whose sub-journal SQLite keeps in a temporary
+                // file: with files, every commit paid open, unlink and close. Keep them in memory.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
             return try AppDatabase(pool, clock: clock, tierSettings: tierSettings)
         } catch let error as DatabaseError {
