@@ -53,7 +53,7 @@ extension AppDatabase {
             try db.create(table: "message_thread") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("org_id", .integer).notNull().references("org")
-                t.column("assigned_sitter_id", .integer).references("sitter").indexed()
+                t.column("assigned_sitter_id", .integer).references("sitter")
                 t.column("scope", .text).notNull()
                     .check { ["client_booking", "client_general", "owner_sitter", "internal"].contains($0) }
                 t.column("booking_id", .integer).references("booking").indexed()
@@ -71,6 +71,11 @@ extension AppDatabase {
                 ON message_thread(org_id, \(Mailbox.sqlKeyExpression), last_message_at DESC, id DESC)
                 """)
             try createMailboxStats(db)
+            // A sitter's threads by scope: every message a sitter sends to the front desk finds
+            // their owner_sitter thread here in one probe, not by reading all their client
+            // threads (about a thousand each on a large database). Also the index of the
+            // foreign key. No changing column in it, so a new message does not rewrite it.
+            try db.create(index: "message_thread_sitter_scope", on: "message_thread", columns: ["assigned_sitter_id", "scope"])
 
             // Routing finds a conversation by the number it runs through and the other party.
             try db.create(
