@@ -19,10 +19,12 @@ public struct DatabaseGenerator {
         public var longThreadMessages: Int
         public var seed: UInt64
 
-        public init(threads: Int, messages: Int, seed: UInt64 = 42) {
+        /// - Parameter sitters: how many sitters; by default one per thousand threads
+        ///   (6 to 200), but fix it to compare databases of one business at two sizes.
+        public init(threads: Int, messages: Int, sitters: Int? = nil, seed: UInt64 = 42) {
             self.threads = threads
             self.messages = messages
-            self.sitters = max(6, min(200, threads / 1000))
+            self.sitters = sitters ?? max(6, min(200, threads / 1000))
             self.clients = max(30, threads / 2)
             self.longThreadMessages = min(messages / 10, 5_000)
             self.seed = seed
