@@ -121,4 +121,42 @@ static inline void sb_restore_saved_modes(void) {
     if (*sb_saved_modes_valid()) tcsetattr(STDIN_FILENO, TCSANOW, sb_saved_modes());
 }
 
+// MARK: - Resize wake-up
+
+static inline int *sb_resize_wake_descriptor(void) {
+    static int descriptor = -1;
+    return &descriptor;
+}
+
+static inline struct sigaction *sb_curses_resize_action(void) {
+    static struct sigaction action;
+    return &action;
+}
+
+/// SIGWINCH may be delivered to any thread, so it cannot be relied on to interrupt the
+/// console thread's poll: wake it through its pipe, then let curses handle the resize.
+static inline void sb_resize_handler(int signal_number) {
+    int descriptor = *sb_resize_wake_descriptor();
+    if (descriptor >= 0) {
+        char byte = 'r';
+        ssize_t ignored = write(descriptor, &byte, 1);
+        (void)ignored;
+    }
+    struct sigaction *curses = sb_curses_resize_action();
+    if (curses->sa_handler != SIG_DFL && curses->sa_handler != SIG_IGN && curses->sa_handler != NULL) {
+        curses->sa_handler(signal_number);
+    }
+}
+
+/// Call after initscr (which installs curses' own SIGWINCH handler).
+static inline void sb_install_resize_wakeup(int descriptor) {
+    *sb_resize_wake_descriptor() = descriptor;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = sb_resize_handler;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGWINCH, &action, sb_curses_resize_action());
+}
+
 #endif

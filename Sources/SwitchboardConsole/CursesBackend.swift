@@ -14,7 +14,7 @@ final class CursesBackend {
 
     /// Takes over the terminal: saves its modes, installs the crash handlers that restore
     /// them, then starts curses in the environment's locale (wide characters need it).
-    func start() {
+    func start(wakeDescriptor: Int32) {
         sb_save_terminal_modes()
         sb_install_crash_handlers()
         sb_use_environment_locale()
@@ -27,6 +27,7 @@ final class CursesBackend {
         nodelay(sb_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
+        sb_install_resize_wakeup(wakeDescriptor)
         if has_colors() {
             start_color()
             use_default_colors()

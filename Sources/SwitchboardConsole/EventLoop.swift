@@ -25,7 +25,7 @@ final class EventLoop {
     }
 
     func run() {
-        backend.start()
+        backend.start(wakeDescriptor: queue.writeDescriptor)
         defer { backend.stop() }
         handle(.resized(backend.size))
         performReload()

@@ -15,7 +15,8 @@ public final class EventQueue: Sendable {
     private let pending = Mutex<[ConsoleEvent]>([])
     /// The end `poll` watches.
     public let wakeDescriptor: Int32
-    private let writeDescriptor: Int32
+    /// The end a signal handler may write to (SIGWINCH), to wake the console.
+    public let writeDescriptor: Int32
 
     public init() throws {
         var descriptors: [Int32] = [0, 0]

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import Testing
+
+/// The real `switchboard demo` in a real terminal (tmux): live webhooks, an offer accepted
+/// with `y`, resizing, and the terminal given back intact on quit, signals and crashes.
+@Suite(.serialized, .enabled(if: TmuxSession.isInstalled, "tmux is not installed: the console's end-to-end tests need it"))
+struct ConsoleEndToEndTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The built `switchboard`, beside the test bundle (`.build/debug/`).
+    static var binary: String {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 where !FileManager.default.isExecutableFile(atPath: folder.appendingPathComponent("switchboard").path) {
+            folder.deleteLastPathComponent()
+        }
+        let candidate = folder.appendingPathComponent("switchboard").path
+        return FileManager.default.isExecutableFile(atPath: candidate) ? candidate : root.appendingPathComponent(".build/debug/switchboard").path
+    }
+
+    /// A demo running in tmux; its wrapper records the terminal modes before and after,
+    /// the console's pid, and its exit status.
+    struct RunningDemo {
+        let tmux: TmuxSession
+        let folder: URL
+        var database: String { folder.appendingPathComponent("demo.sqlite").path }
+
+        init(width: Int = 120, height: Int = 40) throws {
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-console-e2e-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let dir = folder.path
+            let command = """
+                cd '\(ConsoleEndToEndTests.root.path)'; stty -a > '\(dir)/before'; \
+                sh -c 'echo $$ > "\(dir)/pid"; exec "\(ConsoleEndToEndTests.binary)" demo --db "\(dir)/demo.sqlite" --port 0'; \
+                echo $? > '\(dir)/status'; stty -a > '\(dir)/after'; echo CONSOLE-EXITED; sleep 600
+                """
+            tmux = try TmuxSession(
+                width: width, height: height, command: command,
+                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "", "SWIFT_BACKTRACE": "enable=no"])
+        }
+
+        func read(_ name: String) -> String? {
+            try? String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
+        }
+
+        var pid: pid_t? { read("pid").flatMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+
+        /// Waits for the console to be up; returns the listener's URL and the demo token.
+        func waitUntilLive() throws -> (url: String, token: String) {
+            let screen = try #require(tmux.waitForScreen { $0.contains("● LIVE") && $0.contains("demo token") }, "the console never came up")
+            let status = try #require(screen.split(separator: "\n").first.map(String.init))
+            let url = try #require(status.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) })
+            let token = try #require(status.firstMatch(of: /demo-[0-9a-f]{16}/).map { String($0.output) })
+            return (url, token)
+        }
+
+        /// After the console exits: its status, and whether the terminal modes are as before.
+        func waitForExit() throws -> (status: String, modesRestored: Bool, after: String) {
+            _ = try #require(tmux.waitForScreen { $0.contains("CONSOLE-EXITED") }, "the console did not exit")
+            let before = try #require(read("before"))
+            let after = try #require(read("after"))
+            return ((read("status") ?? "").trimmingCharacters(in: .whitespacesAndNewlines), before == after, after)
+        }
+    }
+
+    static func simulate(url: String, token: String, from: String, to: String, body: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["simulate", "--url", url + "/api/twilio/inbound", "--from", from, "--to", to, "--body", body]
+        var environment = ProcessInfo.processInfo.environment
+        environment["TWILIO_AUTH_TOKEN"] = token
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return printed
+    }
+
+    @Test("a signed webhook from outside appears live; y accepts the offer on screen and in the database; resize; q restores the terminal")
+    func liveWebhookOfferResizeAndQuit() throws {
+        let demo = try RunningDemo()
+        let (url, token) = try demo.waitUntilLive()
+
+        // A text from an unknown number to the front desk: a new unassigned thread, marked.
+        let printed = try Self.simulate(
+            url: url, token: token, from: "+15559870001", to: "+15550100100", body: "E2E hello 🐕 \u{1b}[2J\u{1b}[31mred")
+        #expect(printed.contains("HTTP 200"))
+        let sent = Date()
+        let arrived = try #require(demo.tmux.waitForScreen { $0.contains("+15559870001") }, "the webhook never appeared")
+        let latency = Date().timeIntervalSince(sent)
+        print("webhook on screen \(Int(latency * 1000)) ms after simulate returned (includes tmux polling)")
+        #expect(arrived.contains("NEW ⚑ unassigned"))
+        #expect(arrived.contains("E2E hello 🐕 red"), "escape sequences stripped, emoji kept")
+        #expect(latency < 2, "live update took \(latency) s")
+
+        // The first sitter (by name) with exactly one pending offer.
+        let queue = try DatabaseQueue(path: demo.database)
+        let sitters = try queue.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sitter.id, sitter.name,
+                           (SELECT count(*) FROM offer_event WHERE sitter_id = sitter.id AND status = 'offered' AND expires_at > ?) AS pending
+                    FROM sitter ORDER BY name COLLATE NOCASE, id
+                    """,
+                arguments: [Date()])
+        }
+        let index = try #require(sitters.firstIndex { $0["pending"] as Int == 1 }, "the demo has a sitter with one pending offer")
+        let sitterId: Int64 = sitters[index]["id"]
+        let sitterName: String = sitters[index]["name"]
+        try demo.tmux.sendKeys("Tab")
+        for _ in 0..<index { try demo.tmux.sendKeys("j") }
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("▸ \(sitterName)") }, "cursor on \(sitterName)")
+        try demo.tmux.sendKeys("y")
+        let answered = try #require(demo.tmux.waitForScreen { $0.contains("YES → 200") }, "no TwiML answer on screen")
+        #expect(answered.contains("<Response><Message>"))
+        let accepted = try queue.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT offer_event.status, booking.sitter_id, booking.status AS booking_status
+                    FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
+                    WHERE offer_event.sitter_id = ? ORDER BY offer_event.accepted_at DESC LIMIT 1
+                    """,
+                arguments: [sitterId])
+        }
+        #expect(accepted?["status"] as String? == "accepted")
+        #expect(accepted?["sitter_id"] as Int64? == sitterId)
+        #expect(accepted?["booking_status"] as String? == "assigned")
+        // The sitter's ◆ pending-offer badge is gone.
+        let sitterLine = demo.tmux.waitForScreen { screen in
+            screen.split(separator: "\n").contains { $0.contains(sitterName) && !$0.contains("◆") }
+        }
+        #expect(sitterLine != nil)
+
+        // Too small: one line saying what is needed; back to full size: the panes again.
+        try demo.tmux.resize(width: 40, height: 10)
+        #expect(demo.tmux.waitForScreen { $0.contains("Need 80×24 (now 40×10)") } != nil)
+        try demo.tmux.resize(width: 120, height: 40)
+        #expect(demo.tmux.waitForScreen { $0.contains("Owner inbox") && $0.contains("Sitters (") } != nil)
+
+        try demo.tmux.sendKeys("q")
+        let exit = try demo.waitForExit()
+        #expect(exit.status == "0")
+        #expect(exit.modesRestored, "stty -a differs after quitting:\n\(exit.after)")
+        #expect(exit.after.contains(" icanon") && exit.after.contains(" echo "))
+    }
+
+    @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {
+        let demo = try RunningDemo(width: 40, height: 10)
+        #expect(demo.tmux.waitForScreen { $0.contains("Need 80×24 (now 40×10)") } != nil)
+        try demo.tmux.sendKeys("q")
+        let exit = try demo.waitForExit()
+        #expect(exit.status == "0")
+        #expect(exit.modesRestored)
+    }
+
+    /// SIGINT and SIGTERM shut the service group down gracefully; a crash (a fatal signal)
+    /// runs the handler that restores the terminal before the process dies.
+    @Test(arguments: [SIGINT, SIGTERM, SIGSEGV, SIGABRT])
+    func theTerminalIsRestoredOnSignals(signal: Int32) throws {
+        let demo = try RunningDemo()
+        _ = try demo.waitUntilLive()
+        let pid = try #require(demo.pid)
+        #expect(kill(pid, signal) == 0)
+        let exit = try demo.waitForExit()
+        #expect(exit.modesRestored, "stty -a differs after signal \(signal):\n\(exit.after)")
+        if signal == SIGINT || signal == SIGTERM { #expect(exit.status == "0") }
+    }
+}
