@@ -136,15 +136,16 @@ static inline struct sigaction *sb_curses_resize_action(void) {
 /// SIGWINCH may be delivered to any thread, so it cannot be relied on to interrupt the
 /// console thread's poll: wake it through its pipe, then let curses handle the resize.
 static inline void sb_resize_handler(int signal_number) {
+    // Curses first, so its resize flag is set before the console thread wakes and reads keys.
+    struct sigaction *curses = sb_curses_resize_action();
+    if (curses->sa_handler != SIG_DFL && curses->sa_handler != SIG_IGN && curses->sa_handler != NULL) {
+        curses->sa_handler(signal_number);
+    }
     int descriptor = *sb_resize_wake_descriptor();
     if (descriptor >= 0) {
         char byte = 'r';
         ssize_t ignored = write(descriptor, &byte, 1);
         (void)ignored;
-    }
-    struct sigaction *curses = sb_curses_resize_action();
-    if (curses->sa_handler != SIG_DFL && curses->sa_handler != SIG_IGN && curses->sa_handler != NULL) {
-        curses->sa_handler(signal_number);
     }
 }
 

@@ -20,7 +20,13 @@ final class TmuxSession {
         try run(arguments, capturing: false)
     }
 
-    deinit { try? run(["kill-server"]) }
+    /// Kills the pane's process group first: where SIGHUP is ignored (background CI jobs),
+    /// `kill-server` alone would leave the server waiting for its panes.
+    deinit {
+        let pids = (try? run(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
+        for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 { kill(-pid, SIGKILL) }
+        try? run(["kill-server"])
+    }
 
     /// The screen as text, one line per row.
     func capture() -> String {
