@@ -25,7 +25,7 @@ final class TmuxSession {
     deinit {
         let pids = (try? run(["list-panes", "-a", "-F", "#{pane_pid}"])) ?? ""
         for pid in pids.split(separator: "\n").compactMap({ pid_t($0) }) where pid > 1 { kill(-pid, SIGKILL) }
-        try? run(["kill-server"])
+        _ = try? run(["kill-server"])
     }
 
     /// The screen as text, one line per row.
