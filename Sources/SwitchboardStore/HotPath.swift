@@ -146,3 +146,31 @@ enum HotSQL {
     static let releaseSavepoint = "RELEASE SAVEPOINT ingest"
     static let rollbackSavepoint = "ROLLBACK TO SAVEPOINT ingest"
 }
+
+extension OfferEvent {
+    static let hotColumns = """
+        offer_event.id, offer_event.org_id, offer_event.sitter_id, offer_event.booking_id, offer_event.status,
+        offer_event.offered_at, offer_event.accepted_at, offer_event.declined_at, offer_event.expires_at,
+        offer_event.closed_at
+        """
+    static let hotColumnCount = 10
+    init(hotRow row: Row) {
+        self.init(
+            id: row[0], orgId: row[1], sitterId: row[2], bookingId: row[3], status: row[4], offeredAt: row[5],
+            acceptedAt: row[6], declinedAt: row[7], expiresAt: row[8], closedAt: row[9])
+    }
+}
+
+extension Booking {
+    static let hotColumns = """
+        booking.id, booking.org_id, booking.code, booking.client_id, booking.service, booking.starts_at,
+        booking.ends_at, booking.status, booking.sitter_id
+        """
+    /// Decodes the booking's columns starting at `offset`, as selected after another record's.
+    init(hotRow row: Row, from offset: Int) {
+        self.init(
+            id: row[offset], orgId: row[offset + 1], code: row[offset + 2], clientId: row[offset + 3],
+            service: row[offset + 4], startsAt: row[offset + 5], endsAt: row[offset + 6], status: row[offset + 7],
+            sitterId: row[offset + 8])
+    }
+}

@@ -232,17 +232,21 @@ extension AppDatabase {
         _ db: Database, sitterId: RowID, sql condition: String, _ arguments: [any DatabaseValueConvertible],
         limit: Int = -1
     ) throws -> [OfferWithBooking] {
-        let offers = try OfferEvent.fetchAll(
-            db.cachedStatement(sql: """
-                SELECT offer_event.* FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
-                WHERE offer_event.sitter_id = ? AND \(condition)
-                ORDER BY offer_event.offered_at DESC, offer_event.id DESC LIMIT ?
-                """),
-            arguments: StatementArguments([sitterId] + arguments + [limit]))
-        let booking = try db.cachedStatement(sql: "SELECT * FROM booking WHERE id = ?")
-        return try offers.compactMap { offer in
-            try Booking.fetchOne(booking, arguments: [offer.bookingId]).map { OfferWithBooking(offer: offer, booking: $0) }
+        // One query for both records, decoded by column index: a sitter may have dozens pending.
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(OfferEvent.hotColumns), \(Booking.hotColumns)
+            FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
+            WHERE offer_event.sitter_id = ? AND \(condition)
+            ORDER BY offer_event.offered_at DESC, offer_event.id DESC LIMIT ?
+            """)
+        statement.setUncheckedArguments(StatementArguments([sitterId] + arguments + [limit]))
+        var found: [OfferWithBooking] = []
+        let rows = try Row.fetchCursor(statement)
+        while let row = try rows.next() {
+            found.append(OfferWithBooking(
+                offer: OfferEvent(hotRow: row), booking: Booking(hotRow: row, from: OfferEvent.hotColumnCount)))
         }
+        return found
     }
 
     // MARK: - Writes
