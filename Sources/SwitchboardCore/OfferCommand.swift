@@ -76,11 +76,46 @@ public enum ConsentKeyword: Equatable, Sendable {
         case "HELP": return .help
         default: break
         }
-        var word = body.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-        while let last = word.last, last.isPunctuation { word.removeLast() }
+        let word = asciiKeyword(body) ?? {
+            var word = body.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+            while let last = word.last, last.isPunctuation { word.removeLast() }
+            return word
+        }()
         if optOutWords.contains(word) || word == "STOP ALL" { return .optOut }
         if optInWords.contains(word) { return .optIn }
         if helpWords.contains(word) { return .help }
         return nil
+    }
+
+    /// The longest keyword, in bytes: `UNSUBSCRIBE`.
+    static let longestKeyword = 11
+
+    /// For an ASCII body (nearly every SMS checked here), the same word the general path
+    /// computes (white space trimmed, upper-cased, trailing punctuation removed) without
+    /// Foundation's trimming, which bridges through NSString on every webhook. Bodies longer
+    /// than any keyword come back empty. Nil when the body is not ASCII.
+    static func asciiKeyword(_ body: String) -> String? {
+        let bytes = body.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) }
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isSpace(bytes[start]) { start = bytes.index(after: start) }
+        while start < end, isSpace(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        while start < end, isASCIIPunctuation(bytes[bytes.index(before: end)]) { end = bytes.index(before: end) }
+        guard bytes.distance(from: start, to: end) <= longestKeyword else { return "" }
+        return String(decoding: bytes[start..<end].map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// `Character.isPunctuation` for ASCII: the Unicode P* categories. The dollar, plus,
+    /// less-than, equals, greater-than, caret, grave accent, bar and tilde are symbols.
+    static func isASCIIPunctuation(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "!")...UInt8(ascii: "#"), UInt8(ascii: "%")...UInt8(ascii: "*"), UInt8(ascii: ",")...UInt8(ascii: "/"),
+            UInt8(ascii: ":"), UInt8(ascii: ";"), UInt8(ascii: "?"), UInt8(ascii: "@"), UInt8(ascii: "[")...UInt8(ascii: "]"),
+            UInt8(ascii: "_"), UInt8(ascii: "{"), UInt8(ascii: "}"):
+            true
+        default:
+            false
+        }
     }
 }
