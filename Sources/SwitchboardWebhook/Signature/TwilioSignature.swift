@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Synchronization
 import SwitchboardCore
 
 /// Twilio's request signature, computed and checked exactly as its helper libraries do.
@@ -15,6 +16,9 @@ import SwitchboardCore
 /// ```
 public struct TwilioSignature: Sendable {
     private let key: SymmetricKey
+    /// The spellings of the last URL checked: a listener sees the same URL on every request,
+    /// and working them out character by character cost more than the HMACs.
+    private let lastCandidates = CandidateCache()
 
     public init(authToken: String) {
         key = SymmetricKey(data: Array(authToken.utf8))
@@ -34,7 +38,7 @@ public struct TwilioSignature: Sendable {
         }
         let suffix = Self.parameterSuffix(parameters)
         var valid = false
-        for candidate in Self.candidateURLs(url) {
+        for candidate in candidates(for: url) {
             // Every candidate is checked, so timing does not reveal which one matched.
             valid = HMAC<Insecure.SHA1>.isValidAuthenticationCode(code, authenticating: Self.payload(url: candidate, suffix: suffix), using: key) || valid
         }
@@ -70,6 +74,13 @@ public struct TwilioSignature: Sendable {
         var bytes = Array(url.utf8)
         bytes.append(contentsOf: suffix)
         return bytes
+    }
+
+    private func candidates(for url: String) -> [String] {
+        if let last = lastCandidates.last.withLock({ $0 }), last.url == url { return last.candidates }
+        let candidates = Self.candidateURLs(url)
+        lastCandidates.last.withLock { $0 = (url, candidates) }
+        return candidates
     }
 
     /// The spellings of `url` Twilio may have signed: without a port and with one (the
@@ -126,4 +137,9 @@ public struct TwilioSignature: Sendable {
         for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
         return difference == 0
     }
+}
+
+/// One remembered URL and its spellings, shared by the copies of a ``TwilioSignature``.
+private final class CandidateCache: Sendable {
+    let last = Mutex<(url: String, candidates: [String])?>(nil)
 }
