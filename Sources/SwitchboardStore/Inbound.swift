@@ -175,13 +175,13 @@ extension AppDatabase {
 
         case .sitterToOwner:
             guard var sitter else { break }
-            if let consent { try applyConsent(db, consent, sitter: &sitter, now: now) }
+            if let consent { try applyConsent(db, consent, contact: &sitter, now: now) }
             try store(db, message, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
             return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
 
         case .clientToSitter(let sitterId):
             var client = try findOrCreateClient(db, orgId: orgId, phone: message.from)
-            if let consent { try applyConsent(db, consent, client: &client, now: now) }
+            if let consent { try applyConsent(db, consent, contact: &client, now: now) }
             let thread = try clientThread(db, client: client, number: message.to, sitterId: sitterId, now: now)
             try store(db, message, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
             // Forward to the sitter's own phone, so they can answer through the masked number.
@@ -195,7 +195,7 @@ extension AppDatabase {
 
         case .clientToFrontDesk:
             var client = try findOrCreateClient(db, orgId: orgId, phone: message.from)
-            if let consent { try applyConsent(db, consent, client: &client, now: now) }
+            if let consent { try applyConsent(db, consent, contact: &client, now: now) }
             let thread = try clientThread(db, client: client, number: message.to, sitterId: nil, now: now)
             try store(db, message, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
             return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
@@ -218,22 +218,16 @@ extension AppDatabase {
         }
     }
 
-    private func applyConsent(_ db: Database, _ consent: ConsentKeyword, client: inout Client, now: Date) throws {
-        guard consent != .help, client.optedOut != (consent == .optOut) else { return }
-        client.optedOut = consent == .optOut
-        try client.update(db, columns: ["opted_out"])
+    /// Records a STOP/START from a client or a sitter: the same rule and audit row for both.
+    private func applyConsent<Contact: ConsentingContact>(
+        _ db: Database, _ consent: ConsentKeyword, contact: inout Contact, now: Date
+    ) throws {
+        guard consent != .help, contact.optedOut != (consent == .optOut) else { return }
+        contact.optedOut = consent == .optOut
+        try contact.update(db, columns: ["opted_out"])
         try Self.logEvent(
-            db, orgId: client.orgId, type: client.optedOut ? "contact.opted_out" : "contact.opted_in",
-            metadata: ["client_id": String(client.id ?? 0), "phone": client.phoneE164], at: now)
-    }
-
-    private func applyConsent(_ db: Database, _ consent: ConsentKeyword, sitter: inout Sitter, now: Date) throws {
-        guard consent != .help, sitter.optedOut != (consent == .optOut) else { return }
-        sitter.optedOut = consent == .optOut
-        try sitter.update(db, columns: ["opted_out"])
-        try Self.logEvent(
-            db, orgId: sitter.orgId, type: sitter.optedOut ? "contact.opted_out" : "contact.opted_in",
-            metadata: ["sitter_id": String(sitter.id ?? 0), "phone": sitter.phoneE164], at: now)
+            db, orgId: contact.orgId, type: contact.optedOut ? "contact.opted_out" : "contact.opted_in",
+            metadata: [Contact.idMetadataKey: String(contact.id ?? 0), "phone": contact.phoneE164], at: now)
     }
 
     // MARK: - Threads and contacts
@@ -313,4 +307,22 @@ extension AppDatabase {
             headers: request.headers.json, verdict: answer.verdict, statusCode: answer.statusCode,
             responseBody: answer.body, createdAt: now)
     }
+}
+
+/// A person who can text STOP and START: clients and sitters.
+protocol ConsentingContact: MutablePersistableRecord {
+    var id: RowID? { get }
+    var orgId: RowID { get }
+    var phoneE164: String { get }
+    var optedOut: Bool { get set }
+    /// How the audit row names this kind of contact.
+    static var idMetadataKey: String { get }
+}
+
+extension Client: ConsentingContact {
+    static var idMetadataKey: String { "client_id" }
+}
+
+extension Sitter: ConsentingContact {
+    static var idMetadataKey: String { "sitter_id" }
 }
