@@ -79,7 +79,7 @@ public struct FormParameters: Sendable, Equatable {
 
     static func decodeComponent(_ raw: some Collection<UInt8>, at offset: Int) throws(DecodingError) -> String {
         // Most names and values have nothing to unescape: validate them in place.
-        if !raw.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+        if !raw.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") || $0 == 0 }) {
             guard let text = String(validating: raw, as: UTF8.self) else {
                 throw DecodingError(message: "the form is not valid UTF-8, in the parameter at byte \(offset)")
             }
@@ -100,6 +100,11 @@ public struct FormParameters: Sendable, Equatable {
             default:
                 bytes.append(byte)
             }
+        }
+        // SQLite's C strings end at a NUL, so a stored value would be cut short there. No SMS
+        // carries one; refusing it keeps every stored text whole.
+        if bytes.contains(0) {
+            throw DecodingError(message: "the form has a NUL character (%00), in the parameter at byte \(offset)")
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw DecodingError(message: "the form is not valid UTF-8, in the parameter at byte \(offset)")

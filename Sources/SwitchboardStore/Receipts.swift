@@ -120,7 +120,10 @@ extension AppDatabase {
         _ db: Database, path: String, body: some Collection<UInt8>, headers: ReceiptHeaders,
         verdict: WebhookVerdict, statusCode: Int, reason: String, at date: Date
     ) throws {
+        // Invalid UTF-8 and NUL (where SQLite would cut the text) become U+FFFD: a sample for
+        // reading, the request's size and verdict are what is kept whole.
         let sample = String(decoding: body.prefix(refusedBodyLimit), as: UTF8.self)
+            .replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
         let receipt = WebhookReceipt(
             path: String(path.prefix(512)), messageSid: nil, dedupeKey: nil, rawBody: sample,
             headers: headers.json, verdict: verdict, statusCode: statusCode, responseBody: reason, createdAt: date)

@@ -52,6 +52,12 @@ import Testing
         Case(name: "broken % escape", status: .badRequest, reason: "two hex digits") {
             try await $0.post("/api/twilio/inbound", valid, rawBody: Array("MessageSid=SM1&Body=100%".utf8))
         },
+        Case(name: "a NUL escaped in the body", status: .badRequest, reason: "NUL character") {
+            try await $0.post("/api/twilio/inbound", valid, rawBody: Array("MessageSid=SMNUL&Body=before%00after".utf8))
+        },
+        Case(name: "a raw NUL byte in the body", status: .badRequest, reason: "NUL character") {
+            try await $0.post("/api/twilio/inbound", valid, rawBody: Array("MessageSid=SMNUL&Body=before".utf8) + [0] + Array("after".utf8))
+        },
         Case(name: "status callback without MessageStatus", status: .badRequest, reason: "MessageStatus") {
             try await $0.post("/api/twilio/status", [("MessageSid", "SM1")])
         },

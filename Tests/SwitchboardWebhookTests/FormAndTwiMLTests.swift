@@ -17,7 +17,7 @@ import Testing
         #expect(form.pairs.count == 5)
     }
 
-    @Test(arguments: ["Body=%", "Body=%4", "Body=%G1", "Body=%FF", "Body=%C3%28", "=value", "Body=\u{FF}"])
+    @Test(arguments: ["Body=%", "Body=%4", "Body=%G1", "Body=%FF", "Body=%C3%28", "=value", "Body=\u{FF}", "Body=a%00b", "Body=a\u{0}b"])
     func refusesMalformed(_ body: String) {
         let bytes: [UInt8] = body == "Body=\u{FF}" ? Array("Body=".utf8) + [0xFF] : Array(body.utf8)
         #expect(throws: FormParameters.DecodingError.self) { try FormParameters.parse(bytes) }
