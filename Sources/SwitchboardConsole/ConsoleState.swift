@@ -86,6 +86,8 @@ public struct ConsoleState: Equatable, Sendable {
     /// The selection's position in the mailbox's list.
     public var selectedIndex = 0
     public var threadOffset = 0
+    /// How far the message view is scrolled back: the newest messages it leaves out.
+    public var messageSkip = 0
     /// Set when the operator moved by position: the next read selects by index, not by id.
     var anchorByIndex = false
     public var data = ConsoleViewData()
@@ -148,6 +150,6 @@ public struct ConsoleState: Equatable, Sendable {
         return ConsoleViewQuery(
             mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
-            includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
+            messageSkip: messageSkip, includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
     }
 }

@@ -28,7 +28,9 @@ enum Help {
             ]
         case .messages:
             [
-                ("j/k ↑/↓", "previous / next thread"),
+                ("k/j ↑/↓", "back to older / on to newer messages (PgUp/PgDn: a page)"),
+                ("g/G", "the thread's first / newest message"),
+                ("Shift-Tab", "back to the thread list, to choose another thread"),
                 ("r", "reply to this thread by SMS"),
                 ("a", "assign this thread"),
                 ("", "◀ received   ▶ sent, with its delivery status"),

@@ -79,7 +79,8 @@ extension ConsoleState {
         switch focus {
         case .owner: return []
         case .sitters: return selectSitter(sitterCursor + delta)
-        case .threads, .messages: return selectThread(at: selectedIndex + delta)
+        case .threads: return selectThread(at: selectedIndex + delta)
+        case .messages: return scrollMessages(by: delta)
         }
     }
 
@@ -93,8 +94,32 @@ extension ConsoleState {
         switch focus {
         case .owner: return []
         case .sitters: return selectSitter(position)
-        case .threads, .messages: return selectThread(at: position)
+        case .threads: return selectThread(at: position)
+        case .messages:
+            // The list's top is the newest thread; the thread's top is its first message.
+            messageSkip = position == 0 ? ConsoleViewQuery.oldestMessages : 0
+            return [.reload]
         }
+    }
+
+    /// Scrolls the message view: up (negative) goes back to older messages, a page is a
+    /// screenful. A page back past the first message shows the thread's start.
+    private mutating func scrollMessages(by delta: Int) -> [Effect] {
+        guard let layout else { return [] }
+        let view = MessageView(pane: layout.messages, scrolledBack: messageSkip > 0)
+        let shown = view.shownFromBottom(data.messages)
+        let isPage = abs(delta) > 1
+        if delta < 0 {
+            guard data.hasOlderMessages || view.isCut(data.messages) else { return [] }
+            let step = isPage ? max(1, shown - 1) : 1
+            let after = MessageView(pane: layout.messages, scrolledBack: true)
+            let reachesStart = !data.hasOlderMessages && !after.isCut(Array(data.messages.dropLast(step)))
+            messageSkip = reachesStart ? ConsoleViewQuery.oldestMessages : messageSkip + step
+        } else {
+            guard messageSkip > 0 else { return [] }
+            messageSkip = max(0, messageSkip - (isPage ? max(1, shown - 1) : 1))
+        }
+        return [.reload]
     }
 
     private mutating func selectSitter(_ index: Int) -> [Effect] {
@@ -109,6 +134,7 @@ extension ConsoleState {
         let target = clamp(index, count: data.threadCount)
         guard target != selectedIndex || selectedThreadId == nil else { return [] }
         selectedIndex = target
+        messageSkip = 0
         let pageIndex = target - data.offset
         selectedThreadId = data.threads.indices.contains(pageIndex) ? data.threads[pageIndex].id : nil
         anchorByIndex = true
@@ -120,11 +146,17 @@ extension ConsoleState {
         guard newMailbox != mailbox else { return [] }
         mailbox = newMailbox
         search = nil
+        startThreadListAtTop()
+        return [.reload]
+    }
+
+    /// The thread list from its first row, the message view at the newest message.
+    private mutating func startThreadListAtTop() {
         selectedIndex = 0
         selectedThreadId = nil
         threadOffset = 0
+        messageSkip = 0
         anchorByIndex = true
-        return [.reload]
     }
 
     private mutating func focus(_ pane: Pane) -> [Effect] {
@@ -186,10 +218,7 @@ extension ConsoleState {
         }
         if search != nil {
             search = nil
-            selectedIndex = 0
-            selectedThreadId = nil
-            threadOffset = 0
-            anchorByIndex = true
+            startThreadListAtTop()
             return [.reload]
         }
         notice = nil
@@ -269,10 +298,7 @@ extension ConsoleState {
         switch current {
         case .search(let text):
             search = text.isEmpty ? nil : text
-            selectedIndex = 0
-            selectedThreadId = nil
-            threadOffset = 0
-            anchorByIndex = true
+            startThreadListAtTop()
             focus = .threads
             return [.reload]
         case .reply(let threadId, let name, let text):
@@ -290,6 +316,7 @@ extension ConsoleState {
     private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
         now = readAt
         data = newData
+        fitMessages()
         threadOffset = newData.offset
         selectedIndex = newData.selectedIndex ?? 0
         selectedThreadId = newData.selectedThread?.id
@@ -308,6 +335,18 @@ extension ConsoleState {
             picker.cursor = clamp(picker.cursor, count: picker.options.count)
             overlay = .picker(picker)
         }
+    }
+
+    /// Takes the message view's scroll from the read, and after a jump to the thread's
+    /// start keeps only the first messages that fit, so the first one is at the top.
+    private mutating func fitMessages() {
+        defer { messageSkip = data.messageSkip }
+        guard data.messagesFromStart, let layout else { return }
+        let view = MessageView(pane: layout.messages, scrolledBack: true)
+        let fit = view.fitFromTop(data.messages)
+        data.messageSkip += data.messages.count - fit
+        data.messages.removeLast(data.messages.count - fit)
+        data.messagesFromStart = false
     }
 
     /// A thread is a new arrival when its last activity moved on since it was last seen (or

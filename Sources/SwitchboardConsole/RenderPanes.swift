@@ -148,7 +148,16 @@ extension Grid {
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
         write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
-        let area = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2)
+        let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0)
+        let area = view.area
+        if state.data.hasOlderMessages || view.isCut(state.data.messages) {
+            write("▲ older messages · k/↑", x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: .muted)
+        }
+        if state.data.messageSkip > 0 {
+            write(
+                "▼ \(state.data.messageSkip) newer · j/↓, G for the newest", x: inner.x + 1, y: area.maxY,
+                width: inner.width - 1, style: Style(color: .accent, bold: true))
+        }
 
         // Newest at the bottom: lay messages out from the last one upwards until full.
         var blocks: [[(String, Style)]] = []
@@ -182,10 +191,59 @@ extension Grid {
         if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
         let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
         var lines: [(String, Style)] = [(header, headerStyle)]
-        lines += TextWrap.lines(event.body, width: max(1, width - 3)).map { ("  " + $0, Style.plain) }
+        lines += MessageView.bodyLines(event, width: width).map { ("  " + $0, Style.plain) }
         lines.append(("", .plain))
         return lines
     }
 }
 
 import Foundation
+
+/// Where the message view puts a thread's messages: the newest at the bottom, as many as
+/// fit. The renderer draws with it and the reducer scrolls with it, so they agree on what
+/// is on screen.
+struct MessageView {
+    /// The rows messages are drawn in: below the thread's header line and the "older" line,
+    /// above the "newer" line when the view is scrolled back.
+    let area: Rect
+
+    init(pane: Rect, scrolledBack: Bool) {
+        let inner = pane.inner
+        area = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2 - (scrolledBack ? 1 : 0))
+    }
+
+    static func bodyLines(_ event: MessageEvent, width: Int) -> [String] {
+        TextWrap.lines(event.body, width: max(1, width - 3))
+    }
+
+    /// A message's rows: header, body, a blank line.
+    func rows(of event: MessageEvent) -> Int { 2 + Self.bodyLines(event, width: area.width).count }
+
+    /// How many of the newest `messages` show, at least in part.
+    func shownFromBottom(_ messages: [MessageEvent]) -> Int {
+        var used = 0
+        var shown = 0
+        for event in messages.reversed() where used < area.height {
+            used += rows(of: event)
+            shown += 1
+        }
+        return shown
+    }
+
+    /// Whether the oldest of `messages` is cut off or left out.
+    func isCut(_ messages: [MessageEvent]) -> Bool {
+        messages.reduce(0) { $0 + rows(of: $1) } > area.height
+    }
+
+    /// How many of the oldest `messages` fit whole from the top (at least one).
+    func fitFromTop(_ messages: [MessageEvent]) -> Int {
+        var used = 0
+        var fit = 0
+        for event in messages {
+            used += rows(of: event)
+            guard used <= area.height else { break }
+            fit += 1
+        }
+        return max(1, min(fit, messages.count))
+    }
+}

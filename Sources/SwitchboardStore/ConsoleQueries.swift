@@ -21,13 +21,17 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var offset: Int
     public var threadRows: Int
     public var messageCount: Int
+    /// How far the message view is scrolled back: the newest messages it leaves out, or
+    /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
+    public var messageSkip: Int
     public var includeTiers: Bool
     public var unroutedRows: Int
     public var openBookingRows: Int
 
     public init(
         mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
-        messageCount: Int, includeTiers: Bool = false, unroutedRows: Int = 0, openBookingRows: Int = 0
+        messageCount: Int, messageSkip: Int = 0, includeTiers: Bool = false, unroutedRows: Int = 0,
+        openBookingRows: Int = 0
     ) {
         self.mailbox = mailbox
         self.search = search
@@ -35,10 +39,14 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         self.offset = offset
         self.threadRows = threadRows
         self.messageCount = messageCount
+        self.messageSkip = messageSkip
         self.includeTiers = includeTiers
         self.unroutedRows = unroutedRows
         self.openBookingRows = openBookingRows
     }
+
+    /// A `messageSkip` that asks for the first messages of the thread.
+    public static let oldestMessages = Int.max
 }
 
 /// A sitter as the mailbox list shows it.
@@ -105,7 +113,14 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var threads: [ThreadSummary] = []
     /// Absolute position of the selected thread, nil when the list is empty.
     public var selectedIndex: Int?
+    /// The selected thread's messages on screen, oldest first.
     public var messages: [MessageEvent] = []
+    /// The newest messages of the thread left out of `messages` (the view is scrolled back).
+    public var messageSkip = 0
+    /// The thread has messages older than `messages[0]`.
+    public var hasOlderMessages = false
+    /// `messages` are the thread's first ones, read for a jump to its start.
+    public var messagesFromStart = false
     public var webhooks = WebhookCounts(byVerdict: [:])
     public var tiers: [TierRow] = []
     public var unrouted: [UnroutedMessage] = []
@@ -184,7 +199,7 @@ extension AppDatabase {
                 data.selectedIndex = offset + found
             }
             if let thread = data.selectedThread, query.messageCount > 0 {
-                data.messages = try messages(db, threadId: thread.id, limit: query.messageCount)
+                try readMessages(db, threadId: thread.id, query: query, into: &data)
             }
         }
 
@@ -199,6 +214,38 @@ extension AppDatabase {
             data.openBookings = try openBookings(db, orgId: orgId, limit: query.openBookingRows)
         }
         return data
+    }
+
+    /// The page of the selected thread's messages the view shows: the newest, a page further
+    /// back, or the first ones. A skip past the start shows the oldest message.
+    static func readMessages(_ db: Database, threadId: RowID, query: ConsoleViewQuery, into data: inout ConsoleViewData)
+        throws
+    {
+        let limit = query.messageCount
+        if query.messageSkip == ConsoleViewQuery.oldestMessages {
+            let total = try messageCount(db, threadId: threadId)
+            data.messages = try MessageEvent.fetchAll(
+                db,
+                sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at, id LIMIT ?",
+                arguments: [threadId, limit])
+            data.messageSkip = total - data.messages.count
+            data.hasOlderMessages = false
+            data.messagesFromStart = true
+            return
+        }
+        var skip = max(0, query.messageSkip)
+        var page = try messages(db, threadId: threadId, limit: limit + 1, skippingNewest: skip)
+        if page.isEmpty, skip > 0 {
+            skip = max(0, try messageCount(db, threadId: threadId) - 1)
+            page = try messages(db, threadId: threadId, limit: limit + 1, skippingNewest: skip)
+        }
+        data.hasOlderMessages = page.count > limit
+        data.messages = Array(page.suffix(limit))
+        data.messageSkip = skip
+    }
+
+    static func messageCount(_ db: Database, threadId: RowID) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE thread_id = ?", arguments: [threadId]) ?? 0
     }
 
     /// Where a thread sits in its mailbox's list (0 = newest): a count over the mailbox

@@ -80,12 +80,15 @@ extension AppDatabase {
         return counts
     }
 
-    /// The newest `limit` messages of a thread, oldest first (the order they are read in).
-    public static func messages(_ db: Database, threadId: RowID, limit: Int) throws -> [MessageEvent] {
+    /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first
+    /// (the order they are read in).
+    public static func messages(_ db: Database, threadId: RowID, limit: Int, skippingNewest skip: Int = 0) throws
+        -> [MessageEvent]
+    {
         let newest = try MessageEvent.fetchAll(
             db,
-            sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ?",
-            arguments: [threadId, limit])
+            sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            arguments: [threadId, limit, skip])
         return newest.reversed()
     }
 

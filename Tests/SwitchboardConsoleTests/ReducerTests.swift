@@ -98,6 +98,60 @@ import Testing
         #expect(text.contains("NEW sitter chat"))
     }
 
+    /// In the message pane j/k scroll the thread (not the thread list): back a message,
+    /// a page, to its first message and to its newest.
+    @Test func theMessagePaneScrollsALongThread() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.selectedThread)
+        try await store.writer.write { db in
+            for index in 1...60 {
+                _ = try AppDatabase.appendMessage(
+                    db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound,
+                    actor: .client, body: "message \(index)", providerMessageSid: "SMlong\(index)",
+                    at: Fixture.now.addingTimeInterval(Double(index)))
+            }
+        }
+        try Fixture.reload(&state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.enter, &state, store)
+        #expect(state.focus == .messages)
+        #expect(state.data.messages.last?.body == "message 60")
+        #expect(render(state, size: state.size).text.contains("▲ older messages"))
+        #expect(try Fixture.press(.character("j"), &state, store) == [], "already at the newest")
+
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.selectedThreadId == fang.id, "the selection stays on its thread")
+        #expect(state.messageSkip == 1)
+        #expect(state.data.messages.last?.body == "message 59")
+        #expect(render(state, size: state.size).text.contains("▼ 1 newer"))
+
+        try Fixture.press(.pageUp, &state, store)
+        let paged = state.messageSkip
+        #expect(paged > 2)
+        #expect(state.data.messages.last?.body == "message \(60 - paged)")
+        try Fixture.press(.pageDown, &state, store)
+        #expect(state.messageSkip == 1)
+
+        try Fixture.press(.character("g"), &state, store)
+        #expect(state.data.messages.first?.body == "Hi 🐶 can you walk Mochi on Tuesday? 你好，谢谢！")
+        let start = render(state, size: state.size).text
+        #expect(start.contains("Hi 🐶 can you walk Mochi"), "the first message is on screen, whole")
+        #expect(!start.contains("▲ older messages"))
+        #expect(try Fixture.press(.character("k"), &state, store) == [], "nothing before the first message")
+        #expect(state.messageSkip == 61 - state.data.messages.count)
+
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.messageSkip == 0)
+        #expect(state.data.messages.last?.body == "message 60")
+
+        // Another thread starts at its newest message.
+        try Fixture.press(.character("k"), &state, store)
+        try Fixture.press(.backTab, &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.messageSkip == 0 && state.data.messageSkip == 0)
+    }
+
     @Test func pauseHoldsLiveUpdatesUntilResumed() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
