@@ -114,7 +114,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardConsoleTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Snapshots"]
         ),
         .testTarget(
             name: "EndToEndTests",

@@ -76,9 +76,12 @@ public struct ConsoleState: Equatable, Sendable {
     public var focus: Pane = .owner
     /// The mailbox whose threads the thread list shows.
     public var mailbox: Mailbox = .owner
-    /// Which sitter the sitters pane points at (an index into `data.sitters`).
+    /// Which sitter the sitters pane points at: a position in the list of every sitter.
     public var sitterCursor = 0
+    /// The sitters pane's first visible position; only its visible rows are read.
     public var sitterScroll = 0
+    /// The cursor moved onto a sitter not read yet: the next read shows that sitter's mailbox.
+    var mailboxFollowsSitterCursor = false
     /// The applied search of the thread list.
     public var search: String?
     /// The selection stays on this thread when others arrive.
@@ -125,7 +128,8 @@ public struct ConsoleState: Equatable, Sendable {
     }
 
     public var cursorSitter: SitterMailbox? {
-        data.sitters.indices.contains(sitterCursor) ? data.sitters[sitterCursor] : nil
+        let row = sitterCursor - data.sitterOffset
+        return data.sitters.indices.contains(row) ? data.sitters[row] : nil
     }
 
     /// The read that fills the current screen: only what is visible.
@@ -140,16 +144,22 @@ public struct ConsoleState: Equatable, Sendable {
         var unroutedRows = 0
         var bookingRows = 0
         var tiers = false
+        var assignableSitters = false
         switch overlay {
         case .tiers: tiers = true
         case .unrouted: unroutedRows = max(1, (layout?.body.height ?? 3) - 3)
         case .picker(let picker):
-            if case .offer = picker.purpose { bookingRows = max(1, (layout?.body.height ?? 3) - 6) }
+            switch picker.purpose {
+            case .offer: bookingRows = max(1, (layout?.body.height ?? 3) - 6)
+            case .assign: assignableSitters = true
+            }
         case .help, nil: break
         }
         return ConsoleViewQuery(
             mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
-            messageSkip: messageSkip, includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
+            messageSkip: messageSkip, sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
+            sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
+            includeAssignableSitters: assignableSitters, includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
     }
 }

@@ -123,10 +123,15 @@ extension ConsoleState {
     }
 
     private mutating func selectSitter(_ index: Int) -> [Effect] {
-        guard !data.sitters.isEmpty else { return [] }
-        sitterCursor = clamp(index, count: data.sitters.count)
+        guard data.sitterCount > 0 else { return [] }
+        sitterCursor = clamp(index, count: data.sitterCount)
         scrollSitters()
-        return show(.sitter(data.sitters[sitterCursor].id))
+        if let sitter = cursorSitter { return show(.sitter(sitter.id)) }
+        // Off the rows read so far: the next read resolves the sitter and shows its mailbox.
+        search = nil
+        startThreadListAtTop()
+        mailboxFollowsSitterCursor = true
+        return [.reload]
     }
 
     private mutating func selectThread(at index: Int) -> [Effect] {
@@ -190,7 +195,7 @@ extension ConsoleState {
         let rows = max(1, layout?.sitterRows ?? 1)
         if sitterCursor < sitterScroll { sitterScroll = sitterCursor }
         if sitterCursor >= sitterScroll + rows { sitterScroll = sitterCursor - rows + 1 }
-        sitterScroll = max(0, min(sitterScroll, max(0, data.sitters.count - rows)))
+        sitterScroll = max(0, min(sitterScroll, max(0, data.sitterCount - rows)))
     }
 
     // MARK: - Views and modes
@@ -247,15 +252,15 @@ extension ConsoleState {
             notice = Notice(.error, "Only client threads can be assigned to a sitter.")
             return []
         }
-        var options = [Picker.Option(id: nil, label: "Owner inbox (unassigned)")]
-        options += data.sitters.map { Picker.Option(id: $0.id, label: $0.name) }
-        let current = options.firstIndex { $0.id == thread.thread.assignedSitterId } ?? 0
+        // The sitters to choose from arrive with the next read (see `fillPicker`).
         overlay = .picker(
             Picker(
                 purpose: .assign(threadId: thread.id), title: "Assign \(thread.counterpartName) to",
-                options: options, cursor: current))
-        return []
+                options: [Self.ownerInboxOption], cursor: 0))
+        return [.reload]
     }
+
+    static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
 
     private mutating func startOffer() -> [Effect] {
         guard overlay == nil else { return [] }
@@ -321,20 +326,39 @@ extension ConsoleState {
         selectedIndex = newData.selectedIndex ?? 0
         selectedThreadId = newData.selectedThread?.id
         anchorByIndex = false
-        if !data.sitters.isEmpty {
-            sitterCursor = clamp(sitterCursor, count: data.sitters.count)
+        if mailboxFollowsSitterCursor {
+            mailbox = newData.mailbox
+            mailboxFollowsSitterCursor = false
         }
-        scrollSitters()
+        // The cursor stays on a row that was read.
+        sitterScroll = newData.sitterOffset
+        if !newData.sitters.isEmpty {
+            sitterCursor = min(max(sitterCursor, newData.sitterOffset), newData.sitterOffset + newData.sitters.count - 1)
+        }
         markArrivals(in: newData.threads)
-        if case .picker(var picker) = overlay, case .offer = picker.purpose {
-            picker.options = newData.openBookings.map { booking in
+        fillPicker()
+    }
+
+    /// A picker's options come with the read: open bookings to offer, sitters to assign to.
+    private mutating func fillPicker() {
+        guard case .picker(var picker) = overlay else { return }
+        switch picker.purpose {
+        case .offer:
+            picker.options = data.openBookings.map { booking in
                 Picker.Option(
                     id: booking.id,
                     label: "\(booking.code)  \(booking.service) · \(booking.clientName ?? "unknown client")")
             }
             picker.cursor = clamp(picker.cursor, count: picker.options.count)
-            overlay = .picker(picker)
+        case .assign(let threadId):
+            let firstFill = picker.options.count <= 1
+            let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
+            picker.options = [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
+            // Opened on the thread's current assignee; afterwards the cursor keeps its choice.
+            let target = firstFill ? data.threads.first { $0.id == threadId }?.thread.assignedSitterId : chosen
+            picker.cursor = picker.options.firstIndex { $0.id == target } ?? 0
         }
+        overlay = .picker(picker)
     }
 
     /// Takes the message view's scroll from the read, and after a jump to the thread's

@@ -29,18 +29,19 @@ extension Grid {
     mutating func renderSittersPane(_ state: ConsoleState, in rect: Rect) {
         let focused = state.focus == .sitters
         let sitters = state.data.sitters
-        box(rect, title: "Sitters (\(sitters.count))", focused: focused)
+        let total = state.data.sitterCount
+        box(rect, title: "Sitters (\(total))", focused: focused)
         let inner = rect.inner
         guard inner.height > 0 else { return }
         if sitters.isEmpty {
             write("No sitters yet.", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
             return
         }
-        let visible = sitters.indices.dropFirst(state.sitterScroll).prefix(inner.height)
-        for (row, index) in visible.enumerated() {
-            let sitter = sitters[index]
+        // `sitters` are the visible rows only, from position `sitterOffset`.
+        let visible = sitters.prefix(inner.height)
+        for (row, sitter) in visible.enumerated() {
             let y = inner.y + row
-            let isCursor = index == state.sitterCursor
+            let isCursor = state.data.sitterOffset + row == state.sitterCursor
             let isShown = state.mailbox == .sitter(sitter.id)
             let badges = (sitter.unread > 0 ? "●\(sitter.unread)" : "") + (sitter.pendingOffers > 0 ? " ◆\(sitter.pendingOffers)" : "")
             let badgeWidth = DisplayWidth.of(badges)
@@ -51,8 +52,8 @@ extension Grid {
             fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: style)
             write(line, x: inner.x, y: y, width: inner.width, style: style)
         }
-        if sitters.count > inner.height {
-            let more = "\(state.sitterScroll + visible.count)/\(sitters.count)"
+        if total > inner.height {
+            let more = "\(state.data.sitterOffset + visible.count)/\(total)"
             write(" \(more) ", x: rect.maxX - DisplayWidth.of(more) - 3, y: rect.maxY - 1, style: .muted)
         }
     }
@@ -65,7 +66,7 @@ extension Grid {
         let name: String =
             switch state.mailbox {
             case .owner: "Owner inbox"
-            case .sitter(let id): data.sitters.first { $0.id == id }?.name ?? "Sitter"
+            case .sitter: data.mailboxSitterName ?? "Sitter"
             }
         var title = "\(name) · \(data.threadCount) thread\(data.threadCount == 1 ? "" : "s")"
         if let search = state.search { title += " matching “\(search)”" }

@@ -21,6 +21,14 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var offset: Int
     public var threadRows: Int
     public var messageCount: Int
+    /// The sitters pane's page: its first row and how many rows it shows.
+    public var sitterOffset: Int
+    public var sitterRows: Int
+    /// When set, the thread list shows the mailbox of the sitter at this position of the
+    /// sitters pane (the operator moved the cursor onto a row not read yet).
+    public var sitterAtCursor: Int?
+    /// The assign picker is open: read every sitter it can choose from.
+    public var includeAssignableSitters: Bool
     /// How far the message view is scrolled back: the newest messages it leaves out, or
     /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
     public var messageSkip: Int
@@ -30,8 +38,9 @@ public struct ConsoleViewQuery: Equatable, Sendable {
 
     public init(
         mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
-        messageCount: Int, messageSkip: Int = 0, includeTiers: Bool = false, unroutedRows: Int = 0,
-        openBookingRows: Int = 0
+        messageCount: Int, messageSkip: Int = 0, sitterOffset: Int = 0, sitterRows: Int = 50,
+        sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, includeTiers: Bool = false,
+        unroutedRows: Int = 0, openBookingRows: Int = 0
     ) {
         self.mailbox = mailbox
         self.search = search
@@ -40,6 +49,10 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         self.threadRows = threadRows
         self.messageCount = messageCount
         self.messageSkip = messageSkip
+        self.sitterOffset = sitterOffset
+        self.sitterRows = sitterRows
+        self.sitterAtCursor = sitterAtCursor
+        self.includeAssignableSitters = includeAssignableSitters
         self.includeTiers = includeTiers
         self.unroutedRows = unroutedRows
         self.openBookingRows = openBookingRows
@@ -66,6 +79,17 @@ public struct SitterMailbox: Equatable, Sendable, Identifiable {
         self.pendingOffers = pendingOffers
         self.tier = tier
         self.active = active
+    }
+}
+
+/// A sitter to choose in the assign picker.
+public struct SitterChoice: Equatable, Sendable {
+    public var id: RowID
+    public var name: String
+
+    public init(id: RowID, name: String) {
+        self.id = id
+        self.name = name
     }
 }
 
@@ -103,8 +127,15 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var ownerThreadCount = 0
     public var ownerUnread = 0
     public var ownerUnassigned = 0
+    /// The sitters pane's visible rows, from position `sitterOffset` of `sitterCount`.
     public var sitters: [SitterMailbox] = []
+    public var sitterOffset = 0
+    public var sitterCount = 0
+    /// The mailbox the thread list shows, and its sitter's name when it is a sitter's.
     public var mailbox: Mailbox = .owner
+    public var mailboxSitterName: String?
+    /// Every sitter, by name, while the assign picker is open.
+    public var assignableSitters: [SitterChoice] = []
     public var search: String?
     /// Threads in the mailbox (matching the search, when there is one).
     public var threadCount = 0
@@ -150,24 +181,30 @@ extension AppDatabase {
         data.mailbox = query.mailbox
         data.search = query.search
 
-        let unread = try unreadCounts(db, orgId: orgId)
-        data.ownerUnread = unread[.owner] ?? 0
+        data.ownerUnread = try unreadCount(db, orgId: orgId, mailbox: .owner)
         data.ownerThreadCount = try threadCount(db, orgId: orgId, mailbox: .owner)
         data.ownerUnassigned = try unassignedCount(db, orgId: orgId)
-        let offers = try pendingOfferCounts(db, orgId: orgId, now: now)
-        let tiers = try tierBySitter(db, orgId: orgId)
-        data.sitters = try sitters(db, orgId: orgId).compactMap { sitter in
-            guard let id = sitter.id else { return nil }
-            return SitterMailbox(
-                id: id, name: sitter.name, unread: unread[.sitter(id)] ?? 0, pendingOffers: offers[id] ?? 0,
-                tier: tiers[id], active: sitter.active)
+        data.sitterCount = try sitterCount(db, orgId: orgId)
+        let sitterRows = max(1, query.sitterRows)
+        data.sitterOffset = min(max(0, query.sitterOffset), max(0, data.sitterCount - sitterRows))
+        data.sitters = try sitterMailboxes(db, orgId: orgId, offset: data.sitterOffset, limit: sitterRows, now: now)
+        if let cursor = query.sitterAtCursor, data.sitters.indices.contains(cursor - data.sitterOffset) {
+            data.mailbox = .sitter(data.sitters[cursor - data.sitterOffset].id)
+        }
+        if case .sitter(let id) = data.mailbox {
+            data.mailboxSitterName = try data.sitters.first { $0.id == id }?.name ?? Sitter.fetchOne(db, key: id)?.name
+        }
+        if query.includeAssignableSitters {
+            data.assignableSitters = try Row.fetchAll(
+                db, sql: "SELECT id, name FROM sitter WHERE org_id = ? ORDER BY name COLLATE NOCASE, id", arguments: [orgId]
+            ).map { SitterChoice(id: $0[0], name: $0[1]) }
         }
 
         let rows = max(1, query.threadRows)
         if let search = query.search, !search.isEmpty {
-            data.threadCount = try searchCount(db, orgId: orgId, mailbox: query.mailbox, text: search)
+            data.threadCount = try searchCount(db, orgId: orgId, mailbox: data.mailbox, text: search)
         } else {
-            data.threadCount = try threadCount(db, orgId: orgId, mailbox: query.mailbox)
+            data.threadCount = try threadCount(db, orgId: orgId, mailbox: data.mailbox)
         }
         if data.threadCount > 0 {
             var position: Int
@@ -177,7 +214,7 @@ extension AppDatabase {
             case .thread(let id, let fallback):
                 position =
                     query.search == nil
-                    ? try threadPosition(db, orgId: orgId, mailbox: query.mailbox, threadId: id) ?? fallback
+                    ? try threadPosition(db, orgId: orgId, mailbox: data.mailbox, threadId: id) ?? fallback
                     : fallback
             }
             position = min(max(0, position), data.threadCount - 1)
@@ -188,9 +225,9 @@ extension AppDatabase {
             data.selectedIndex = position
             if let search = query.search, !search.isEmpty {
                 data.threads = try searchThreads(
-                    db, orgId: orgId, mailbox: query.mailbox, text: search, limit: rows, offset: offset)
+                    db, orgId: orgId, mailbox: data.mailbox, text: search, limit: rows, offset: offset)
             } else {
-                data.threads = try threads(db, orgId: orgId, mailbox: query.mailbox, limit: rows, offset: offset)
+                data.threads = try threads(db, orgId: orgId, mailbox: data.mailbox, limit: rows, offset: offset)
             }
             // A search anchored on a thread keeps it selected when it is still on the page.
             if case .thread(let id, _) = query.anchor, query.search != nil,
@@ -270,28 +307,31 @@ extension AppDatabase {
             arguments: [orgId]) ?? 0
     }
 
-    /// Pending offers (offered, not expired) per sitter.
-    public static func pendingOfferCounts(_ db: Database, orgId: RowID, now: Date) throws -> [RowID: Int] {
-        let rows = try Row.fetchAll(
+    /// One page of the sitters pane, by name (the `sitter_list` index), each with its unread
+    /// threads, pending offers and tier: lookups per visible sitter, none over all of them.
+    public static func sitterMailboxes(_ db: Database, orgId: RowID, offset: Int, limit: Int, now: Date) throws
+        -> [SitterMailbox]
+    {
+        try Row.fetchAll(
             db,
             sql: """
-                SELECT sitter_id, count(*) AS n FROM offer_event
-                WHERE org_id = ? AND status = 'offered' AND expires_at > ?
-                GROUP BY sitter_id
+                SELECT s.id, s.name, s.active,
+                  (SELECT unread_threads FROM mailbox_stats m WHERE m.org_id = s.org_id AND m.mailbox_key = s.id),
+                  (SELECT count(*) FROM offer_event o
+                   WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at > ?),
+                  (SELECT tier FROM sitter_metrics_window w WHERE w.sitter_id = s.id)
+                FROM sitter s WHERE s.org_id = ?
+                ORDER BY s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?
                 """,
-            arguments: [orgId, now])
-        return Dictionary(rows.map { ($0["sitter_id"], $0["n"]) }, uniquingKeysWith: +)
+            arguments: [now, orgId, limit, offset]
+        ).map { row in
+            SitterMailbox(
+                id: row[0], name: row[1], unread: row[3] ?? 0, pendingOffers: row[4], tier: row[5], active: row[2])
+        }
     }
 
-    /// Each sitter's current tier, from the stored metrics windows (the newest per sitter).
-    static func tierBySitter(_ db: Database, orgId: RowID) throws -> [RowID: String] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT sitter_id, tier FROM sitter_metrics_window WHERE org_id = ? ORDER BY computed_at, id",
-            arguments: [orgId])
-        var tiers: [RowID: String] = [:]
-        for row in rows { tiers[row["sitter_id"]] = row["tier"] }
-        return tiers
+    public static func sitterCount(_ db: Database, orgId: RowID) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter WHERE org_id = ?", arguments: [orgId]) ?? 0
     }
 
     /// Bookings still open, soonest first.

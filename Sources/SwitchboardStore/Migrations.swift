@@ -188,6 +188,11 @@ extension AppDatabase {
                 t.column("last_at", .datetime)
             }
         }
+        migrator.registerMigration("v2 sitter list index") { db in
+            // The sitters pane reads one page of sitters by name: an index in that order
+            // makes it a range, however many sitters the org has.
+            try db.execute(sql: "CREATE INDEX sitter_list ON sitter(org_id, name COLLATE NOCASE, id)")
+        }
         return migrator
     }()
 

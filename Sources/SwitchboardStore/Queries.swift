@@ -80,6 +80,13 @@ extension AppDatabase {
         return counts
     }
 
+    /// Threads with unread messages in one mailbox (kept in `mailbox_stats`).
+    public static func unreadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT unread_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
+            arguments: [orgId, mailbox.key]) ?? 0
+    }
+
     /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first
     /// (the order they are read in).
     public static func messages(_ db: Database, threadId: RowID, limit: Int, skippingNewest skip: Int = 0) throws

@@ -47,6 +47,48 @@ import Testing
         #expect(state.sitterCursor == 0, "clamped at the top")
     }
 
+    /// Only the sitters pane's visible rows are read: moving past them reads the next rows
+    /// and shows the mailbox of the sitter the cursor lands on.
+    @Test func theSittersPaneReadsOnlyItsVisibleRows() async throws {
+        let store = try await Fixture.makeStore()
+        try await store.writer.write { db in
+            let orgId = try #require(try AppDatabase.primaryOrg(db)?.id)
+            for index in 1...40 {
+                var sitter = Sitter(orgId: orgId, name: String(format: "Zed %02d", index), phoneE164: "+1555070\(1000 + index)")
+                try sitter.insert(db)
+            }
+        }
+        var state = try Fixture.state(store)
+        let rows = try #require(state.layout?.sitterRows)
+        #expect(state.data.sitterCount == 43)
+        #expect(state.data.sitters.count == rows, "one page, not every sitter")
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.sitterCursor == 42)
+        #expect(state.data.sitterOffset == 43 - rows)
+        #expect(state.cursorSitter?.name == "田中 ゆき (Yuki)", "last by name")
+        #expect(state.mailbox == .sitter(try #require(state.cursorSitter?.id)), "the thread list follows the cursor")
+        #expect(state.data.mailboxSitterName == "田中 ゆき (Yuki)")
+        var text = render(state, size: state.size).text
+        #expect(text.contains("Zed 40") && text.contains("43/43") && !text.contains("Diego Ramírez"))
+
+        try Fixture.press(.character("g"), &state, store)
+        #expect(state.data.sitterOffset == 0 && state.cursorSitter?.name == "Diego Ramírez")
+        for _ in 0..<rows { try Fixture.press(.character("j"), &state, store) }
+        #expect(state.sitterCursor == rows)
+        #expect(state.data.sitterOffset == 1, "one row further down")
+        #expect(state.mailbox == .sitter(try #require(state.cursorSitter?.id)))
+        text = render(state, size: state.size).text
+        #expect(!text.contains("Diego Ramírez"), "scrolled past the first sitter")
+
+        // The assign picker still offers every sitter.
+        try Fixture.press(.backTab, &state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.character("a"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.options.count == 44)
+    }
+
     @Test func movingInTheThreadListSelectsByPosition() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
@@ -311,6 +353,7 @@ import Testing
         let state = try Fixture.state(store, size: ConsoleLayout.minimum)
         let query = state.viewQuery
         #expect(query.threadRows == state.layout!.threadRows)
+        #expect(query.sitterRows == state.layout!.sitterRows)
         #expect(query.messageCount == state.layout!.messages.inner.height)
         #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && !query.includeTiers)
     }

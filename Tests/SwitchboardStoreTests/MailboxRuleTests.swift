@@ -94,6 +94,28 @@ struct MailboxRuleTests {
         }
     }
 
+    @Test("a page of the sitters pane is a range of the sitter_list index, its counts lookups per sitter")
+    func sitterPageUsesIndexes() throws {
+        let store = try AppDatabase.makeEmpty()
+        try store.reader.read { (db: Database) throws in
+            let plan = try Row.fetchAll(
+                db, sql: "EXPLAIN QUERY PLAN SELECT id FROM sitter WHERE org_id = ? ORDER BY name COLLATE NOCASE, id LIMIT 20",
+                arguments: [1]
+            ).map { $0["detail"] as String }.joined(separator: "\n")
+            #expect(plan.contains("USING COVERING INDEX sitter_list"), "\(plan)")
+            #expect(!plan.contains("USE TEMP B-TREE"), "\(plan)")
+            let pending = try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT count(*) FROM offer_event
+                    WHERE org_id = ? AND sitter_id = ? AND status = 'offered' AND expires_at > ?
+                    """,
+                arguments: [1, 1, "2026-01-01"]
+            ).map { $0["detail"] as String }.joined(separator: "\n")
+            #expect(pending.contains("offer_event_pending (org_id=? AND sitter_id=? AND expires_at>?)"), "\(pending)")
+        }
+    }
+
     @Test("mailbox_stats counts agree with counting the threads, through inserts, assignment, reads and deletes")
     func mailboxStatsAgree() throws {
         let store = try AppDatabase.makeEmpty()
