@@ -222,7 +222,10 @@ public struct DatabaseGenerator {
         for bookingID in 1...max(1, plan.threads / 10) {
             let sitter = Int(rng.next() % UInt64(plan.sitters)) + 1
             let status = statuses[Int(rng.next() % UInt64(statuses.count))]
-            let offered = now.addingTimeInterval(-Double(rng.next() % (25 * 86_400)))
+            // Offers expire a day after they are made, so only the last day's can still be
+            // pending: the sweep has expired anything older.
+            let age = status == .offered ? rng.next() % 86_400 : rng.next() % (25 * 86_400)
+            let offered = now.addingTimeInterval(-Double(age))
             let answered = offered.addingTimeInterval(Double(60 + rng.next() % 7200))
             let starts = offered.addingTimeInterval(3 * 86_400)
             try insertBooking.execute(arguments: [
@@ -232,7 +235,7 @@ public struct DatabaseGenerator {
             try insertOffer.execute(arguments: [
                 sitter, bookingID, status.rawValue, offered, status == .accepted ? answered : nil,
                 status == .declined ? answered : nil,
-                status == .offered ? now.addingTimeInterval(86_400) : offered.addingTimeInterval(86_400),
+                offered.addingTimeInterval(86_400),
             ])
             offers += 1
         }
