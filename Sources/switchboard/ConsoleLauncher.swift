@@ -51,6 +51,7 @@ enum ConsoleLauncher {
             waitForListener = nil
         }
         services.append(.init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))))
+        services.append(.init(service: CheckpointService(store: store)))
         let console = ConsoleService(
             store: store, actions: actions, listener: ListenerInfo(address: nil, demoToken: settings.demoToken),
             waitForListener: waitForListener, logger: logger)

@@ -37,6 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
                 services: [
                     .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
                     .init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))),
+                    .init(service: CheckpointService(store: store)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
