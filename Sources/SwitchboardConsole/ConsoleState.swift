@@ -80,6 +80,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var sitterCursor = 0
     /// The sitters pane's first visible position; only its visible rows are read.
     public var sitterScroll = 0
+    /// The tier table's first visible sitter.
+    public var tierScroll = 0
     /// The cursor moved onto a sitter not read yet: the next read shows that sitter's mailbox.
     var mailboxFollowsSitterCursor = false
     /// The applied search of the thread list.
@@ -143,10 +145,10 @@ public struct ConsoleState: Equatable, Sendable {
             }
         var unroutedRows = 0
         var bookingRows = 0
-        var tiers = false
+        var tierRows = 0
         var assignableSitters = false
         switch overlay {
-        case .tiers: tiers = true
+        case .tiers: tierRows = layout?.tierRows ?? 1
         case .unrouted: unroutedRows = max(1, (layout?.body.height ?? 3) - 3)
         case .picker(let picker):
             switch picker.purpose {
@@ -160,6 +162,6 @@ public struct ConsoleState: Equatable, Sendable {
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
-            includeAssignableSitters: assignableSitters, includeTiers: tiers, unroutedRows: unroutedRows, openBookingRows: bookingRows)
+            includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows, unroutedRows: unroutedRows, openBookingRows: bookingRows)
     }
 }

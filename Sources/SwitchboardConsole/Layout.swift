@@ -101,4 +101,7 @@ public struct ConsoleLayout: Equatable, Sendable {
     /// How many threads the thread list shows.
     public var threadRows: Int { max(1, threads.inner.height / Self.rowsPerThread) }
     public var sitterRows: Int { sitters.inner.height }
+    /// How many sitters the tier table shows at once: each takes a table row and a chart
+    /// row, below the header, a blank line and the chart's title.
+    public var tierRows: Int { max(1, (body.inner.height - 3) / 2) }
 }

@@ -24,6 +24,7 @@ extension ConsoleState {
             return []
         case .toggleTiers:
             overlay = overlay == .tiers ? nil : .tiers
+            tierScroll = 0
             return [.reload]
         case .toggleUnrouted:
             overlay = overlay == .unrouted ? nil : .unrouted
@@ -75,6 +76,11 @@ extension ConsoleState {
             overlay = .picker(picker)
             return []
         }
+        if overlay == .tiers {
+            // A page of the tier table, not of the thread list.
+            let rows = layout?.tierRows ?? 1
+            return scrollTiers(to: tierScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
+        }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -90,6 +96,7 @@ extension ConsoleState {
             overlay = .picker(picker)
             return []
         }
+        if overlay == .tiers { return scrollTiers(to: position) }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -100,6 +107,14 @@ extension ConsoleState {
             messageSkip = position == 0 ? ConsoleViewQuery.oldestMessages : 0
             return [.reload]
         }
+    }
+
+    private mutating func scrollTiers(to position: Int) -> [Effect] {
+        let last = max(0, data.sitterCount - (layout?.tierRows ?? 1))
+        let target = min(max(0, position), last)
+        guard target != tierScroll else { return [] }
+        tierScroll = target
+        return [.reload]
     }
 
     /// Scrolls the message view: up (negative) goes back to older messages, a page is a
@@ -332,6 +347,7 @@ extension ConsoleState {
         }
         // The cursor stays on a row that was read.
         sitterScroll = newData.sitterOffset
+        if overlay == .tiers { tierScroll = newData.tierOffset }
         if !newData.sitters.isEmpty {
             sitterCursor = min(max(sitterCursor, newData.sitterOffset), newData.sitterOffset + newData.sitters.count - 1)
         }

@@ -81,7 +81,7 @@ extension Grid {
         switch state.overlay {
         case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]
         case .help: return [("?", "close help"), ("Esc", "close"), ("q", "quit")]
-        case .tiers: return [("t", "close tiers"), ("Esc", "close"), ("q", "quit")]
+        case .tiers: return [("t", "close tiers"), ("Esc", "close"), ("j/k", "scroll"), ("q", "quit")]
         case .unrouted: return [("u", "close unrouted"), ("Esc", "close"), ("q", "quit")]
         case nil: break
         }

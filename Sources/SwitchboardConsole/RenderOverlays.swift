@@ -56,6 +56,11 @@ extension Grid {
         box(rect, title: "Tier metrics · every sitter", focused: true)
         let inner = rect.inner
         let rows = state.data.tiers
+        if state.data.sitterCount > rows.count, !rows.isEmpty {
+            let first = state.data.tierOffset + 1
+            let position = " \(first)–\(first + rows.count - 1) of \(state.data.sitterCount) · j/k scroll "
+            write(position, x: rect.maxX - DisplayWidth.of(position) - 2, y: rect.y, style: .muted)
+        }
         guard !rows.isEmpty else {
             write("No sitters yet.", x: inner.x + 1, y: inner.y, style: .muted)
             return

@@ -32,14 +32,16 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     /// How far the message view is scrolled back: the newest messages it leaves out, or
     /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
     public var messageSkip: Int
-    public var includeTiers: Bool
+    /// The tier table's page: its first sitter and how many it shows (0: the table is closed).
+    public var tierOffset: Int
+    public var tierRows: Int
     public var unroutedRows: Int
     public var openBookingRows: Int
 
     public init(
         mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, sitterOffset: Int = 0, sitterRows: Int = 50,
-        sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, includeTiers: Bool = false,
+        sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
         unroutedRows: Int = 0, openBookingRows: Int = 0
     ) {
         self.mailbox = mailbox
@@ -53,7 +55,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         self.sitterRows = sitterRows
         self.sitterAtCursor = sitterAtCursor
         self.includeAssignableSitters = includeAssignableSitters
-        self.includeTiers = includeTiers
+        self.tierOffset = tierOffset
+        self.tierRows = tierRows
         self.unroutedRows = unroutedRows
         self.openBookingRows = openBookingRows
     }
@@ -153,7 +156,9 @@ public struct ConsoleViewData: Equatable, Sendable {
     /// `messages` are the thread's first ones, read for a jump to its start.
     public var messagesFromStart = false
     public var webhooks = WebhookCounts(byVerdict: [:])
+    /// The tier table's visible rows, from position `tierOffset` of `sitterCount` sitters.
     public var tiers: [TierRow] = []
+    public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
     public var openBookings: [OpenBooking] = []
 
@@ -241,8 +246,9 @@ extension AppDatabase {
         }
 
         data.webhooks = try webhookCounts(db)
-        if query.includeTiers {
-            data.tiers = try metricsTable(db, orgId: orgId).map { TierRow(sitter: $0.sitter, window: $0.window) }
+        if query.tierRows > 0 {
+            data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))
+            data.tiers = try tierRows(db, orgId: orgId, offset: data.tierOffset, limit: query.tierRows)
         }
         if query.unroutedRows > 0 {
             data.unrouted = try unroutedMessages(db, limit: query.unroutedRows)
@@ -328,6 +334,16 @@ extension AppDatabase {
             SitterMailbox(
                 id: row[0], name: row[1], unread: row[3] ?? 0, pendingOffers: row[4], tier: row[5], active: row[2])
         }
+    }
+
+    /// One page of the tier table: sitters by name (the `sitter_list` index) with their
+    /// stored metrics (one row per sitter, by its unique `sitter_id`).
+    public static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
+        let sitters = try Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id")
+            .limit(limit, offset: offset).fetchAll(db)
+        let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(Column("sitter_id"))).fetchAll(db)
+        let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
+        return sitters.map { TierRow(sitter: $0, window: $0.id.flatMap { bySitter[$0] }) }
     }
 
     public static func sitterCount(_ db: Database, orgId: RowID) throws -> Int {

@@ -81,6 +81,20 @@ import Testing
         text = render(state, size: state.size).text
         #expect(!text.contains("Diego Ramírez"), "scrolled past the first sitter")
 
+        // The tier table, too, reads one page and scrolls.
+        try Fixture.press(.character("t"), &state, store)
+        let tierRows = try #require(state.layout?.tierRows)
+        #expect(state.data.tiers.count == tierRows && state.data.tierOffset == 0)
+        #expect(render(state, size: state.size).text.contains("1–\(tierRows) of 43 · j/k scroll"))
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.tierOffset == 1 && state.data.tiers.first?.sitter.name == "Maya Okafor")
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.data.tierOffset == 43 - tierRows && state.data.tiers.last?.sitter.name == "田中 ゆき (Yuki)")
+        #expect(try Fixture.press(.character("j"), &state, store) == [], "at the end")
+        try Fixture.press(.pageUp, &state, store)
+        #expect(state.data.tierOffset == 43 - 2 * tierRows)
+        try Fixture.press(.character("t"), &state, store)
+
         // The assign picker still offers every sitter.
         try Fixture.press(.backTab, &state, store)
         try Fixture.press(.enter, &state, store)
@@ -355,6 +369,6 @@ import Testing
         #expect(query.threadRows == state.layout!.threadRows)
         #expect(query.sitterRows == state.layout!.sitterRows)
         #expect(query.messageCount == state.layout!.messages.inner.height)
-        #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && !query.includeTiers)
+        #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && query.tierRows == 0)
     }
 }
