@@ -62,11 +62,13 @@ public struct Grid: Equatable, Sendable {
         return column - x
     }
 
-    /// Fills a rectangle with blanks in a style.
-    public mutating func fill(_ rect: Rect, style: Style = .plain) {
+    /// Fills a rectangle with one narrow character (blanks by default) in a style: bars and
+    /// backgrounds, without measuring a string cell by cell.
+    public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
+        let cell = Cell(String(character), style: style)
         for y in rect.y..<rect.maxY where y >= 0 && y < size.height {
             for x in rect.x..<rect.maxX where x >= 0 && x < size.width {
-                self[x, y] = Cell(" ", style: style)
+                self[x, y] = cell
             }
         }
     }

@@ -117,7 +117,7 @@ extension Grid {
             let y = rect.y + 1 + index
             let length = max(1, Int((seconds / slowest * Double(barRoom)).rounded()))
             write(DisplayWidth.pad(name, to: labelWidth), x: rect.x, y: y, width: labelWidth)
-            write(String(repeating: "█", count: length), x: rect.x + labelWidth + 1, y: y, style: .accent)
+            fill(Rect(x: rect.x + labelWidth + 1, y: y, width: length, height: 1), with: "█", style: .accent)
             write(DurationText.short(seconds), x: rect.x + labelWidth + 2 + length, y: y, style: .muted)
         }
     }

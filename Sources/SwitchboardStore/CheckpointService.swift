@@ -41,6 +41,10 @@ public struct CheckpointService: Service {
                 try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
             } catch is CancellationError {
                 break
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                // Another connection is checkpointing (the writer's backstop, or one that
+                // closed last): nothing to do until the next turn.
+                logger.debug("checkpoint skipped: another one is running")
             } catch {
                 logger.warning("checkpoint failed; the writer's own checkpoint takes over", metadata: ["error": "\(error)"])
             }
