@@ -34,8 +34,9 @@ extension AppDatabase {
     /// Marks a sitter's metrics as needing a recompute: one indexed insert, cheap enough for
     /// the ingest path. Call it inside the write that changed what the metrics are made of
     /// (``appendMessage`` does when a response link closes; offer answers and expiries do
-    /// too). ``TierEngineService`` recomputes marked sitters right after the commit, one
-    /// transaction for a whole burst, so metrics update live without slowing ingest.
+    /// too). ``TierEngineService`` recomputes marked sitters soon after the commit (within
+    /// a quarter second), one transaction for a whole burst, so metrics update live without
+    /// slowing ingest.
     public static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", arguments: [sitterId])
     }

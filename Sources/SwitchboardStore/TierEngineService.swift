@@ -3,17 +3,23 @@ import Logging
 import ServiceLifecycle
 import SwitchboardCore
 
-/// Keeps `sitter_metrics_window` live: after every commit it recomputes the sitters marked
-/// stale, and every `fullRefreshInterval` it recomputes everyone, so samples that age out of
-/// the rolling window leave the figures even when nothing new arrives.
+/// Keeps `sitter_metrics_window` live: after commits it recomputes the sitters marked stale
+/// (at most once per `staleRefreshInterval`), and every `fullRefreshInterval` it recomputes
+/// everyone, so samples that age out of the rolling window leave the figures even when
+/// nothing new arrives.
 public struct TierEngineService: Service {
     let store: AppDatabase
     let fullRefreshInterval: Duration
+    let staleRefreshInterval: Duration
     let logger: Logger
 
-    public init(store: AppDatabase, fullRefreshInterval: Duration = .seconds(60), logger: Logger = Logger(label: "switchboard.tiers")) {
+    public init(
+        store: AppDatabase, fullRefreshInterval: Duration = .seconds(60), staleRefreshInterval: Duration = .milliseconds(250),
+        logger: Logger = Logger(label: "switchboard.tiers")
+    ) {
         self.store = store
         self.fullRefreshInterval = fullRefreshInterval
+        self.staleRefreshInterval = staleRefreshInterval
         self.logger = logger
     }
 
@@ -22,6 +28,10 @@ public struct TierEngineService: Service {
             group.addTask {
                 for await _ in store.changes().cancelOnGracefulShutdown() {
                     await refresh { try await store.refreshStaleMetrics() }
+                    // Under a flood every group commit signals: a read after each cost a fifth
+                    // of ingest throughput. Commits during this pause coalesce (the stream
+                    // keeps the newest signal only) into one refresh after it.
+                    try? await Task.sleep(for: staleRefreshInterval)
                 }
             }
             group.addTask {
