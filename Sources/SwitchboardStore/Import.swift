@@ -72,13 +72,46 @@ public struct ImportFile: Decodable, Sendable {
     public static func decode(_ data: Data, file: String) throws -> ImportFile {
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
+        let decoded: ImportFile
         do {
-            return try decoder.decode(ImportFile.self, from: data)
+            decoded = try decoder.decode(ImportFile.self, from: data)
         } catch let error as DecodingError {
             throw StoreError(.invalidImport, "\(file): \(ImportFile.describe(error))")
         } catch {
             throw StoreError(.invalidImport, "\(file): \(error.localizedDescription)")
         }
+        if let path = firstTextWithNUL(in: data) {
+            throw StoreError(
+                .invalidImport, "\(file): \(path): contains a NUL character (\\u0000), where SQLite would cut the text; remove it")
+        }
+        return decoded
+    }
+
+    /// The JSON path of the first string holding a NUL (`\u0000`): SQLite binds text as a C
+    /// string, so it would store only what comes before it. Most files have no `\u0000` at
+    /// all, and are not parsed a second time.
+    static func firstTextWithNUL(in data: Data) -> String? {
+        guard data.range(of: Data(#"\u0000"#.utf8)) != nil,
+            let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+        else { return nil }
+        func search(_ value: Any, _ path: String) -> String? {
+            switch value {
+            case let text as String:
+                return text.utf8.contains(0) ? path : nil
+            case let array as [Any]:
+                for (index, element) in array.enumerated() {
+                    if let found = search(element, "\(path)[\(index)]") { return found }
+                }
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = search(object[key]!, "\(path).\(key)") { return found }
+                }
+            default:
+                break
+            }
+            return nil
+        }
+        return search(tree, "$")
     }
 
     static func jsonPath(_ codingPath: [any CodingKey]) -> String {

@@ -56,6 +56,8 @@ struct ImportTests {
             (#"{"org": {"name": "X", "front_desk": "+15550000100"}, "sitters": [], "clients": [{"key": "c", "name": "C", "phone": "+15550000200"}], "bookings": [{"code": "B1", "client": "c", "service": "walk", "starts": "tomorrow", "ends": "in 2 days"}]}"#,
              "$.bookings[0].starts: \"tomorrow\" is not a time"),
             (#"{"org": "#, "$: not valid JSON"),
+            (#"{"org": {"name": "X", "front_desk": "+15550000100"}, "sitters": [{"key": "a", "name": "A\u0000B", "phone": "+15550000101"}], "clients": []}"#,
+             "$.sitters[0].name: contains a NUL character"),
         ])
     func malformedFile(json: String, problem: String) async throws {
         let store = try AppDatabase.makeEmpty()
