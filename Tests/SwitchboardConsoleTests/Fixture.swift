@@ -35,7 +35,7 @@ enum Fixture {
               {"from": "client", "at": "5 minutes ago", "body": "Hi 🐶 can you walk Mochi on Tuesday? 你好，谢谢！"}
             ]},
             {"scope": "client_general", "client": "evil", "unread": 1, "messages": [
-              {"from": "client", "at": "20 minutes ago", "body": "\u001b]0;pwned\u0007\u001b[2J\u001b[31mALERT\u001b[0m\r\nclick\u200b here \u202etxt.exe\u0000\u009b31m!"}
+              {"from": "client", "at": "20 minutes ago", "body": "\u001b]0;pwned\u0007\u001b[2J\u001b[31mALERT\u001b[0m\r\nclick\u200b here \u202etxt.exe\u0007\u009b31m!"}
             ]},
             {"scope": "owner_sitter", "sitter": "diego", "messages": [
               {"from": "sitter", "at": "2 hours ago", "body": "Running 10 min late, traffic on 5th."}
