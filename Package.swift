@@ -114,7 +114,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SwitchboardConsoleTests",
-            dependencies: ["SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             exclude: ["Snapshots"]
         ),
         .testTarget(

@@ -162,6 +162,7 @@ public struct ConsoleState: Equatable, Sendable {
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
-            includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows, unroutedRows: unroutedRows, openBookingRows: bookingRows)
+            includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
+            unroutedRows: unroutedRows, openBookingRows: bookingRows)
     }
 }

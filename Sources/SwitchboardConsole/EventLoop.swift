@@ -82,7 +82,8 @@ final class EventLoop {
                 do { try await store.markThreadRead(threadId) } catch { logger.error("mark read failed: \(error)") }
             }
         case .assign(let threadId, let sitterId):
-            let name = sitterId.flatMap { id in state.data.assignableSitters.first { $0.id == id }?.name } ?? "the owner inbox"
+            let name =
+                sitterId.flatMap { id in state.data.assignableSitters.first { $0.id == id }?.name } ?? "the owner inbox"
             run("assign") { store, _ in
                 _ = try await store.assignThread(threadId, to: sitterId)
                 return "Assigned to \(name)."

@@ -369,7 +369,8 @@ extension ConsoleState {
         case .assign(let threadId):
             let firstFill = picker.options.count <= 1
             let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
-            picker.options = [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
+            picker.options =
+                [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
             // Opened on the thread's current assignee; afterwards the cursor keeps its choice.
             let target = firstFill ? data.threads.first { $0.id == threadId }?.thread.assignedSitterId : chosen
             picker.cursor = picker.options.firstIndex { $0.id == target } ?? 0

@@ -86,7 +86,8 @@ extension Grid {
         case nil: break
         }
         return [
-            ("?", "help"), ("q", "quit"), ("j/k", state.focus == .messages ? "scroll" : "move"), ("Tab", "pane"), ("Enter", "open"), ("r", "reply"),
+            ("?", "help"), ("q", "quit"), ("j/k", state.focus == .messages ? "scroll" : "move"), ("Tab", "pane"),
+            ("Enter", "open"), ("r", "reply"),
             ("a", "assign"), ("o", "offer"), ("y/n", "YES/NO"), ("/", "search"), ("t", "tiers"), ("u", "unrouted"),
             ("p", state.paused ? "resume" : "pause"),
         ]

@@ -19,7 +19,9 @@ public struct CheckpointService: Service {
     static let backstopPages = 16_384
     static let sqliteDefaultPages = 1_000
 
-    public init(store: AppDatabase, interval: Duration = .milliseconds(100), logger: Logger = Logger(label: "switchboard.checkpoint")) {
+    public init(
+        store: AppDatabase, interval: Duration = .milliseconds(100), logger: Logger = Logger(label: "switchboard.checkpoint")
+    ) {
         self.store = store
         self.interval = interval
         self.logger = logger
