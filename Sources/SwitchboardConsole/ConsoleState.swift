@@ -93,6 +93,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var threadOffset = 0
     /// How far the message view is scrolled back: the newest messages it leaves out.
     public var messageSkip = 0
+    /// While scrolled back, the newest message on screen: it stays there when more arrive.
+    var messageAnchorId: RowID?
     /// Set when the operator moved by position: the next read selects by index, not by id.
     var anchorByIndex = false
     public var data = ConsoleViewData()
@@ -160,7 +162,8 @@ public struct ConsoleState: Equatable, Sendable {
         return ConsoleViewQuery(
             mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
-            messageSkip: messageSkip, sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
+            messageSkip: messageSkip, messageAnchorId: messageSkip > 0 ? messageAnchorId : nil,
+            sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
             unroutedRows: unroutedRows, openBookingRows: bookingRows)

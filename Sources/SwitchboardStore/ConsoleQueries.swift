@@ -32,6 +32,9 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     /// How far the message view is scrolled back: the newest messages it leaves out, or
     /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
     public var messageSkip: Int
+    /// While scrolled back: the newest message on screen, which stays the newest on screen
+    /// when more arrive (the skip grows by the arrivals). Nil at the newest message.
+    public var messageAnchorId: RowID?
     /// The tier table's page: its first sitter and how many it shows (0: the table is closed).
     public var tierOffset: Int
     public var tierRows: Int
@@ -40,8 +43,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
 
     public init(
         mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
-        messageCount: Int, messageSkip: Int = 0, sitterOffset: Int = 0, sitterRows: Int = 50,
-        sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
+        messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
+        sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
         unroutedRows: Int = 0, openBookingRows: Int = 0
     ) {
         self.mailbox = mailbox
@@ -51,6 +54,7 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         self.threadRows = threadRows
         self.messageCount = messageCount
         self.messageSkip = messageSkip
+        self.messageAnchorId = messageAnchorId
         self.sitterOffset = sitterOffset
         self.sitterRows = sitterRows
         self.sitterAtCursor = sitterAtCursor
@@ -277,6 +281,11 @@ extension AppDatabase {
             return
         }
         var skip = max(0, query.messageSkip)
+        if let anchor = query.messageAnchorId, skip > 0,
+            let newer = try messagesNewer(db, than: anchor, threadId: threadId)
+        {
+            skip = newer
+        }
         var page = try messages(db, threadId: threadId, limit: limit + 1, skippingNewest: skip)
         if page.isEmpty, skip > 0 {
             skip = max(0, try messageCount(db, threadId: threadId) - 1)
@@ -285,6 +294,24 @@ extension AppDatabase {
         data.hasOlderMessages = page.count > limit
         data.messages = Array(page.suffix(limit))
         data.messageSkip = skip
+    }
+
+    /// How many messages of the thread come after `messageId` (a range of the thread's
+    /// index); nil when that message is not in the thread.
+    static func messagesNewer(_ db: Database, than messageId: RowID, threadId: RowID) throws -> Int? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT created_at FROM message_event WHERE id = ? AND thread_id = ?",
+                arguments: [messageId, threadId])
+        else { return nil }
+        let createdAt: DatabaseValue = row[0]
+        return try Int.fetchOne(
+            db,
+            sql: """
+                SELECT count(*) FROM message_event
+                WHERE thread_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+                """,
+            arguments: [threadId, createdAt, createdAt, messageId])
     }
 
     static func messageCount(_ db: Database, threadId: RowID) throws -> Int {

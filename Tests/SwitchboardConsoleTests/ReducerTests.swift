@@ -182,10 +182,35 @@ import Testing
         #expect(state.data.messages.last?.body == "message 59")
         #expect(render(state, size: state.size).text.contains("▼ 1 newer"))
 
+        // Texts that arrive while scrolled back do not move what is on screen.
+        try await store.writer.write { db in
+            for index in 61...63 {
+                _ = try AppDatabase.appendMessage(
+                    db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound,
+                    actor: .client, body: "message \(index)", providerMessageSid: "SMlong\(index)",
+                    at: Fixture.now.addingTimeInterval(Double(index)))
+            }
+        }
+        try Fixture.send(.databaseChanged, to: &state, store)
+        #expect(state.data.messages.last?.body == "message 59", "the view stays where it was")
+        #expect(state.messageSkip == 4)
+        #expect(render(state, size: state.size).text.contains("▼ 4 newer"))
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.messages.last?.body == "message 60")
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("k"), &state, store)
+        try Fixture.press(.character("k"), &state, store)
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageSkip == 4 && state.data.messages.last?.body == "message 59")
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+
         try Fixture.press(.pageUp, &state, store)
         let paged = state.messageSkip
         #expect(paged > 2)
-        #expect(state.data.messages.last?.body == "message \(60 - paged)")
+        #expect(state.data.messages.last?.body == "message \(63 - paged)")
         try Fixture.press(.pageDown, &state, store)
         #expect(state.messageSkip == 1)
 
@@ -195,11 +220,11 @@ import Testing
         #expect(start.contains("Hi 🐶 can you walk Mochi"), "the first message is on screen, whole")
         #expect(!start.contains("▲ older messages"))
         #expect(try Fixture.press(.character("k"), &state, store) == [], "nothing before the first message")
-        #expect(state.messageSkip == 61 - state.data.messages.count)
+        #expect(state.messageSkip == 64 - state.data.messages.count)
 
         try Fixture.press(.character("G"), &state, store)
         #expect(state.messageSkip == 0)
-        #expect(state.data.messages.last?.body == "message 60")
+        #expect(state.data.messages.last?.body == "message 63")
 
         // Another thread starts at its newest message.
         try Fixture.press(.character("k"), &state, store)
