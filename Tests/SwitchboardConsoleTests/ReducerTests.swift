@@ -160,14 +160,7 @@ import Testing
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
         let fang = try #require(state.selectedThread)
-        try await store.writer.write { db in
-            for index in 1...60 {
-                _ = try AppDatabase.appendMessage(
-                    db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound,
-                    actor: .client, body: "message \(index)", providerMessageSid: "SMlong\(index)",
-                    at: Fixture.now.addingTimeInterval(Double(index)))
-            }
-        }
+        try await Self.clientTexts(1...60, to: fang.id, in: store)
         try Fixture.reload(&state, store)
         try Fixture.press(.enter, &state, store)
         try Fixture.press(.enter, &state, store)
@@ -183,14 +176,7 @@ import Testing
         #expect(render(state, size: state.size).text.contains("▼ 1 newer"))
 
         // Texts that arrive while scrolled back do not move what is on screen.
-        try await store.writer.write { db in
-            for index in 61...63 {
-                _ = try AppDatabase.appendMessage(
-                    db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound,
-                    actor: .client, body: "message \(index)", providerMessageSid: "SMlong\(index)",
-                    at: Fixture.now.addingTimeInterval(Double(index)))
-            }
-        }
+        try await Self.clientTexts(61...63, to: fang.id, in: store)
         try Fixture.send(.databaseChanged, to: &state, store)
         #expect(state.data.messages.last?.body == "message 59", "the view stays where it was")
         #expect(state.messageSkip == 4)
@@ -231,6 +217,18 @@ import Testing
         try Fixture.press(.backTab, &state, store)
         try Fixture.press(.character("j"), &state, store)
         #expect(state.messageSkip == 0 && state.data.messageSkip == 0)
+    }
+
+    /// Texts "message N" from the client of a thread, a second apart.
+    static func clientTexts(_ numbers: ClosedRange<Int>, to threadId: RowID, in store: AppDatabase) async throws {
+        try await store.writer.write { db in
+            for index in numbers {
+                _ = try AppDatabase.appendMessage(
+                    db, to: try #require(try MessageThread.fetchOne(db, key: threadId)), direction: .inbound,
+                    actor: .client, body: "message \(index)", providerMessageSid: "SMlong\(index)",
+                    at: Fixture.now.addingTimeInterval(Double(index)))
+            }
+        }
     }
 
     @Test func pauseHoldsLiveUpdatesUntilResumed() async throws {
