@@ -89,17 +89,6 @@ public struct SitterMailbox: Equatable, Sendable, Identifiable {
     }
 }
 
-/// A sitter to choose in the assign picker.
-public struct SitterChoice: Equatable, Sendable {
-    public var id: RowID
-    public var name: String
-
-    public init(id: RowID, name: String) {
-        self.id = id
-        self.name = name
-    }
-}
-
 /// An open booking, for the "offer a booking" picker.
 public struct OpenBooking: Equatable, Sendable, Identifiable {
     public var id: RowID
@@ -142,7 +131,7 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var mailbox: Mailbox = .owner
     public var mailboxSitterName: String?
     /// Every sitter, by name, while the assign picker is open.
-    public var assignableSitters: [SitterChoice] = []
+    public var assignableSitters: [Sitter] = []
     public var search: String?
     /// Threads in the mailbox (matching the search, when there is one).
     public var threadCount = 0
@@ -204,9 +193,7 @@ extension AppDatabase {
             data.mailboxSitterName = try data.sitters.first { $0.id == id }?.name ?? Sitter.fetchOne(db, key: id)?.name
         }
         if query.includeAssignableSitters {
-            data.assignableSitters = try Row.fetchAll(
-                db, sql: "SELECT id, name FROM sitter WHERE org_id = ? ORDER BY name COLLATE NOCASE, id", arguments: [orgId]
-            ).map { SitterChoice(id: $0[0], name: $0[1]) }
+            data.assignableSitters = try sitters(db, orgId: orgId)
         }
 
         let rows = max(1, query.threadRows)
@@ -366,8 +353,7 @@ extension AppDatabase {
     /// One page of the tier table: sitters by name (the `sitter_list` index) with their
     /// stored metrics (one row per sitter, by its unique `sitter_id`).
     public static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
-        let sitters = try Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id")
-            .limit(limit, offset: offset).fetchAll(db)
+        let sitters = try sitters(db, orgId: orgId, limit: limit, offset: offset)
         let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(Column("sitter_id"))).fetchAll(db)
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return sitters.map { TierRow(sitter: $0, window: $0.id.flatMap { bySitter[$0] }) }

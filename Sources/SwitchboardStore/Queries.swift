@@ -104,8 +104,10 @@ extension AppDatabase {
         try Org.order(sql: "id").fetchOne(db)
     }
 
-    /// Every sitter of an org, by name.
-    public static func sitters(_ db: Database, orgId: RowID) throws -> [Sitter] {
-        try Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id").fetchAll(db)
+    /// The sitters of an org, by name (the `sitter_list` index): every one, or the page of
+    /// `limit` from position `offset`.
+    public static func sitters(_ db: Database, orgId: RowID, limit: Int? = nil, offset: Int = 0) throws -> [Sitter] {
+        let byName = Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id")
+        return try (limit.map { byName.limit($0, offset: offset) } ?? byName).fetchAll(db)
     }
 }
