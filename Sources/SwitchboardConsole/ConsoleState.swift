@@ -93,8 +93,6 @@ public struct ConsoleState: Equatable, Sendable {
     public var threadOffset = 0
     /// How far the message view is scrolled back: the newest messages it leaves out.
     public var messageSkip = 0
-    /// While scrolled back, the newest message on screen: it stays there when more arrive.
-    var messageAnchorId: RowID?
     /// Set when the operator moved by position: the next read selects by index, not by id.
     var anchorByIndex = false
     public var data = ConsoleViewData()
@@ -136,6 +134,12 @@ public struct ConsoleState: Equatable, Sendable {
         return data.sitters.indices.contains(row) ? data.sitters[row] : nil
     }
 
+    /// While scrolled back and not moved since the last read, the newest message on screen:
+    /// the next read keeps it there when more arrive. After a move the new skip applies.
+    var messageAnchor: RowID? {
+        messageSkip > 0 && messageSkip == data.messageSkip ? data.messages.last?.id : nil
+    }
+
     /// The read that fills the current screen: only what is visible.
     public var viewQuery: ConsoleViewQuery {
         let layout = self.layout
@@ -162,7 +166,7 @@ public struct ConsoleState: Equatable, Sendable {
         return ConsoleViewQuery(
             mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
-            messageSkip: messageSkip, messageAnchorId: messageSkip > 0 ? messageAnchorId : nil,
+            messageSkip: messageSkip, messageAnchorId: messageAnchor,
             sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,

@@ -105,7 +105,6 @@ extension ConsoleState {
         case .messages:
             // The list's top is the newest thread; the thread's top is its first message.
             messageSkip = position == 0 ? ConsoleViewQuery.oldestMessages : 0
-            messageAnchorId = nil
             return [.reload]
         }
     }
@@ -135,8 +134,6 @@ extension ConsoleState {
             guard messageSkip > 0 else { return [] }
             messageSkip = max(0, messageSkip - (isPage ? max(1, shown - 1) : 1))
         }
-        // The operator moved: the next read takes the new skip, not the anchor.
-        messageAnchorId = nil
         return [.reload]
     }
 
@@ -384,10 +381,7 @@ extension ConsoleState {
     /// Takes the message view's scroll from the read, and after a jump to the thread's
     /// start keeps only the first messages that fit, so the first one is at the top.
     private mutating func fitMessages() {
-        defer {
-            messageSkip = data.messageSkip
-            messageAnchorId = data.messageSkip > 0 ? data.messages.last?.id : nil
-        }
+        defer { messageSkip = data.messageSkip }
         guard data.messagesFromStart, let layout else { return }
         let view = MessageView(pane: layout.messages, scrolledBack: true)
         let fit = view.fitFromTop(data.messages)
