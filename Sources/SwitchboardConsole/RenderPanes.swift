@@ -151,9 +151,6 @@ extension Grid {
         write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
         let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0)
         let area = view.area
-        if state.data.hasOlderMessages || view.isCut(state.data.messages) {
-            write("▲ older messages · k/↑", x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: .muted)
-        }
         if state.data.messageSkip > 0 {
             write(
                 "▼ \(state.data.messageSkip) newer · j/↓, G for the newest", x: inner.x + 1, y: area.maxY,
@@ -173,6 +170,11 @@ extension Grid {
         if lines.count > area.height { lines.removeFirst(lines.count - area.height) }
         for (row, line) in lines.enumerated() {
             write(line.0, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.1)
+        }
+        // What `MessageView.isCut` says, from the layout just made rather than a second wrap.
+        let isCut = used > area.height || blocks.count < state.data.messages.count
+        if state.data.hasOlderMessages || isCut {
+            write("▲ older messages · k/↑", x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: .muted)
         }
     }
 
