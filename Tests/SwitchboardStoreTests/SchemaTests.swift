@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import SwitchboardStore
+import Testing
+
+/// The migrations are frozen: whatever changes in the application's code, a fresh database
+/// gets the schema the shipped migrations always made.
+struct SchemaTests {
+    struct SchemaObject: Decodable, Equatable, CustomStringConvertible {
+        var type: String
+        var name: String
+        var tbl_name: String
+        var sql: String?
+        var description: String { "\(type) \(name): \(sql ?? "<none>")" }
+    }
+
+    static func schema(of store: AppDatabase) throws -> [SchemaObject] {
+        try store.reader.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+            ).map { SchemaObject(type: $0[0], name: $0[1], tbl_name: $0[2], sql: $0[3]) }
+        }
+    }
+
+    @Test("Given a fresh database (in memory and a WAL file), when migrated, then its schema is the captured one, object by object")
+    func schemaIsUnchanged() throws {
+        let expected = try JSONDecoder().decode([SchemaObject].self, from: Data(SchemaFixture.json.utf8))
+        let (file, _) = try makeTemporaryDatabase()
+        for store in [try AppDatabase.makeEmpty(), file] {
+            let actual = try Self.schema(of: store)
+            #expect(actual.map(\.name) == expected.map(\.name))
+            for (found, wanted) in zip(actual, expected) where found != wanted {
+                Issue.record("schema differs:\n  expected: \(wanted)\n  actual:   \(found)")
+            }
+        }
+    }
+}
