@@ -30,30 +30,35 @@ public struct ConsoleService: Service {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ConsoleError("The console needs a terminal; run it in one (or use `switchboard serve` for the listener alone).")
         }
-        var listener = self.listener
-        if let waitForListener {
-            // Cancelled (nil) when the listener failed to start: leave the terminal alone.
-            guard let found = await cancelOnGracefulShutdown({ await waitForListener() }), let address = found else { return }
-            listener.address = address
-        }
         let queue = try EventQueue()
-        // Change notifications become wake-ups; the console thread never waits on the stream.
-        let changes = Task { [store] in
-            for await _ in store.changes() { queue.post(.databaseChanged) }
-        }
-        defer { changes.cancel() }
-        let (store, actions, logger, info) = (self.store, self.actions, self.logger, listener)
-        await withGracefulShutdownHandler {
-            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                let thread = Thread {
-                    EventLoop(queue: queue, store: store, actions: actions, listener: info, logger: logger).run()
-                    done.resume()
+        let (store, actions, logger, waitForListener, initialListener) =
+            (self.store, self.actions, self.logger, self.waitForListener, self.listener)
+        // Stopped like every service: a graceful shutdown cancels this task, and the
+        // cancellation wakes the console's thread, which restores the terminal and returns.
+        await cancelWhenGracefulShutdown {
+            await withTaskCancellationHandler {
+                var listener = initialListener
+                if let waitForListener {
+                    // Nil when the listener failed to start (or a shutdown came first): leave
+                    // the terminal alone.
+                    guard let address = await waitForListener(), !Task.isCancelled else { return }
+                    listener.address = address
                 }
-                thread.name = "switchboard-console"
-                thread.start()
+                // Change notifications become wake-ups; the console thread never waits on the stream.
+                let changes = Task { for await _ in store.changes() { queue.post(.databaseChanged) } }
+                defer { changes.cancel() }
+                let info = listener
+                await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                    let thread = Thread {
+                        EventLoop(queue: queue, store: store, actions: actions, listener: info, logger: logger).run()
+                        done.resume()
+                    }
+                    thread.name = "switchboard-console"
+                    thread.start()
+                }
+            } onCancel: {
+                queue.post(.shutdown)
             }
-        } onGracefulShutdown: {
-            queue.post(.shutdown)
         }
     }
 }

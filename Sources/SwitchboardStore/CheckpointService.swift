@@ -30,25 +30,28 @@ public struct CheckpointService: Service {
     public func run() async throws {
         // An in-memory database has no WAL: nothing to do.
         guard let pool = store.writer as? DatabasePool else {
-            try await gracefulShutdown()
+            // Waits for the shutdown, like every service.
+            try? await cancelWhenGracefulShutdown { while true { try await Task.sleep(for: .seconds(3600)) } }
             return
         }
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         let connection = try DatabaseQueue(path: pool.path, configuration: configuration)
         try await setWriterThreshold(Self.backstopPages)
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            do {
-                try await Task.sleep(for: interval)
-                try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
-            } catch is CancellationError {
-                break
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                // Another connection is checkpointing (the writer's backstop, or one that
-                // closed last): nothing to do until the next turn.
-                logger.debug("checkpoint skipped: another one is running")
-            } catch {
-                logger.warning("checkpoint failed; the writer's own checkpoint takes over", metadata: ["error": "\(error)"])
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                    try await connection.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+                } catch is CancellationError {
+                    break
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    // Another connection is checkpointing (the writer's backstop, or one that
+                    // closed last): nothing to do until the next turn.
+                    logger.debug("checkpoint skipped: another one is running")
+                } catch {
+                    logger.warning("checkpoint failed; the writer's own checkpoint takes over", metadata: ["error": "\(error)"])
+                }
             }
         }
         // Stopping is usually a cancellation: restore from a task of its own, which is not.

@@ -141,6 +141,15 @@ extension AppDatabase {
         }
     }
 
+    /// Recomputes and stores the metrics of every sitter of the primary org: the tier
+    /// engine's periodic refresh, so samples that age out of the window leave the figures.
+    /// Returns 0: it is not a count of stale sitters.
+    public func recomputeEveryonesMetrics() async throws -> Int {
+        let org = try await reader.read { db in try Self.primaryOrg(db) }
+        if let orgId = org?.id { try await recomputeAllMetrics(orgId: orgId) }
+        return 0
+    }
+
     /// The stored metrics of every sitter of an org, with the sitter's name, by name.
     public static func metricsTable(_ db: Database, orgId: RowID) throws -> [(sitter: Sitter, window: SitterMetricsWindow?)] {
         let windows = try SitterMetricsWindow.filter(sql: "org_id = ?", arguments: [orgId]).fetchAll(db)

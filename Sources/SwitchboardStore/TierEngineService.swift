@@ -24,28 +24,25 @@ public struct TierEngineService: Service {
     }
 
     public func run() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await _ in store.changes().cancelOnGracefulShutdown() {
-                    await refresh { try await store.refreshStaleMetrics() }
-                    // Under a flood every group commit signals: a read after each cost a fifth
-                    // of ingest throughput. Commits during this pause coalesce (the stream
-                    // keeps the newest signal only) into one refresh after it.
-                    try? await Task.sleep(for: staleRefreshInterval)
-                }
-            }
-            group.addTask {
-                while !Task.isCancelled && !Task.isShuttingDownGracefully {
-                    await refresh {
-                        let org = try await store.reader.read { db in try AppDatabase.primaryOrg(db) }
-                        if let orgId = org?.id { try await store.recomputeAllMetrics(orgId: orgId) }
-                        return 0
+        await cancelWhenGracefulShutdown {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in store.changes() {
+                        await refresh { try await store.refreshStaleMetrics() }
+                        // Under a flood every group commit signals: a read after each cost a
+                        // fifth of ingest throughput. Commits during this pause coalesce (the
+                        // stream keeps the newest signal only) into one refresh after it.
+                        try? await Task.sleep(for: staleRefreshInterval)
                     }
-                    try await Task.sleep(for: fullRefreshInterval)
                 }
+                group.addTask {
+                    while !Task.isCancelled {
+                        await refresh { try await store.recomputeEveryonesMetrics() }
+                        try? await Task.sleep(for: fullRefreshInterval)
+                    }
+                }
+                await group.waitForAll()
             }
-            try await gracefulShutdown()
-            group.cancelAll()
         }
     }
 

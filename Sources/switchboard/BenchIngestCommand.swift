@@ -33,7 +33,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let token = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"], !token.isEmpty else {
-            throw ValidationError("Set TWILIO_AUTH_TOKEN to the listener's auth token; the webhooks are signed with it.")
+            throw CommandFailure("Set TWILIO_AUTH_TOKEN to the listener's auth token; the webhooks are signed with it.")
         }
         let store = try db.map { try AppDatabase.open(path: $0) }
         var (sitters, clients) = (6, 30)

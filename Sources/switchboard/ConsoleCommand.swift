@@ -32,6 +32,14 @@ struct ConsoleListenerOptions: ParsableArguments {
     }
 }
 
+/// `--no-listen`: the console without its webhook listener.
+struct ListeningOptions: ParsableArguments {
+    @Flag(name: .customLong("no-listen"), help: "Run the console without the webhook listener.")
+    var noListen = false
+
+    var listen: Bool { !noListen }
+}
+
 struct ConsoleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "console",
@@ -47,8 +55,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var sender: SenderOptions
 
-    @Flag(name: .customLong("no-listen"), help: "Run the console without the webhook listener.")
-    var noListen = false
+    @OptionGroup var listening: ListeningOptions
 
     @Option(help: ArgumentHelp("The log file.", discussion: "Defaults to the database's path with .log added.", valueName: "path"))
     var log: String?
@@ -57,9 +64,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         let credentials = try TwilioCredentials.load()
         var configuration: ListenerConfiguration?
-        if !noListen {
+        if listening.listen {
             guard let token = credentials.authToken else {
-                throw ValidationError(
+                throw CommandFailure(
                     "Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) so webhooks can be verified, or pass --no-listen.")
             }
             configuration = listener.configuration(authToken: token)

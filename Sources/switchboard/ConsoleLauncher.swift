@@ -1,16 +1,13 @@
 import Foundation
-import Hummingbird
 import Logging
-import ServiceLifecycle
-import Synchronization
 import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
 
-/// Runs the console and, unless told not to, the webhook listener beside it in one
-/// service group: quitting the console shuts the listener down; SIGINT and SIGTERM shut
-/// both down, the console restoring the terminal on its way out.
+/// Runs the console beside the shared services (``buildServices(store:configuration:)``):
+/// quitting the console shuts the listener down; SIGINT and SIGTERM shut both down, the
+/// console restoring the terminal on its way out.
 enum ConsoleLauncher {
     struct Settings {
         var store: AppDatabase
@@ -29,60 +26,24 @@ enum ConsoleLauncher {
         let logger = Logger(label: "switchboard.console")
         let store = settings.store
 
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        var services = buildServices(
+            store: store,
+            configuration: ServicesConfiguration(listener: settings.listener, onListening: { url in logger.info("listening on \(url)") }))
         let actions: any OperatorActions
         let waitForListener: (@Sendable () async -> String?)?
-        if let configuration = settings.listener {
-            let address = ListenerAddress()
-            let listener = buildListener(
-                store: store, configuration: configuration, logger: Logger(label: "switchboard.webhook"),
-                onListening: { url in
-                    logger.info("listening on \(url)")
-                    address.set(url)
-                })
-            services.append(.init(service: listener, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-            let publicURL = configuration.publicURL
+        if let configuration = settings.listener, let address = services.listenerAddress {
             actions = LiveOperatorActions(
                 store: store, outbox: Outbox(store: store, sender: settings.sender),
-                authToken: configuration.authToken, listenerURL: { publicURL ?? address.current })
-            waitForListener = { await address.wait() }
+                authToken: configuration.authToken, listenerURL: { address.current })
+            waitForListener = { await address.waitUntilBound() }
         } else {
             actions = ListenerlessActions()
             waitForListener = nil
         }
-        services.append(.init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))))
-        services.append(.init(service: CheckpointService(store: store)))
-        let console = ConsoleService(
-            store: store, actions: actions, listener: ListenerInfo(address: nil, demoToken: settings.demoToken),
-            waitForListener: waitForListener, logger: logger)
-        services.append(.init(service: console, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup))
-
-        let group = ServiceGroup(
-            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-    }
-}
-
-/// The listener's address, which is known only once its socket is bound.
-final class ListenerAddress: Sendable {
-    private let url = Mutex<String?>(nil)
-    private let announcements: AsyncStream<String>
-    private let announce: AsyncStream<String>.Continuation
-
-    init() {
-        (announcements, announce) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
-    }
-
-    var current: String? { url.withLock { $0 } }
-
-    func set(_ address: String) {
-        url.withLock { $0 = address }
-        announce.yield(address)
-    }
-
-    /// The address once bound; nil when the waiting task is cancelled. One waiter only.
-    func wait() async -> String? {
-        for await address in announcements { return address }
-        return nil
+        services.append(
+            ConsoleService(
+                store: store, actions: actions, listener: ListenerInfo(address: nil, demoToken: settings.demoToken),
+                waitForListener: waitForListener, logger: logger))
+        try await services.run(logger: logger)
     }
 }

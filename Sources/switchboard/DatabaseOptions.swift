@@ -18,11 +18,9 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation.resolve(flag: db, environment: environment)
     }
 
+    /// Opens the database; a file that cannot be used throws the store's one-sentence
+    /// ``StoreError`` (a runtime failure, printed without the usage text).
     func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
-        do {
-            return try AppDatabase.open(path: resolvedPath(), clock: clock, tierSettings: tierSettings)
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        try AppDatabase.open(path: resolvedPath(), clock: clock, tierSettings: tierSettings)
     }
 }

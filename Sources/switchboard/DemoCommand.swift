@@ -17,16 +17,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where to build the demo database; it must not exist yet.", discussion: "Defaults to a file in a new temporary folder.", valueName: "path"))
     var db: String?
 
-    @Option(help: "The listener's port; 0 picks a free one.")
-    var port = 8080
-
-    @Flag(name: .customLong("no-listen"), help: "Run the console without the webhook listener.")
-    var noListen = false
+    @OptionGroup var listener: ConsoleListenerOptions
+    @OptionGroup var listening: ListeningOptions
 
     func validate() throws {
-        guard (0...65_535).contains(port) else {
-            throw ValidationError("--port must be between 0 and 65535 (0 picks a free port); got \(port).")
-        }
         if let db, FileManager.default.fileExists(atPath: db) {
             throw ValidationError("\(db) already exists; the demo builds a fresh database, so pass a new path or leave --db out.")
         }
@@ -34,23 +28,21 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         guard let demoFile = DataFiles.locate("demo.json") else {
-            throw ValidationError("Data/demo.json was not found; run the demo from the Switchboard package folder.")
+            throw CommandFailure("Data/demo.json was not found; run the demo from the Switchboard package folder.")
         }
         let path = try db ?? Self.temporaryDatabasePath()
         let store = try AppDatabase.open(path: path, tierSettings: try TierOptions.defaultSettings())
-        do {
-            let summary = try await store.importFile(atPath: demoFile)
-            try await store.recomputeAllMetrics(orgId: summary.orgId)
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        let summary = try await store.importFile(atPath: demoFile)
+        try await store.recomputeAllMetrics(orgId: summary.orgId)
 
-        let environmentToken = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-        let token = environmentToken ?? Self.makeDemoToken()
-        let listener = noListen ? nil : ListenerConfiguration(port: port, authToken: token)
+        // The operator's own token when there is one (environment or config file), else a
+        // made-up one shown in the status bar.
+        let configuredToken = try TwilioCredentials.load().authToken
+        let token = configuredToken ?? Self.makeDemoToken()
         try await ConsoleLauncher.run(
-            .init(store: store, listener: listener, demoToken: environmentToken == nil ? token : nil, logPath: path + ".log",
-                sender: SimulatedSender(store: store)))
+            .init(
+                store: store, listener: listening.listen ? listener.configuration(authToken: token) : nil,
+                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store)))
         print("Demo closed. Database: \(path) · log: \(path).log")
     }
 

@@ -15,11 +15,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try database.open()
-        do {
-            let summary = try await store.importFile(atPath: file)
-            print("\(file): \(summary) into \(database.resolvedPath())")
-        } catch let error as StoreError {
-            throw ValidationError(error.message)
-        }
+        let summary = try await store.importFile(atPath: file)
+        print("\(file): \(summary) into \(database.resolvedPath())")
     }
 }

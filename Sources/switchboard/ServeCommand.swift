@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Logging
-import ServiceLifecycle
 import SwitchboardStore
 import SwitchboardWebhook
 
@@ -24,22 +23,15 @@ struct ServeCommand: AsyncParsableCommand {
         let token = try TwilioCredentials.load().requireAuthToken()
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
-        let logger = Logger(label: "switchboard.serve")
-        let app = buildListener(
-            store: store, configuration: listener.configuration(authToken: token), logger: Logger(label: "switchboard.webhook"),
-            onListening: { url in
-                // Written straight to the file descriptor: unbuffered, so a script waiting
-                // for this line sees it at once.
-                FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
-            })
-        let group = ServiceGroup(
-            configuration: .init(
-                services: [
-                    .init(service: app, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup),
-                    .init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))),
-                    .init(service: CheckpointService(store: store)),
-                ],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let services = buildServices(
+            store: store,
+            configuration: ServicesConfiguration(
+                listener: listener.configuration(authToken: token),
+                onListening: { url in
+                    // Written straight to the file descriptor: unbuffered, so a script waiting
+                    // for this line sees it at once.
+                    FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
+                }))
+        try await services.run(logger: Logger(label: "switchboard.serve"))
     }
 }

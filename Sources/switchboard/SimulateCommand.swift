@@ -45,7 +45,7 @@ struct SimulateCommand: AsyncParsableCommand {
         do {
             answer = try await WebhookSimulator.sendSMS(url: url, authToken: token, from: from, to: to, body: body, sid: sid)
         } catch {
-            throw ValidationError("Could not reach \(url): \(error). Is `switchboard serve` running there?")
+            throw CommandFailure("Could not reach \(url): \(error). Is `switchboard serve` running there?")
         }
         print("HTTP \(answer.status)")
         print(answer.body.hasSuffix("\n") ? String(answer.body.dropLast()) : answer.body)

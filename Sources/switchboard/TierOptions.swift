@@ -26,7 +26,7 @@ struct TierOptions: ParsableArguments {
         do {
             return try TierSettings.load(policyAt: path, windowDays: windowDays)
         } catch let error as TierPolicyError {
-            throw ValidationError("\(error); fix the file or pass --tiers with another one.")
+            throw CommandFailure("\(error); fix the file or pass --tiers with another one.")
         }
     }
 }

@@ -37,7 +37,7 @@ struct TwilioCredentials {
                 decoder.keyDecodingStrategy = .convertFromSnakeCase
                 file = try decoder.decode(ConfigFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
             } catch {
-                throw ValidationError("Cannot read the config file \(path); fix its JSON or remove it.")
+                throw CommandFailure("Cannot read the config file \(path); fix its JSON or remove it.")
             }
         }
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
@@ -48,7 +48,7 @@ struct TwilioCredentials {
 
     func requireAuthToken() throws -> String {
         guard let authToken else {
-            throw ValidationError("Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) to your Twilio auth token.")
+            throw CommandFailure("Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) to your Twilio auth token.")
         }
         return authToken
     }
@@ -73,7 +73,7 @@ struct SenderOptions: ParsableArguments {
             return SimulatedSender(store: store)
         case .twilio:
             guard let accountSid = credentials.accountSid, let token = credentials.authToken else {
-                throw ValidationError("--send twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; set both, or use --send simulated.")
+                throw CommandFailure("--send twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN; set both, or use --send simulated.")
             }
             return TwilioRESTSender(
                 client: TwilioMessagesClient(accountSid: accountSid, authToken: token), store: store, statusCallback: statusCallback)

@@ -115,6 +115,42 @@ struct CommandLineTests {
         #expect(try String(contentsOf: file, encoding: .utf8) == "groceries\n")
     }
 
+    /// An environment with no Twilio secrets: no token in the environment, no config file.
+    static func withoutSecrets(_ folder: URL) -> [String: String] {
+        ["TWILIO_AUTH_TOKEN": "", "TWILIO_ACCOUNT_SID": "", "SWITCHBOARD_CONFIG": folder.appendingPathComponent("none.json").path]
+    }
+
+    @Test(
+        "A runtime failure prints one sentence and exits non-zero, without the usage text",
+        arguments: [
+            (["metrics", "--db", "NOTES"], "is not a SQLite database"),
+            (["serve", "--db", "DB", "--port", "0"], "Set TWILIO_AUTH_TOKEN"),
+            (["console", "--db", "DB"], "Set TWILIO_AUTH_TOKEN"),
+            (["console", "--db", "DB", "--send", "twilio", "--no-listen"], "--send twilio needs TWILIO_ACCOUNT_SID"),
+            (["metrics", "--db", "DB", "--tiers", "TIERS"], "fix the file or pass --tiers"),
+        ])
+    func runtimeFailure(arguments: [String], sentence: String) throws {
+        let folder = try temporaryFolder()
+        let notes = folder.appendingPathComponent("notes.txt")
+        try Data("groceries\n".utf8).write(to: notes)
+        let tiers = folder.appendingPathComponent("tiers.json")
+        try Data("{".utf8).write(to: tiers)
+        let paths = ["NOTES": notes.path, "DB": folder.appendingPathComponent("x.sqlite").path, "TIERS": tiers.path]
+        let run = try Binary.run(arguments.map { paths[$0] ?? $0 }, environment: Self.withoutSecrets(folder))
+        #expect(run.status == 1, "\(arguments): \(run.stderr)")
+        #expect(run.stderr.contains(sentence), "\(arguments): \(run.stderr)")
+        #expect(!run.stderr.lowercased().contains("usage"), "\(arguments): \(run.stderr)")
+        #expect(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1, "\(run.stderr)")
+    }
+
+    @Test("A usage mistake still says what to do and shows the usage", arguments: [["serve", "--port", "70000"], ["demo", "--port", "99999"]])
+    func usageMistake(arguments: [String]) throws {
+        let run = try Binary.run(arguments)
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("--port must be between 0 and 65535"), "\(run.stderr)")
+        #expect(run.stderr.contains("Usage: switchboard"), "\(run.stderr)")
+    }
+
     @Test("SWITCHBOARD_DB is used when --db is not given")
     func environmentDatabase() throws {
         let db = try temporaryFolder().appendingPathComponent("env.sqlite").path

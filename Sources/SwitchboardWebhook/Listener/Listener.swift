@@ -5,7 +5,7 @@ import ServiceLifecycle
 import SwitchboardStore
 
 /// The router of the webhook listener: every route and middleware, without a socket.
-/// Tests drive it directly (`.router`); ``buildListener(store:configuration:logger:onListening:)``
+/// Tests drive it directly (`.router`); ``buildListener(store:configuration:address:logger:onListening:)``
 /// serves it.
 public func buildRouter(store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024)
     -> Router<BasicRequestContext>
@@ -16,32 +16,29 @@ public func buildRouter(store: AppDatabase, authToken: String, publicURL: Public
     return router
 }
 
-/// The webhook listener as an application: the routes, the socket, and the offer-expiry
-/// sweep. `serve` runs it alone; the console runs it beside itself in one service group.
+/// The webhook listener as an application: the routes and the socket. The composition root
+/// (`buildServices` in the `switchboard` executable) runs it beside the tier engine, the
+/// checkpoints and the offer-expiry sweep.
 ///
-/// `onListening` is called with `http://HOST:PORT` once the socket accepts connections,
-/// with the real port when `configuration.port` is `0`.
+/// `address` learns `http://HOST:PORT` once the socket accepts connections (with the real
+/// port when `configuration.port` is `0`); `onListening` is called then too.
 public func buildListener(
-    store: AppDatabase, configuration: ListenerConfiguration, logger: Logger = Logger(label: "switchboard.webhook"),
+    store: AppDatabase, configuration: ListenerConfiguration, address: ListenerAddress? = nil,
+    logger: Logger = Logger(label: "switchboard.webhook"),
     onListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let publicURL = PublicURL(configuration.publicURL)
+    let address = address ?? ListenerAddress(configuration.publicURL)
     let router = buildRouter(
-        store: store, authToken: configuration.authToken, publicURL: publicURL, maxBodyBytes: configuration.maxBodyBytes)
-    var services: [any Service] = []
-    if let interval = configuration.offerSweepInterval {
-        services.append(OfferExpiryService(store: store, interval: interval, logger: logger))
-    }
+        store: store, authToken: configuration.authToken, publicURL: address, maxBodyBytes: configuration.maxBodyBytes)
     let host = configuration.host
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "switchboard"),
-        services: services,
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? configuration.port
-            let address = "http://\(host):\(port)"
-            publicURL.setDefault(address)
-            await onListening(address)
+            let bound = "http://\(host):\(port)"
+            address.setBound(bound)
+            await onListening(bound)
         },
         logger: logger)
 }

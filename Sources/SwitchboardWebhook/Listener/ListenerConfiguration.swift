@@ -1,5 +1,3 @@
-import Synchronization
-
 /// How the webhook listener is set up.
 public struct ListenerConfiguration: Sendable {
     /// The address to bind: `127.0.0.1` by default, so nothing outside this machine reaches
@@ -27,28 +25,5 @@ public struct ListenerConfiguration: Sendable {
         self.authToken = authToken
         self.maxBodyBytes = maxBodyBytes
         self.offerSweepInterval = offerSweepInterval
-    }
-}
-
-/// The public URL, which is known only once the socket is bound when it defaults to the
-/// listener's own address (`--port 0`).
-public final class PublicURL: Sendable {
-    private let value: Mutex<String?>
-
-    public init(_ url: String?) {
-        value = Mutex(url.map(Self.trimmed))
-    }
-
-    public var current: String? { value.withLock { $0 } }
-
-    /// Sets the URL unless one was configured.
-    func setDefault(_ url: String) {
-        value.withLock { if $0 == nil { $0 = Self.trimmed(url) } }
-    }
-
-    static func trimmed(_ url: String) -> String {
-        var url = url
-        while url.hasSuffix("/") { url.removeLast() }
-        return url
     }
 }

@@ -17,7 +17,7 @@ public struct TwilioMessagesClient: Sendable {
     public init(accountSid: String, authToken: String, baseURL: String = "https://api.twilio.com", httpClient: HTTPClient = .shared) {
         self.accountSid = accountSid
         self.authToken = authToken
-        self.baseURL = PublicURL.trimmed(baseURL)
+        self.baseURL = ListenerAddress.trimmed(baseURL)
         self.httpClient = httpClient
     }
 
