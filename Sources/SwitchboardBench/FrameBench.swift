@@ -4,9 +4,9 @@ import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
 
-/// `bench console`: the cost of one console frame, exactly as the event loop builds it: the
-/// read of the visible rows (`consoleView`), the reducer applying it, and the pure render
-/// into a grid. The curses blit is left out: it copies only the cells that changed.
+/// `bench console`: the cost of one console frame, exactly as the event loop builds it
+/// (through the same ``ConsoleDriver``): the read of the visible rows, the reducer applying
+/// it, and the pure render into a grid. The curses blit is left out: it copies only the cells that changed.
 public struct FrameBench {
     public struct Screen: Sendable {
         public var name: String
@@ -51,8 +51,9 @@ public struct FrameBench {
                 db, sql: "SELECT thread_id FROM message_event GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1")
             return (sitter, thread)
         }
-        var base = ConsoleState(size: Self.size, startedAt: store.clock.now)
-        _ = base.reduce(.loaded(try store.consoleView(base.viewQuery, now: store.clock.now), at: store.clock.now))
+        var driver = ConsoleDriver(state: ConsoleState(size: Self.size, startedAt: store.clock.now), store: store)
+        try driver.reload()
+        let base = driver.state
 
         var screens = [Screen(name: "owner inbox", state: base)]
         if let busiestSitter {
@@ -63,7 +64,7 @@ public struct FrameBench {
             screens.append(Screen(name: "busiest sitter mailbox", state: state))
         }
         if let longestThread {
-            let thread = try store.reader.read { db in try MessageThread.fetchOne(db, key: longestThread) }
+            let thread = try store.read { try $0.thread(longestThread) }
             var state = base
             state.mailbox = thread?.mailbox ?? .owner
             state.selectedThreadId = longestThread
@@ -78,10 +79,9 @@ public struct FrameBench {
     /// One frame: read what is visible, apply it, render.
     @discardableResult
     public func frame(_ state: ConsoleState) throws -> Grid {
-        var state = state
-        let now = store.clock.now
-        _ = state.reduce(.loaded(try store.consoleView(state.viewQuery, now: now), at: now))
-        return render(state, size: Self.size)
+        var driver = ConsoleDriver(state: state, store: store)
+        try driver.reload()
+        return driver.frame()
     }
 
     /// Times `frames` frames of each screen after `warmup` untimed ones.

@@ -87,14 +87,12 @@ public struct LiveLatency {
         let changes = Task { [store] in for await _ in store.changes() { wake.signal() } }
         defer { changes.cancel() }
         let frameThread = Thread { [store] in
-            var state = ConsoleState(size: FrameBench.size, startedAt: store.clock.now)
+            var driver = ConsoleDriver(state: ConsoleState(size: FrameBench.size, startedAt: store.clock.now), store: store)
             while running.withLock({ $0 }) {
                 guard wake.wait(timeout: .now() + .milliseconds(100)) == .success else { continue }
                 let start = LiveLatency.now()
-                let clockNow = store.clock.now
-                guard let data = try? store.consoleView(state.viewQuery, now: clockNow) else { continue }
-                _ = state.reduce(.loaded(data, at: clockNow))
-                _ = render(state, size: FrameBench.size)
+                guard (try? driver.reload()) != nil else { continue }
+                _ = driver.frame()
                 let done = LiveLatency.now()
                 frames.frames.withLock { $0.append((start, done)) }
             }

@@ -35,7 +35,8 @@ public struct Grid: Equatable, Sendable {
 
     func contains(x: Int, y: Int) -> Bool { x >= 0 && y >= 0 && x < size.width && y < size.height }
 
-    /// Writes `text` from (x, y), sanitised, clipped to `width` columns (and to the grid),
+    /// Writes `text` from (x, y) (text the state holds is sanitised already, when it is
+    /// loaded: see ``ConsoleViewData/sanitized()``), clipped to `width` columns (and to the grid),
     /// ending with `…` when it does not fit. Never splits a wide character: if only half of
     /// one fits, the column is left blank. Returns the columns used.
     @discardableResult
@@ -43,7 +44,7 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
         let limit = min(width ?? (size.width - x), size.width - x)
         guard limit > 0 else { return 0 }
-        let fitted = DisplayWidth.truncate(Sanitizer.clean(text), to: limit)
+        let fitted = DisplayWidth.truncate(text, to: limit)
         var column = x
         for character in fitted {
             let cellWidth = DisplayWidth.of(character)

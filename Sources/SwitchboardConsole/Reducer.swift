@@ -42,8 +42,9 @@ extension ConsoleState {
         case .startOffer: return startOffer()
         case .simulateAnswer(let accept): return simulate(accept: accept)
         case .type(let character):
+            // Typed (or pasted) text is untrusted too: cleaned as it arrives.
             guard let current = prompt, current.text.count < Self.promptLimit else { return [] }
-            prompt = current.replacingText(current.text + String(character))
+            prompt = current.replacingText(current.text + Sanitizer.clean(String(character)))
             return []
         case .deleteBackward:
             guard let current = prompt else { return [] }
@@ -63,7 +64,8 @@ extension ConsoleState {
             }
             return [.reload]
         case .operatorFinished(let result):
-            notice = result
+            // An answer may quote what others sent (the TwiML of a reply, an error).
+            notice = Notice(result.kind, Sanitizer.clean(result.text))
             return []
         }
     }
@@ -335,7 +337,7 @@ extension ConsoleState {
 
     private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
         now = readAt
-        data = newData
+        data = newData.sanitized()
         fitMessages()
         threadOffset = newData.offset
         selectedIndex = newData.selectedIndex ?? 0

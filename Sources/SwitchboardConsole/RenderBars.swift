@@ -42,7 +42,7 @@ extension Grid {
             let used = write(label, x: rect.x, y: rect.y, style: .title)
             // Show the end of long input: the part being typed.
             let room = rect.width - used - 1
-            var text = Sanitizer.clean(prompt.text)
+            var text = prompt.text
             while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
             let typed = write(text, x: rect.x + used, y: rect.y, width: room)
             write("▏", x: rect.x + used + typed, y: rect.y, style: .accent)

@@ -65,19 +65,9 @@ extension Grid {
             write("No sitters yet.", x: inner.x + 1, y: inner.y, style: .muted)
             return
         }
-        let header = ["SITTER", "TIER", "MEDIAN REPLY", "AVG REPLY", "REPLIED", "OFFERS ACCEPTED", "MEDIAN OFFER ANSWER"]
-        let table: [[String]] = rows.map { row in
-            guard let window = row.window else { return [row.sitter.name, "—", "—", "—", "—", "—", "—"] }
-            return [
-                row.sitter.name, window.tier,
-                DurationText.short(window.medianResponseSeconds),
-                DurationText.short(window.avgResponseSeconds),
-                "\(DurationText.percent(window.responseRate)) (\(window.responseSampleCount)/\(window.responseRequiredCount))",
-                "\(DurationText.percent(window.offerAcceptRate)) (\(window.offerAcceptedCount)/\(window.offerSampleCount))",
-                DurationText.short(window.offerMedianResponseSeconds),
-            ]
-        }
-        var widths = header.indices.map { column in ([header] + table).map { DisplayWidth.of($0[column]) }.max() ?? 0 }
+        let header = TierTable.header
+        let table = rows.map { row in TierTable.cells(name: row.sitter.name, tier: row.window?.tier, metrics: row.window?.metrics) }
+        var widths = TierTable.widths(table)
         widths[0] = min(widths[0], 24)
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { DisplayWidth.pad($1, to: widths[$0]) }.joined(separator: "  ")
@@ -138,9 +128,9 @@ extension Grid {
         for (row, message) in messages.enumerated() where inner.y + 1 + row < inner.maxY {
             let line =
                 DisplayWidth.pad(Age.short(from: message.receivedAt, to: state.now), to: 5)
-                + DisplayWidth.pad(Sanitizer.clean(message.from ?? "?"), to: 16) + " "
-                + DisplayWidth.pad(Sanitizer.clean(message.to ?? "?"), to: 16) + " "
-                + Sanitizer.clean(message.body ?? "")
+                + DisplayWidth.pad(message.from ?? "?", to: 16) + " "
+                + DisplayWidth.pad(message.to ?? "?", to: 16) + " "
+                + (message.body ?? "")
             write(line, x: inner.x + 1, y: inner.y + 1 + row, width: inner.width - 2)
         }
     }

@@ -126,7 +126,7 @@ extension Grid {
         var preview = base
         preview.dim = !isSelected
         preview.color = isSelected ? .normal : .muted
-        write("   " + Sanitizer.clean(summary.lastBody ?? ""), x: rect.x, y: rect.y + 1, width: rect.width, style: preview)
+        write("   " + (summary.lastBody ?? ""), x: rect.x, y: rect.y + 1, width: rect.width, style: preview)
     }
 
     // MARK: - Message view

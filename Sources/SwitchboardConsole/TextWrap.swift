@@ -1,4 +1,4 @@
-/// Word wrapping by display width, for message bodies.
+/// Word wrapping by display width, for message bodies (sanitised already, line breaks kept).
 public enum TextWrap {
     /// `text` broken into lines of at most `width` columns. Line breaks in the text are kept;
     /// words longer than a line are split between characters (never inside one).
@@ -7,7 +7,7 @@ public enum TextWrap {
         var result: [String] = []
         let paragraphs = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         for paragraph in paragraphs {
-            let clean = Sanitizer.clean(String(paragraph))
+            let clean = String(paragraph)
             var line = ""
             var lineWidth = 0
             for word in clean.split(separator: " ", omittingEmptySubsequences: true) {

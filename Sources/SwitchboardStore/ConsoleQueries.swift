@@ -2,73 +2,6 @@ import Foundation
 import GRDB
 import SwitchboardCore
 
-/// What the console asks for to draw one screen: which mailbox, which thread to keep
-/// selected, and how many rows of each list are visible. Only those rows are read, so the
-/// cost of a screen does not grow with the database.
-public struct ConsoleViewQuery: Equatable, Sendable {
-    /// Which thread the selection stays on: the same thread (by id) when others arrive, or a
-    /// position when the operator moves through the list.
-    public enum Anchor: Equatable, Sendable {
-        case thread(RowID, fallbackIndex: Int)
-        case index(Int)
-    }
-
-    public var mailbox: Mailbox
-    /// Text to filter the mailbox's threads by (name, phone or message body).
-    public var search: String?
-    public var anchor: Anchor
-    /// The first visible row of the thread list before this read.
-    public var offset: Int
-    public var threadRows: Int
-    public var messageCount: Int
-    /// The sitters pane's page: its first row and how many rows it shows.
-    public var sitterOffset: Int
-    public var sitterRows: Int
-    /// When set, the thread list shows the mailbox of the sitter at this position of the
-    /// sitters pane (the operator moved the cursor onto a row not read yet).
-    public var sitterAtCursor: Int?
-    /// The assign picker is open: read every sitter it can choose from.
-    public var includeAssignableSitters: Bool
-    /// How far the message view is scrolled back: the newest messages it leaves out, or
-    /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
-    public var messageSkip: Int
-    /// While scrolled back: the newest message on screen, which stays the newest on screen
-    /// when more arrive (the skip grows by the arrivals). Nil at the newest message.
-    public var messageAnchorId: RowID?
-    /// The tier table's page: its first sitter and how many it shows (0: the table is closed).
-    public var tierOffset: Int
-    public var tierRows: Int
-    public var unroutedRows: Int
-    public var openBookingRows: Int
-
-    public init(
-        mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
-        messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
-        sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
-        unroutedRows: Int = 0, openBookingRows: Int = 0
-    ) {
-        self.mailbox = mailbox
-        self.search = search
-        self.anchor = anchor
-        self.offset = offset
-        self.threadRows = threadRows
-        self.messageCount = messageCount
-        self.messageSkip = messageSkip
-        self.messageAnchorId = messageAnchorId
-        self.sitterOffset = sitterOffset
-        self.sitterRows = sitterRows
-        self.sitterAtCursor = sitterAtCursor
-        self.includeAssignableSitters = includeAssignableSitters
-        self.tierOffset = tierOffset
-        self.tierRows = tierRows
-        self.unroutedRows = unroutedRows
-        self.openBookingRows = openBookingRows
-    }
-
-    /// A `messageSkip` that asks for the first messages of the thread.
-    public static let oldestMessages = Int.max
-}
-
 /// A sitter as the mailbox list shows it.
 public struct SitterMailbox: Equatable, Sendable, Identifiable {
     public var id: RowID
@@ -117,171 +50,124 @@ public struct TierRow: Equatable, Sendable {
     }
 }
 
-/// Everything one console screen shows, read in one transaction.
-public struct ConsoleViewData: Equatable, Sendable {
-    public var orgName: String = ""
-    public var ownerThreadCount = 0
-    public var ownerUnread = 0
-    public var ownerUnassigned = 0
-    /// The sitters pane's visible rows, from position `sitterOffset` of `sitterCount`.
-    public var sitters: [SitterMailbox] = []
-    public var sitterOffset = 0
-    public var sitterCount = 0
-    /// The mailbox the thread list shows, and its sitter's name when it is a sitter's.
-    public var mailbox: Mailbox = .owner
-    public var mailboxSitterName: String?
-    /// Every sitter, by name, while the assign picker is open.
-    public var assignableSitters: [Sitter] = []
-    public var search: String?
-    /// Threads in the mailbox (matching the search, when there is one).
-    public var threadCount = 0
-    /// Absolute position of `threads[0]` in the mailbox's list.
-    public var offset = 0
-    public var threads: [ThreadSummary] = []
-    /// Absolute position of the selected thread, nil when the list is empty.
-    public var selectedIndex: Int?
-    /// The selected thread's messages on screen, oldest first.
-    public var messages: [MessageEvent] = []
-    /// The newest messages of the thread left out of `messages` (the view is scrolled back).
-    public var messageSkip = 0
-    /// The thread has messages older than `messages[0]`.
-    public var hasOlderMessages = false
-    /// `messages` are the thread's first ones, read for a jump to its start.
-    public var messagesFromStart = false
-    public var webhooks = WebhookCounts(byVerdict: [:])
-    /// The tier table's visible rows, from position `tierOffset` of `sitterCount` sitters.
-    public var tiers: [TierRow] = []
-    public var tierOffset = 0
-    public var unrouted: [UnroutedMessage] = []
-    public var openBookings: [OpenBooking] = []
+extension WebhookCounts {
+    /// No webhook yet.
+    public static let none = WebhookCounts(byVerdict: [:])
+}
 
-    public init() {}
+/// A page of a list: `limit` rows from position `offset`.
+public struct Page: Equatable, Sendable {
+    public var offset: Int
+    public var limit: Int
 
-    public var selectedThread: ThreadSummary? {
-        guard let index = selectedIndex, index >= offset, index - offset < threads.count else { return nil }
-        return threads[index - offset]
+    public init(offset: Int, limit: Int) {
+        self.offset = offset
+        self.limit = limit
     }
 }
 
 extension AppDatabase {
-    // MARK: - Reads for the console
+    /// Runs several reads in one read transaction, so together they see one committed state
+    /// (a console screen: counts, a page of threads, the selected thread's messages).
+    public func read<T>(_ reads: (StoreReads) throws -> T) throws -> T {
+        try reader.read { db in try reads(StoreReads(db: db)) }
+    }
+}
 
-    /// Reads one console screen. Every list is limited to its visible rows; counts use the
-    /// mailbox indexes.
-    public func consoleView(_ query: ConsoleViewQuery, now: Date) throws -> ConsoleViewData {
-        try reader.read { db in try Self.consoleView(db, query, now: now) }
+/// The reads one transaction offers, named for what they find. The connection stays inside
+/// the store: callers ask by intent, never with SQL.
+public struct StoreReads {
+    let db: Database
+
+    /// The first org: Switchboard's console and demo serve one business.
+    public func primaryOrg() throws -> Org? { try AppDatabase.primaryOrg(db) }
+
+    /// How many threads a mailbox holds, or how many of them match `search` (a name, a phone,
+    /// or any message's text).
+    public func threadCount(in mailbox: Mailbox, of orgId: RowID, matching search: String? = nil) throws -> Int {
+        if let search, !search.isEmpty {
+            return try AppDatabase.searchCount(db, orgId: orgId, mailbox: mailbox, text: search)
+        }
+        return try AppDatabase.threadCount(db, orgId: orgId, mailbox: mailbox)
     }
 
-    public static func consoleView(_ db: Database, _ query: ConsoleViewQuery, now: Date) throws -> ConsoleViewData {
-        var data = ConsoleViewData()
-        guard let org = try primaryOrg(db), let orgId = org.id else { return data }
-        data.orgName = org.name
-        data.mailbox = query.mailbox
-        data.search = query.search
-
-        data.ownerUnread = try unreadCount(db, orgId: orgId, mailbox: .owner)
-        data.ownerThreadCount = try threadCount(db, orgId: orgId, mailbox: .owner)
-        data.ownerUnassigned = try unassignedCount(db, orgId: orgId)
-        data.sitterCount = try sitterCount(db, orgId: orgId)
-        let sitterRows = max(1, query.sitterRows)
-        data.sitterOffset = min(max(0, query.sitterOffset), max(0, data.sitterCount - sitterRows))
-        data.sitters = try sitterMailboxes(db, orgId: orgId, offset: data.sitterOffset, limit: sitterRows, now: now)
-        if let cursor = query.sitterAtCursor, data.sitters.indices.contains(cursor - data.sitterOffset) {
-            data.mailbox = .sitter(data.sitters[cursor - data.sitterOffset].id)
-        }
-        if case .sitter(let id) = data.mailbox {
-            data.mailboxSitterName = try data.sitters.first { $0.id == id }?.name ?? Sitter.fetchOne(db, key: id)?.name
-        }
-        if query.includeAssignableSitters {
-            data.assignableSitters = try sitters(db, orgId: orgId)
-        }
-
-        let rows = max(1, query.threadRows)
-        if let search = query.search, !search.isEmpty {
-            data.threadCount = try searchCount(db, orgId: orgId, mailbox: data.mailbox, text: search)
-        } else {
-            data.threadCount = try threadCount(db, orgId: orgId, mailbox: data.mailbox)
-        }
-        if data.threadCount > 0 {
-            var position: Int
-            switch query.anchor {
-            case .index(let index):
-                position = index
-            case .thread(let id, let fallback):
-                position =
-                    query.search == nil
-                    ? try threadPosition(db, orgId: orgId, mailbox: data.mailbox, threadId: id) ?? fallback
-                    : fallback
-            }
-            position = min(max(0, position), data.threadCount - 1)
-            var offset = min(max(0, query.offset), max(0, data.threadCount - rows))
-            if position < offset { offset = position }
-            if position >= offset + rows { offset = position - rows + 1 }
-            data.offset = offset
-            data.selectedIndex = position
-            if let search = query.search, !search.isEmpty {
-                data.threads = try searchThreads(
-                    db, orgId: orgId, mailbox: data.mailbox, text: search, limit: rows, offset: offset)
-            } else {
-                data.threads = try threads(db, orgId: orgId, mailbox: data.mailbox, limit: rows, offset: offset)
-            }
-            // A search anchored on a thread keeps it selected when it is still on the page.
-            if case .thread(let id, _) = query.anchor, query.search != nil,
-                let found = data.threads.firstIndex(where: { $0.id == id })
-            {
-                data.selectedIndex = offset + found
-            }
-            if let thread = data.selectedThread, query.messageCount > 0 {
-                try readMessages(db, threadId: thread.id, query: query, into: &data)
-            }
-        }
-
-        data.webhooks = try webhookCounts(db)
-        if query.tierRows > 0 {
-            data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))
-            data.tiers = try tierRows(db, orgId: orgId, offset: data.tierOffset, limit: query.tierRows)
-        }
-        if query.unroutedRows > 0 {
-            data.unrouted = try unroutedMessages(db, limit: query.unroutedRows)
-        }
-        if query.openBookingRows > 0 {
-            data.openBookings = try openBookings(db, orgId: orgId, limit: query.openBookingRows)
-        }
-        return data
-    }
-
-    /// The page of the selected thread's messages the view shows: the newest, a page further
-    /// back, or the first ones. A skip past the start shows the oldest message.
-    static func readMessages(_ db: Database, threadId: RowID, query: ConsoleViewQuery, into data: inout ConsoleViewData)
-        throws
+    /// A page of a mailbox's threads, newest first (matching `search` when given).
+    public func threads(in mailbox: Mailbox, of orgId: RowID, matching search: String? = nil, page: Page) throws
+        -> [ThreadSummary]
     {
-        let limit = query.messageCount
-        if query.messageSkip == ConsoleViewQuery.oldestMessages {
-            let total = try messageCount(db, threadId: threadId)
-            data.messages = try MessageEvent.fetchAll(
-                db,
-                sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at, id LIMIT ?",
-                arguments: [threadId, limit])
-            data.messageSkip = total - data.messages.count
-            data.hasOlderMessages = false
-            data.messagesFromStart = true
-            return
+        if let search, !search.isEmpty {
+            return try AppDatabase.searchThreads(
+                db, orgId: orgId, mailbox: mailbox, text: search, limit: page.limit, offset: page.offset)
         }
-        var skip = max(0, query.messageSkip)
-        if let anchor = query.messageAnchorId, skip > 0,
-            let newer = try messagesNewer(db, than: anchor, threadId: threadId)
-        {
-            skip = newer
-        }
-        var page = try messages(db, threadId: threadId, limit: limit + 1, skippingNewest: skip)
-        if page.isEmpty, skip > 0 {
-            skip = max(0, try messageCount(db, threadId: threadId) - 1)
-            page = try messages(db, threadId: threadId, limit: limit + 1, skippingNewest: skip)
-        }
-        data.hasOlderMessages = page.count > limit
-        data.messages = Array(page.suffix(limit))
-        data.messageSkip = skip
+        return try AppDatabase.threads(db, orgId: orgId, mailbox: mailbox, limit: page.limit, offset: page.offset)
     }
+
+    /// Where a thread sits in its mailbox's list (0 = newest); nil when it is not there.
+    public func position(ofThread threadId: RowID, in mailbox: Mailbox, of orgId: RowID) throws -> Int? {
+        try AppDatabase.threadPosition(db, orgId: orgId, mailbox: mailbox, threadId: threadId)
+    }
+
+    /// Threads with unread messages in one mailbox.
+    public func unreadThreadCount(in mailbox: Mailbox, of orgId: RowID) throws -> Int {
+        try AppDatabase.unreadCount(db, orgId: orgId, mailbox: mailbox)
+    }
+
+    /// Client threads no sitter has: the owner's triage queue.
+    public func unassignedThreadCount(of orgId: RowID) throws -> Int { try AppDatabase.unassignedCount(db, orgId: orgId) }
+
+    public func sitterCount(of orgId: RowID) throws -> Int { try AppDatabase.sitterCount(db, orgId: orgId) }
+
+    /// A page of the sitters, by name, each with unread threads, pending offers and tier.
+    public func sitterMailboxes(of orgId: RowID, page: Page, now: Date) throws -> [SitterMailbox] {
+        try AppDatabase.sitterMailboxes(db, orgId: orgId, offset: page.offset, limit: page.limit, now: now)
+    }
+
+    public func sitter(_ id: RowID) throws -> Sitter? { try Sitter.fetchOne(db, key: id) }
+
+    public func thread(_ id: RowID) throws -> MessageThread? { try MessageThread.fetchOne(db, key: id) }
+
+    /// Every sitter of an org, by name.
+    public func sitters(of orgId: RowID) throws -> [Sitter] { try AppDatabase.sitters(db, orgId: orgId) }
+
+    /// A page of the tier table: sitters by name with their stored metrics.
+    public func tierRows(of orgId: RowID, page: Page) throws -> [TierRow] {
+        try AppDatabase.tierRows(db, orgId: orgId, offset: page.offset, limit: page.limit)
+    }
+
+    /// How many messages a thread holds.
+    public func messageCount(inThread threadId: RowID) throws -> Int { try AppDatabase.messageCount(db, threadId: threadId) }
+
+    /// A thread's first `limit` messages, oldest first.
+    public func firstMessages(inThread threadId: RowID, limit: Int) throws -> [MessageEvent] {
+        try MessageEvent.fetchAll(
+            db, sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at, id LIMIT ?",
+            arguments: [threadId, limit])
+    }
+
+    /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first.
+    public func messages(inThread threadId: RowID, limit: Int, skippingNewest skip: Int) throws -> [MessageEvent] {
+        try AppDatabase.messages(db, threadId: threadId, limit: limit, skippingNewest: skip)
+    }
+
+    /// How many messages of the thread come after `messageId`; nil when it is not in the thread.
+    public func messageCount(inThread threadId: RowID, newerThan messageId: RowID) throws -> Int? {
+        try AppDatabase.messagesNewer(db, than: messageId, threadId: threadId)
+    }
+
+    /// Webhooks received, by verdict.
+    public func webhookCounts() throws -> WebhookCounts { try AppDatabase.webhookCounts(db) }
+
+    /// The newest texts to numbers that are not ours.
+    public func unroutedMessages(limit: Int) throws -> [UnroutedMessage] { try AppDatabase.unroutedMessages(db, limit: limit) }
+
+    /// Bookings still open, soonest first.
+    public func openBookings(of orgId: RowID, limit: Int) throws -> [OpenBooking] {
+        try AppDatabase.openBookings(db, orgId: orgId, limit: limit)
+    }
+}
+
+extension AppDatabase {
+    // MARK: - Reads for the console's screens
 
     /// How many messages of the thread come after `messageId` (a range of the thread's
     /// index); nil when that message is not in the thread.

@@ -157,3 +157,21 @@ extension AppDatabase {
         return try sitters(db, orgId: orgId).map { ($0, bySitter[$0.id!]) }
     }
 }
+
+extension SitterMetricsWindow {
+    /// The stored figures, as the tier rules and the tier table take them.
+    public var metrics: SitterMetrics {
+        var metrics = SitterMetrics()
+        metrics.avgResponseSeconds = avgResponseSeconds
+        metrics.medianResponseSeconds = medianResponseSeconds
+        metrics.responseRate = responseRate
+        metrics.offerAcceptRate = offerAcceptRate
+        metrics.offerMedianResponseSeconds = offerMedianResponseSeconds
+        metrics.responseRequiredCount = responseRequiredCount
+        metrics.responseSampleCount = responseSampleCount
+        metrics.offerSampleCount = offerSampleCount
+        metrics.offerAcceptedCount = offerAcceptedCount
+        metrics.offerResponseSampleCount = offerResponseSampleCount
+        return metrics
+    }
+}

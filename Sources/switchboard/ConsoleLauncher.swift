@@ -37,7 +37,7 @@ enum ConsoleLauncher {
                 authToken: configuration.authToken, listenerURL: { address.current })
             waitForListener = { await address.waitUntilBound() }
         } else {
-            actions = ListenerlessActions()
+            actions = ListenerlessActions(store: store)
             waitForListener = nil
         }
         services.append(

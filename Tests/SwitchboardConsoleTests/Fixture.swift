@@ -71,17 +71,21 @@ enum Fixture {
 
     static let demoListener = ListenerInfo(address: "http://127.0.0.1:8080", demoToken: "demo-0123456789abcdef")
 
+    /// Reads the screen `state` asks for, through the console's driver.
     static func reload(_ state: inout ConsoleState, _ store: AppDatabase) throws {
-        guard !state.isTooSmall else { return }
-        let data = try store.consoleView(state.viewQuery, now: now)
-        _ = state.reduce(.loaded(data, at: now))
+        var driver = ConsoleDriver(state: state, store: store)
+        try driver.reload(now: now)
+        state = driver.state
     }
 
-    /// Applies an action the way the event loop does: reduce, then perform `.reload`.
+    /// Applies an action the way the event loop does, through the same driver: reduce, then
+    /// read again when the action asked for it. Operator actions are returned, not run.
     @discardableResult
     static func send(_ action: Action, to state: inout ConsoleState, _ store: AppDatabase) throws -> [Effect] {
-        let effects = state.reduce(action)
-        if effects.contains(.reload) { try reload(&state, store) }
+        var driver = ConsoleDriver(state: state, store: store)
+        let effects = driver.send(action)
+        try driver.reloadIfNeeded(now: now)
+        state = driver.state
         return effects
     }
 

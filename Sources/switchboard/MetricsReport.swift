@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import SwitchboardCore
+import SwitchboardStore
 
 /// The tier table as `switchboard metrics` prints it: a readable table, or stable JSON.
+/// Formatting lives here, above the store, which only hands over records.
 public enum MetricsReport {
     /// One object per sitter: `sitter_id`, `name`, `tier`, and every column of
     /// `sitter_metrics_window` under the same name. Keys sorted, so scripts can diff it.
@@ -34,29 +36,17 @@ public enum MetricsReport {
         return String(decoding: try encoder.encode(objects), as: UTF8.self)
     }
 
-    /// A table for people: one line per sitter, durations and rates written for reading.
+    /// A table for people: one line per sitter (``TierTable``, as the console shows it).
     public static func table(_ rows: [(sitter: Sitter, window: SitterMetricsWindow)], windowDays: Int) -> String {
-        let header = ["SITTER", "TIER", "MEDIAN REPLY", "AVG REPLY", "REPLIED", "OFFERS ACCEPTED", "MEDIAN OFFER ANSWER"]
-        var lines: [[String]] = [header]
-        for (sitter, window) in rows {
-            lines.append([
-                sitter.name,
-                window.tier,
-                DurationText.short(window.medianResponseSeconds),
-                DurationText.short(window.avgResponseSeconds),
-                "\(DurationText.percent(window.responseRate)) (\(window.responseSampleCount)/\(window.responseRequiredCount))",
-                "\(DurationText.percent(window.offerAcceptRate)) (\(window.offerAcceptedCount)/\(window.offerSampleCount))",
-                DurationText.short(window.offerMedianResponseSeconds),
-            ])
-        }
-        let widths = header.indices.map { column in lines.map { TextWidth.of($0[column]) }.max() ?? 0 }
-        var out = lines.map { cells in
+        let cells = rows.map { sitter, window in TierTable.cells(name: sitter.name, tier: window.tier, metrics: window.metrics) }
+        let widths = TierTable.widths(cells)
+        var out = ([TierTable.header] + cells).map { cells in
             cells.enumerated().map { column, cell in
                 column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - TextWidth.of(cell))
             }.joined(separator: "  ")
         }
         out.append("")
-        out.append("Window: the last \(windowDays) days. Tiers from the thresholds file; \(TierPolicy.provisional) = too few samples.")
+        out.append(TierTable.footnote(windowDays: windowDays))
         return out.joined(separator: "\n")
     }
 

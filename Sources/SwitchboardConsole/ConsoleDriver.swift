@@ -1,0 +1,64 @@
+import Foundation
+import SwitchboardStore
+
+/// The console without a terminal: its state, the store it reads, and where the effects
+/// that leave the console go. The event loop, the frame benchmarks and the tests all drive
+/// this one type, so the read → loaded → render loop is written once.
+///
+/// ```swift
+/// var driver = ConsoleDriver(state: ConsoleState(size: size, startedAt: now), store: store)
+/// try driver.reload()                 // read what the screen shows
+/// driver.send(.moveDown)              // reduce; remember the reload it asks for
+/// try driver.reloadIfNeeded()
+/// let grid = driver.frame()           // the pure render
+/// ```
+public struct ConsoleDriver {
+    public private(set) var state: ConsoleState
+    public let store: AppDatabase
+    /// Where operator actions go (every effect but `.reload` and `.quit`): the event loop
+    /// runs them through ``OperatorActions`` off its thread; tests and benchmarks drop them.
+    private let perform: (Effect) -> Void
+    private var needsReload = false
+
+    public init(state: ConsoleState, store: AppDatabase, perform: @escaping (Effect) -> Void = { _ in }) {
+        self.state = state
+        self.store = store
+        self.perform = perform
+    }
+
+    /// Applies an action: reduces it, remembers a reload it asks for, and hands the operator
+    /// actions it asks for to `perform`. Returns the effects, for tests.
+    @discardableResult
+    public mutating func send(_ action: Action) -> [Effect] {
+        let effects = state.reduce(action)
+        for effect in effects {
+            switch effect {
+            case .reload: needsReload = true
+            case .quit: break
+            default: perform(effect)
+            }
+        }
+        return effects
+    }
+
+    /// Asks for a read before the next frame (the ages on screen, "3m", move on).
+    public mutating func setNeedsReload() { needsReload = true }
+
+    /// Reads the screen again if an action asked for it since the last read.
+    public mutating func reloadIfNeeded(now: Date? = nil) throws {
+        if needsReload { try reload(now: now) }
+    }
+
+    /// Reads what the screen shows now (only the visible rows) and loads it into the state.
+    /// `now` defaults to the store's clock.
+    public mutating func reload(now: Date? = nil) throws {
+        needsReload = false
+        guard !state.isTooSmall else { return }
+        let now = now ?? store.clock.now
+        let data = try state.viewQuery.read(from: store, now: now)
+        send(.loaded(data, at: now))
+    }
+
+    /// The frame for the current state: the pure render.
+    public func frame() -> Grid { render(state, size: state.size) }
+}

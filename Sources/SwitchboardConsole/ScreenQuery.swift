@@ -1,0 +1,223 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardStore
+
+/// What the console asks for to draw one screen: which mailbox, which thread to keep
+/// selected, and how many rows of each list are visible. Only those rows are read, so the
+/// cost of a screen does not grow with the database.
+public struct ConsoleViewQuery: Equatable, Sendable {
+    /// Which thread the selection stays on: the same thread (by id) when others arrive, or a
+    /// position when the operator moves through the list.
+    public enum Anchor: Equatable, Sendable {
+        case thread(RowID, fallbackIndex: Int)
+        case index(Int)
+    }
+
+    public var mailbox: Mailbox
+    /// Text to filter the mailbox's threads by (name, phone or message body).
+    public var search: String?
+    public var anchor: Anchor
+    /// The first visible row of the thread list before this read.
+    public var offset: Int
+    public var threadRows: Int
+    public var messageCount: Int
+    /// The sitters pane's page: its first row and how many rows it shows.
+    public var sitterOffset: Int
+    public var sitterRows: Int
+    /// When set, the thread list shows the mailbox of the sitter at this position of the
+    /// sitters pane (the operator moved the cursor onto a row not read yet).
+    public var sitterAtCursor: Int?
+    /// The assign picker is open: read every sitter it can choose from.
+    public var includeAssignableSitters: Bool
+    /// How far the message view is scrolled back: the newest messages it leaves out, or
+    /// ``ConsoleViewQuery/oldestMessages`` for the start of the thread.
+    public var messageSkip: Int
+    /// While scrolled back: the newest message on screen, which stays the newest on screen
+    /// when more arrive (the skip grows by the arrivals). Nil at the newest message.
+    public var messageAnchorId: RowID?
+    /// The tier table's page: its first sitter and how many it shows (0: the table is closed).
+    public var tierOffset: Int
+    public var tierRows: Int
+    public var unroutedRows: Int
+    public var openBookingRows: Int
+
+    public init(
+        mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
+        messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
+        sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
+        unroutedRows: Int = 0, openBookingRows: Int = 0
+    ) {
+        self.mailbox = mailbox
+        self.search = search
+        self.anchor = anchor
+        self.offset = offset
+        self.threadRows = threadRows
+        self.messageCount = messageCount
+        self.messageSkip = messageSkip
+        self.messageAnchorId = messageAnchorId
+        self.sitterOffset = sitterOffset
+        self.sitterRows = sitterRows
+        self.sitterAtCursor = sitterAtCursor
+        self.includeAssignableSitters = includeAssignableSitters
+        self.tierOffset = tierOffset
+        self.tierRows = tierRows
+        self.unroutedRows = unroutedRows
+        self.openBookingRows = openBookingRows
+    }
+
+    /// A `messageSkip` that asks for the first messages of the thread.
+    public static let oldestMessages = Int.max
+}
+
+/// Everything one console screen shows, read in one transaction.
+public struct ConsoleViewData: Equatable, Sendable {
+    public var orgName: String = ""
+    public var ownerThreadCount = 0
+    public var ownerUnread = 0
+    public var ownerUnassigned = 0
+    /// The sitters pane's visible rows, from position `sitterOffset` of `sitterCount`.
+    public var sitters: [SitterMailbox] = []
+    public var sitterOffset = 0
+    public var sitterCount = 0
+    /// The mailbox the thread list shows, and its sitter's name when it is a sitter's.
+    public var mailbox: Mailbox = .owner
+    public var mailboxSitterName: String?
+    /// Every sitter, by name, while the assign picker is open.
+    public var assignableSitters: [Sitter] = []
+    public var search: String?
+    /// Threads in the mailbox (matching the search, when there is one).
+    public var threadCount = 0
+    /// Absolute position of `threads[0]` in the mailbox's list.
+    public var offset = 0
+    public var threads: [ThreadSummary] = []
+    /// Absolute position of the selected thread, nil when the list is empty.
+    public var selectedIndex: Int?
+    /// The selected thread's messages on screen, oldest first.
+    public var messages: [MessageEvent] = []
+    /// The newest messages of the thread left out of `messages` (the view is scrolled back).
+    public var messageSkip = 0
+    /// The thread has messages older than `messages[0]`.
+    public var hasOlderMessages = false
+    /// `messages` are the thread's first ones, read for a jump to its start.
+    public var messagesFromStart = false
+    public var webhooks = WebhookCounts.none
+    /// The tier table's visible rows, from position `tierOffset` of `sitterCount` sitters.
+    public var tiers: [TierRow] = []
+    public var tierOffset = 0
+    public var unrouted: [UnroutedMessage] = []
+    public var openBookings: [OpenBooking] = []
+
+    public init() {}
+
+    public var selectedThread: ThreadSummary? {
+        guard let index = selectedIndex, index >= offset, index - offset < threads.count else { return nil }
+        return threads[index - offset]
+    }
+}
+
+extension ConsoleViewQuery {
+    /// Reads one console screen in one read transaction. Every list is limited to its
+    /// visible rows; counts use the mailbox indexes. The windowing (which page of the thread
+    /// list holds the selection, which messages the view shows) is decided here, in the
+    /// console, from the store's intent-named reads.
+    public func read(from store: AppDatabase, now: Date) throws -> ConsoleViewData {
+        try store.read { reads in try read(from: reads, now: now) }
+    }
+
+    func read(from reads: StoreReads, now: Date) throws -> ConsoleViewData {
+        let query = self
+        var data = ConsoleViewData()
+        guard let org = try reads.primaryOrg(), let orgId = org.id else { return data }
+        data.orgName = org.name
+        data.mailbox = query.mailbox
+        data.search = query.search
+
+        data.ownerUnread = try reads.unreadThreadCount(in: .owner, of: orgId)
+        data.ownerThreadCount = try reads.threadCount(in: .owner, of: orgId)
+        data.ownerUnassigned = try reads.unassignedThreadCount(of: orgId)
+        data.sitterCount = try reads.sitterCount(of: orgId)
+        let sitterRows = max(1, query.sitterRows)
+        data.sitterOffset = min(max(0, query.sitterOffset), max(0, data.sitterCount - sitterRows))
+        data.sitters = try reads.sitterMailboxes(of: orgId, page: Page(offset: data.sitterOffset, limit: sitterRows), now: now)
+        if let cursor = query.sitterAtCursor, data.sitters.indices.contains(cursor - data.sitterOffset) {
+            data.mailbox = .sitter(data.sitters[cursor - data.sitterOffset].id)
+        }
+        if case .sitter(let id) = data.mailbox {
+            data.mailboxSitterName = try data.sitters.first { $0.id == id }?.name ?? reads.sitter(id)?.name
+        }
+        if query.includeAssignableSitters {
+            data.assignableSitters = try reads.sitters(of: orgId)
+        }
+
+        let rows = max(1, query.threadRows)
+        let search = query.search.flatMap { $0.isEmpty ? nil : $0 }
+        data.threadCount = try reads.threadCount(in: data.mailbox, of: orgId, matching: search)
+        if data.threadCount > 0 {
+            var position: Int
+            switch query.anchor {
+            case .index(let index):
+                position = index
+            case .thread(let id, let fallback):
+                position =
+                    query.search == nil
+                    ? try reads.position(ofThread: id, in: data.mailbox, of: orgId) ?? fallback
+                    : fallback
+            }
+            position = min(max(0, position), data.threadCount - 1)
+            var offset = min(max(0, query.offset), max(0, data.threadCount - rows))
+            if position < offset { offset = position }
+            if position >= offset + rows { offset = position - rows + 1 }
+            data.offset = offset
+            data.selectedIndex = position
+            data.threads = try reads.threads(in: data.mailbox, of: orgId, matching: search, page: Page(offset: offset, limit: rows))
+            // A search anchored on a thread keeps it selected when it is still on the page.
+            if case .thread(let id, _) = query.anchor, query.search != nil,
+                let found = data.threads.firstIndex(where: { $0.id == id })
+            {
+                data.selectedIndex = offset + found
+            }
+            if let thread = data.selectedThread, query.messageCount > 0 {
+                try readMessages(reads, threadId: thread.id, into: &data)
+            }
+        }
+
+        data.webhooks = try reads.webhookCounts()
+        if query.tierRows > 0 {
+            data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))
+            data.tiers = try reads.tierRows(of: orgId, page: Page(offset: data.tierOffset, limit: query.tierRows))
+        }
+        if query.unroutedRows > 0 {
+            data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows)
+        }
+        if query.openBookingRows > 0 {
+            data.openBookings = try reads.openBookings(of: orgId, limit: query.openBookingRows)
+        }
+        return data
+    }
+
+    /// The page of the selected thread's messages the view shows: the newest, a page further
+    /// back, or the first ones. A skip past the start shows the oldest message.
+    private func readMessages(_ reads: StoreReads, threadId: RowID, into data: inout ConsoleViewData) throws {
+        let limit = messageCount
+        if messageSkip == ConsoleViewQuery.oldestMessages {
+            let total = try reads.messageCount(inThread: threadId)
+            data.messages = try reads.firstMessages(inThread: threadId, limit: limit)
+            data.messageSkip = total - data.messages.count
+            data.hasOlderMessages = false
+            data.messagesFromStart = true
+            return
+        }
+        var skip = max(0, messageSkip)
+        if let anchor = messageAnchorId, skip > 0, let newer = try reads.messageCount(inThread: threadId, newerThan: anchor) {
+            skip = newer
+        }
+        var page = try reads.messages(inThread: threadId, limit: limit + 1, skippingNewest: skip)
+        if page.isEmpty, skip > 0 {
+            skip = max(0, try reads.messageCount(inThread: threadId) - 1)
+            page = try reads.messages(inThread: threadId, limit: limit + 1, skippingNewest: skip)
+        }
+        data.hasOlderMessages = page.count > limit
+        data.messages = Array(page.suffix(limit))
+        data.messageSkip = skip
+    }
+}
