@@ -240,7 +240,7 @@ extension AppDatabase {
     /// stored metrics (one row per sitter, by its unique `sitter_id`).
     public static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
         let sitters = try sitters(db, orgId: orgId, limit: limit, offset: offset)
-        let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(Column("sitter_id"))).fetchAll(db)
+        let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(SitterMetricsWindow.Columns.sitterId)).fetchAll(db)
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return sitters.map { TierRow(sitter: $0, window: $0.id.flatMap { bySitter[$0] }) }
     }

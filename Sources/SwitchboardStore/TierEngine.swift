@@ -152,7 +152,7 @@ extension AppDatabase {
 
     /// The stored metrics of every sitter of an org, with the sitter's name, by name.
     public static func metricsTable(_ db: Database, orgId: RowID) throws -> [(sitter: Sitter, window: SitterMetricsWindow?)] {
-        let windows = try SitterMetricsWindow.filter(sql: "org_id = ?", arguments: [orgId]).fetchAll(db)
+        let windows = try SitterMetricsWindow.filter(SitterMetricsWindow.Columns.orgId == orgId).fetchAll(db)
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return try sitters(db, orgId: orgId).map { ($0, bySitter[$0.id!]) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardCore
 import SwitchboardStore
 import Testing
 
@@ -34,5 +35,16 @@ struct SchemaTests {
                 Issue.record("schema differs:\n  expected: \(wanted)\n  actual:   \(found)")
             }
         }
+    }
+
+    /// The frozen index spells the mailbox rule out; the queries use `Mailbox.sqlKeyExpression`.
+    /// If the rule changes, this fails: the index needs a new migration, or the thread
+    /// lists stop being ranges of it.
+    @Test("The mailbox index of the frozen migration has the expression the queries use")
+    func mailboxIndexMatchesTheRule() throws {
+        let sql = try AppDatabase.makeEmpty().reader.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'message_thread_mailbox'")
+        }
+        #expect(sql?.contains("(org_id, \(Mailbox.sqlKeyExpression), last_message_at DESC, id DESC)") == true, "\(sql ?? "")")
     }
 }
