@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
@@ -32,25 +31,8 @@ public struct FrameBench {
     /// The busiest screens: the owner inbox, the sitter mailbox with the most threads, the
     /// longest thread open in the message view, and the tier table.
     public func screens() throws -> [Screen] {
-        // Finding the busiest mailbox and the longest thread scans the whole file: do it on a
-        // separate connection that maps nothing, closed before timing, so it neither warms
-        // the console's caches nor counts in the console's peak memory.
-        var setup = Configuration()
-        setup.readonly = true
-        let scanner = try DatabaseQueue(path: path, configuration: setup)
-        defer { try? scanner.close() }
-        let (busiestSitter, longestThread) = try scanner.read { db -> (RowID?, RowID?) in
-            let sitter = try RowID.fetchOne(
-                db,
-                sql: """
-                    SELECT assigned_sitter_id FROM message_thread
-                    WHERE assigned_sitter_id IS NOT NULL AND scope IN ('client_booking','client_general')
-                    GROUP BY assigned_sitter_id ORDER BY count(*) DESC LIMIT 1
-                    """)
-            let thread = try RowID.fetchOne(
-                db, sql: "SELECT thread_id FROM message_event GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1")
-            return (sitter, thread)
-        }
+        // Finding them scans the whole file: on a connection of its own, closed before timing.
+        let (busiestSitter, longestThread) = try AppDatabase.busiestScreens(path: path)
         var driver = ConsoleDriver(state: ConsoleState(size: Self.size, startedAt: store.clock.now), store: store)
         try driver.reload()
         let base = driver.state

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
@@ -187,27 +186,10 @@ public struct IngestLoad: Sendable {
 
     /// Checks that every webhook answered `200` is in the database, once.
     public func verify(_ report: Report, in store: AppDatabase) throws -> Verification {
-        let pattern = "SM" + options.runID + "%"
-        return try store.reader.read { db in
-            var receipts: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db, sql: "SELECT message_sid, count(*) AS n FROM webhook_receipt WHERE message_sid LIKE ? GROUP BY message_sid",
-                arguments: [pattern])
-            {
-                receipts[row["message_sid"]] = row["n"]
-            }
-            var messages: [String: Int] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: "SELECT provider_message_sid AS sid, count(*) AS n FROM message_event WHERE provider_message_sid LIKE ? GROUP BY provider_message_sid",
-                arguments: [pattern])
-            {
-                messages[row["sid"]] = row["n"]
-            }
-            let missing = report.acceptedSids.filter { receipts[$0] == nil }.count
-            let duplicated = receipts.values.filter { $0 > 1 }.count + messages.values.filter { $0 > 1 }.count
-            return Verification(missing: missing, duplicated: duplicated, storedAsMessages: messages.count)
-        }
+        let (receipts, messages) = try store.storedCounts(messageSidPrefix: "SM" + options.runID)
+        let missing = report.acceptedSids.filter { receipts[$0] == nil }.count
+        let duplicated = receipts.values.filter { $0 > 1 }.count + messages.values.filter { $0 > 1 }.count
+        return Verification(missing: missing, duplicated: duplicated, storedAsMessages: messages.count)
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Logging
 import ServiceLifecycle
@@ -37,16 +36,13 @@ public struct LiveLatency {
         return Double(spec.tv_sec) * 1000 + Double(spec.tv_nsec) / 1e6
     }
 
-    /// Stamps each commit with the monotonic clock.
-    final class CommitStamps: TransactionObserver, Sendable {
+    /// Each commit's time on the monotonic clock.
+    final class CommitStamps: Sendable {
         let stamps = Mutex<[Double]>([])
-        func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
-        func databaseDidChange(with event: DatabaseEvent) {}
-        func databaseDidCommit(_ db: Database) {
+        func stamp() {
             let time = LiveLatency.now()
             stamps.withLock { $0.append(time) }
         }
-        func databaseDidRollback(_ db: Database) {}
     }
 
     /// Frames as (read started, rendered).
@@ -80,7 +76,7 @@ public struct LiveLatency {
         }
 
         let stamps = CommitStamps()
-        store.writer.add(transactionObserver: stamps, extent: .databaseLifetime)
+        let commits = store.observeCommits { stamps.stamp() }
         let frames = FrameLog()
         let wake = DispatchSemaphore(value: 0)
         let running = Mutex(true)
@@ -108,12 +104,12 @@ public struct LiveLatency {
         running.withLock { $0 = false }
         wake.signal()
 
-        store.writer.remove(transactionObserver: stamps)
-        let commits = stamps.stamps.withLock { $0 }
+        commits.stop()
+        let commitTimes = stamps.stamps.withLock { $0 }
         let drawn = frames.frames.withLock { $0 }.sorted { $0.start < $1.start }
         var latencies: [Double] = []
         var next = 0
-        for commit in commits.sorted() {
+        for commit in commitTimes.sorted() {
             while next < drawn.count && drawn[next].start < commit { next += 1 }
             guard next < drawn.count else { break }
             latencies.append(drawn[next].done - commit)

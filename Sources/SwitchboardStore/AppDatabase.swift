@@ -7,7 +7,9 @@ import SwitchboardCore
 /// Open a file with ``open(path:clock:)`` (a WAL `DatabasePool`), or an empty in-memory
 /// database for tests with ``makeEmpty(clock:)``.
 public struct AppDatabase: Sendable {
-    public let writer: any DatabaseWriter
+    /// The one writer: internal, so every write outside the store goes through an
+    /// intent-named method (GRDB's own advice), and a raw `Database` never leaves the store.
+    let writer: any DatabaseWriter
     public let clock: WallClock
     /// Tier thresholds and window, used whenever metrics are recomputed.
     public let tierSettings: TierSettings
@@ -24,7 +26,7 @@ public struct AppDatabase: Sendable {
     }
 
     /// Read-only access, for queries and observation.
-    public var reader: any DatabaseReader { writer }
+    var reader: any DatabaseReader { writer }
 
     /// Every connection: foreign keys on (GRDB's default), durable commits, and a busy
     /// timeout so a second process (the sqlite3 shell, `switchboard simulate`) waits rather

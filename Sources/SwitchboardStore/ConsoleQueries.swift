@@ -193,7 +193,7 @@ extension AppDatabase {
 
     /// Where a thread sits in its mailbox's list (0 = newest): a count over the mailbox
     /// index up to the thread. Nil when the thread is not in that mailbox (any more).
-    public static func threadPosition(_ db: Database, orgId: RowID, mailbox: Mailbox, threadId: RowID) throws -> Int? {
+    static func threadPosition(_ db: Database, orgId: RowID, mailbox: Mailbox, threadId: RowID) throws -> Int? {
         guard let thread = try MessageThread.fetchOne(db, key: threadId), thread.orgId == orgId, thread.mailbox == mailbox
         else { return nil }
         return try Int.fetchOne(
@@ -207,7 +207,7 @@ extension AppDatabase {
     }
 
     /// Client threads no sitter has: the owner's triage queue (kept in `mailbox_stats`).
-    public static func unassignedCount(_ db: Database, orgId: RowID) throws -> Int {
+    static func unassignedCount(_ db: Database, orgId: RowID) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT unassigned_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = 0",
             arguments: [orgId]) ?? 0
@@ -215,7 +215,7 @@ extension AppDatabase {
 
     /// One page of the sitters pane, by name (the `sitter_list` index), each with its unread
     /// threads, pending offers and tier: lookups per visible sitter, none over all of them.
-    public static func sitterMailboxes(_ db: Database, orgId: RowID, offset: Int, limit: Int, now: Date) throws
+    static func sitterMailboxes(_ db: Database, orgId: RowID, offset: Int, limit: Int, now: Date) throws
         -> [SitterMailbox]
     {
         try Row.fetchAll(
@@ -238,19 +238,19 @@ extension AppDatabase {
 
     /// One page of the tier table: sitters by name (the `sitter_list` index) with their
     /// stored metrics (one row per sitter, by its unique `sitter_id`).
-    public static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
+    static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
         let sitters = try sitters(db, orgId: orgId, limit: limit, offset: offset)
         let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(SitterMetricsWindow.Columns.sitterId)).fetchAll(db)
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return sitters.map { TierRow(sitter: $0, window: $0.id.flatMap { bySitter[$0] }) }
     }
 
-    public static func sitterCount(_ db: Database, orgId: RowID) throws -> Int {
+    static func sitterCount(_ db: Database, orgId: RowID) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter WHERE org_id = ?", arguments: [orgId]) ?? 0
     }
 
     /// Bookings still open, soonest first.
-    public static func openBookings(_ db: Database, orgId: RowID, limit: Int) throws -> [OpenBooking] {
+    static func openBookings(_ db: Database, orgId: RowID, limit: Int) throws -> [OpenBooking] {
         try Row.fetchAll(
             db,
             sql: """
@@ -306,14 +306,14 @@ extension AppDatabase {
         return "%\(escaped)%"
     }
 
-    public static func searchCount(_ db: Database, orgId: RowID, mailbox: Mailbox, text: String) throws -> Int {
+    static func searchCount(_ db: Database, orgId: RowID, mailbox: Mailbox, text: String) throws -> Int {
         let pattern = likePattern(text)
         return try Int.fetchOne(
             db, sql: "SELECT count(*) FROM message_thread WHERE \(searchFilter)",
             arguments: [orgId, mailbox.key, pattern, pattern, pattern, pattern]) ?? 0
     }
 
-    public static func searchThreads(
+    static func searchThreads(
         _ db: Database, orgId: RowID, mailbox: Mailbox, text: String, limit: Int, offset: Int
     ) throws -> [ThreadSummary] {
         let pattern = likePattern(text)
@@ -328,7 +328,7 @@ extension AppDatabase {
     }
 
     /// One thread as the list shows it.
-    public static func threadSummary(_ db: Database, threadId: RowID) throws -> ThreadSummary? {
+    static func threadSummary(_ db: Database, threadId: RowID) throws -> ThreadSummary? {
         guard
             let row = try Row.fetchOne(
                 db,

@@ -26,7 +26,7 @@ extension AppDatabase {
     ///
     /// Every path that stores a message (import, inbound webhook, outbound send) goes
     /// through here, so the rules exist once.
-    public static func appendMessage(
+    static func appendMessage(
         _ db: Database,
         to thread: MessageThread,
         direction: MessageDirection,
@@ -92,7 +92,7 @@ extension AppDatabase {
 
     /// Writes one `event_log` row; `metadata` is encoded as a JSON object with sorted keys.
     @discardableResult
-    public static func logEvent(
+    static func logEvent(
         _ db: Database, orgId: RowID, type: String, status: String = "ok",
         metadata: [String: String], bookingId: RowID? = nil, at createdAt: Date
     ) throws -> EventLog {

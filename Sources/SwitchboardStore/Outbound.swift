@@ -40,7 +40,7 @@ extension AppDatabase {
 
     /// Stores an outbound message to the thread's counterpart with status `queued`, after
     /// checking that the recipient has not opted out. Closes the thread's open response link.
-    public func queueOutbound(
+    func queueOutbound(
         _ db: Database, to thread: MessageThread, actor: ActorType, body: String, now: Date
     ) throws -> PendingOutbound {
         guard let to = thread.counterpartE164, let from = thread.maskedNumberE164 else {
@@ -77,7 +77,7 @@ extension AppDatabase {
     /// Applies a delivery status to the message Twilio names, unless the message is already
     /// further along. Returns the message, or nil when no message has that id.
     @discardableResult
-    public static func applyDeliveryStatus(
+    static func applyDeliveryStatus(
         _ db: Database, messageSid: String, status: DeliveryStatus, errorCode: String?, now: Date
     ) throws -> MessageEvent? {
         guard var event = try MessageEvent.filter(sql: "provider_message_sid = ?", arguments: [messageSid]).fetchOne(db)

@@ -30,7 +30,7 @@ extension AppDatabase {
 
     /// The threads of one mailbox, newest first, one page at a time. Served by the index
     /// `message_thread_mailbox`: the cost is the page, not the number of threads.
-    public static func threads(
+    static func threads(
         _ db: Database, orgId: RowID, mailbox: Mailbox, limit: Int, offset: Int = 0
     ) throws -> [ThreadSummary] {
         let rows = try Row.fetchAll(
@@ -64,14 +64,14 @@ extension AppDatabase {
     }
 
     /// How many threads a mailbox holds (kept by triggers in `mailbox_stats`).
-    public static func threadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
+    static func threadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
             arguments: [orgId, mailbox.key]) ?? 0
     }
 
     /// Threads with unread messages, per mailbox (mailboxes with none are absent).
-    public static func unreadCounts(_ db: Database, orgId: RowID) throws -> [Mailbox: Int] {
+    static func unreadCounts(_ db: Database, orgId: RowID) throws -> [Mailbox: Int] {
         let rows = try Row.fetchAll(
             db, sql: "SELECT mailbox_key, unread_threads FROM mailbox_stats WHERE org_id = ? AND unread_threads > 0",
             arguments: [orgId])
@@ -81,7 +81,7 @@ extension AppDatabase {
     }
 
     /// Threads with unread messages in one mailbox (kept in `mailbox_stats`).
-    public static func unreadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
+    static func unreadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
         try Int.fetchOne(
             db, sql: "SELECT unread_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
             arguments: [orgId, mailbox.key]) ?? 0
@@ -89,7 +89,7 @@ extension AppDatabase {
 
     /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first
     /// (the order they are read in).
-    public static func messages(_ db: Database, threadId: RowID, limit: Int, skippingNewest skip: Int = 0) throws
+    static func messages(_ db: Database, threadId: RowID, limit: Int, skippingNewest skip: Int = 0) throws
         -> [MessageEvent]
     {
         let newest = try MessageEvent.fetchAll(
@@ -100,13 +100,13 @@ extension AppDatabase {
     }
 
     /// The first org: Switchboard's console and demo serve one business.
-    public static func primaryOrg(_ db: Database) throws -> Org? {
+    static func primaryOrg(_ db: Database) throws -> Org? {
         try Org.order(sql: "id").fetchOne(db)
     }
 
     /// The sitters of an org, by name (the `sitter_list` index): every one, or the page of
     /// `limit` from position `offset`.
-    public static func sitters(_ db: Database, orgId: RowID, limit: Int? = nil, offset: Int = 0) throws -> [Sitter] {
+    static func sitters(_ db: Database, orgId: RowID, limit: Int? = nil, offset: Int = 0) throws -> [Sitter] {
         let byName = Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id")
         return try (limit.map { byName.limit($0, offset: offset) } ?? byName).fetchAll(db)
     }

@@ -37,7 +37,7 @@ extension AppDatabase {
     /// too). ``TierEngineService`` recomputes marked sitters soon after the commit (within
     /// a quarter second), one transaction for a whole burst, so metrics update live without
     /// slowing ingest.
-    public static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
+    static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
         try db.execute(sql: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", arguments: [sitterId])
     }
 
@@ -65,12 +65,12 @@ extension AppDatabase {
     /// It reads only this sitter's threads (through the mailbox index) and offers (through
     /// `offer_event_sitter`), so its cost does not grow with the history of other sitters.
     @discardableResult
-    public func recomputeSitterMetrics(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMetricsWindow {
+    func recomputeSitterMetrics(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMetricsWindow {
         try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: tierSettings)
     }
 
     @discardableResult
-    public static func recomputeSitterMetrics(
+    static func recomputeSitterMetrics(
         _ db: Database, sitterId: RowID, now: Date, settings: TierSettings
     ) throws -> SitterMetricsWindow {
         let row = try computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
@@ -81,7 +81,7 @@ extension AppDatabase {
     }
 
     /// The metrics of one sitter over the window ending at `now`, without storing them.
-    public static func computeSitterMetrics(
+    static func computeSitterMetrics(
         _ db: Database, sitterId: RowID, now: Date, settings: TierSettings
     ) throws -> SitterMetricsWindow {
         guard let sitter = try Sitter.fetchOne(db, key: sitterId) else {
@@ -141,6 +141,26 @@ extension AppDatabase {
         }
     }
 
+    /// Every sitter of the primary org, by name, with its metrics recomputed now over the
+    /// store's tier settings: stored when the window is the default one (what the console
+    /// shows), only computed for another window. Empty when there is no org yet.
+    public func metricsReport() async throws -> [(sitter: Sitter, window: SitterMetricsWindow)] {
+        let now = clock.now
+        let settings = tierSettings
+        let storing = settings.windowDays == TierSettings.defaultWindowDays
+        return try await writer.write { db in
+            guard let orgId = try Self.primaryOrg(db)?.id else { return [] }
+            return try Self.sitters(db, orgId: orgId).compactMap { sitter in
+                guard let sitterId = sitter.id else { return nil }
+                let window =
+                    storing
+                    ? try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+                    : try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+                return (sitter, window)
+            }
+        }
+    }
+
     /// Recomputes and stores the metrics of every sitter of the primary org: the tier
     /// engine's periodic refresh, so samples that age out of the window leave the figures.
     /// Returns 0: it is not a count of stale sitters.
@@ -151,7 +171,7 @@ extension AppDatabase {
     }
 
     /// The stored metrics of every sitter of an org, with the sitter's name, by name.
-    public static func metricsTable(_ db: Database, orgId: RowID) throws -> [(sitter: Sitter, window: SitterMetricsWindow?)] {
+    static func metricsTable(_ db: Database, orgId: RowID) throws -> [(sitter: Sitter, window: SitterMetricsWindow?)] {
         let windows = try SitterMetricsWindow.filter(SitterMetricsWindow.Columns.orgId == orgId).fetchAll(db)
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return try sitters(db, orgId: orgId).map { ($0, bySitter[$0.id!]) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardBench
+import SwitchboardStore
 
 /// `switchboard bench …`: the benchmarks of issue 7. Build with `-c release` to measure.
 struct BenchCommand: AsyncParsableCommand {

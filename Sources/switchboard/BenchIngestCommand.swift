@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import SwitchboardBench
 import SwitchboardStore
 
@@ -38,9 +37,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
         let store = try db.map { try AppDatabase.open(path: $0) }
         var (sitters, clients) = (6, 30)
         if let store {
-            (sitters, clients) = try await store.reader.read { db in
-                (try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
-            }
+            (sitters, clients) = try store.population()
         }
         let load = IngestLoad(
             options: .init(

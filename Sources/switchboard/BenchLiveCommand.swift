@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import SwitchboardBench
 import SwitchboardStore
 
@@ -35,9 +34,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let copy = folder.appendingPathComponent("live.sqlite").path
         try FileManager.default.copyItem(atPath: db, toPath: copy)
         let store = try AppDatabase.open(path: copy)
-        let (sitters, clients) = try await store.reader.read { db in
-            (try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") ?? 1, try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 1)
-        }
+        let (sitters, clients) = try store.population()
         let token = "bench-live-token"
         let report = try await LiveLatency(store: store, authToken: token).run(
             requests: requests, rate: rate, concurrency: concurrency, sitters: max(sitters, 1), clients: max(clients, 1))

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import SwitchboardStore
 
 struct MetricsCommand: AsyncParsableCommand {
@@ -24,17 +23,7 @@ struct MetricsCommand: AsyncParsableCommand {
         let settings = try tierOptions.settings()
         let store = try database.open(tierSettings: settings)
         let now = store.clock.now
-        let rows = try await store.writer.write { db -> [(sitter: Sitter, window: SitterMetricsWindow)] in
-            guard let org = try AppDatabase.primaryOrg(db) else { return [] }
-            let storing = settings.windowDays == TierSettings.defaultWindowDays
-            return try AppDatabase.sitters(db, orgId: org.id!).map { sitter in
-                let window =
-                    storing
-                    ? try store.recomputeSitterMetrics(db, sitterId: sitter.id!, now: now)
-                    : try AppDatabase.computeSitterMetrics(db, sitterId: sitter.id!, now: now, settings: settings)
-                return (sitter, window)
-            }
-        }
+        let rows = try await store.metricsReport()
         if json {
             print(try MetricsReport.json(rows))
         } else if rows.isEmpty {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SwitchboardConsole
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 
 /// A small org whose texts carry what a console must survive: CJK and emoji names, an SMS
 /// full of escape sequences, bidi overrides and zero-width characters. Times are relative

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import SwitchboardConsole
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// Every action through the reducer, against the fixture database (the reads the event

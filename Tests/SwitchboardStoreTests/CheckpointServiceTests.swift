@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// The checkpoint service copies the WAL into the database file from its own connection,

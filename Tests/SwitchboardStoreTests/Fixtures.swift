@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 
 /// The package root, found from this file's path, so tests read `Data/` wherever they run.
 let packageRoot = URL(fileURLWithPath: #filePath)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// Counts commits, to prove concurrent writes share transactions.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 struct ImportTests {

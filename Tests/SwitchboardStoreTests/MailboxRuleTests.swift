@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// SPEC §2: one rule, in Swift and in SQL, and every thread in exactly one mailbox.

@@ -1,6 +1,6 @@
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// Each record names its columns once (`Columns`): the names must be the table's, in order.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// The hand-written `init(row:)` of the hot records read back exactly what was written.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// SPEC §5 and issue 5: every figure against hand-computed values on small fixed histories.

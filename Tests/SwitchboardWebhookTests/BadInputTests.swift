@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import SwitchboardWebhook
 import Testing
 

@@ -3,7 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import SwitchboardWebhook
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 
 /// A small org: a front desk, two sitters with masked numbers, clients, and bookings.
 struct Fixture {

@@ -1,8 +1,10 @@
 import Foundation
 import GRDB
 import SwitchboardCore
-import SwitchboardStore
 
+/// Builds a realistic large database for benchmarks (`switchboard bench gen`). It writes
+/// rows in bulk with SQL, so it lives with the store, behind one intent: ``generate(at:)``.
+///
 /// Builds a realistic large database for benchmarks: sitters, clients, threads across every
 /// scope, message history with response links, and offers.
 ///
@@ -241,4 +243,88 @@ public struct DatabaseGenerator {
         }
         return offers
     }
+}
+
+// MARK: - What the benchmarks read and watch
+
+extension AppDatabase {
+    /// How many sitters and clients the database holds (every org): what a load generator
+    /// draws its senders and recipients from.
+    public func population() throws -> (sitters: Int, clients: Int) {
+        try reader.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") ?? 0, try Int.fetchOne(db, sql: "SELECT count(*) FROM client") ?? 0)
+        }
+    }
+
+    /// How many receipts and messages each `MessageSid` starting with `prefix` left: what a
+    /// load run checks to prove nothing was lost or stored twice.
+    public func storedCounts(messageSidPrefix prefix: String) throws -> (receipts: [String: Int], messages: [String: Int]) {
+        let pattern = prefix + "%"
+        return try reader.read { db in
+            var receipts: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT message_sid, count(*) AS n FROM webhook_receipt WHERE message_sid LIKE ? GROUP BY message_sid",
+                arguments: [pattern])
+            {
+                receipts[row["message_sid"]] = row["n"]
+            }
+            var messages: [String: Int] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT provider_message_sid AS sid, count(*) AS n FROM message_event WHERE provider_message_sid LIKE ? GROUP BY provider_message_sid",
+                arguments: [pattern])
+            {
+                messages[row["sid"]] = row["n"]
+            }
+            return (receipts, messages)
+        }
+    }
+
+    /// The busiest sitter mailbox and the longest thread of the file at `path`, found on a
+    /// connection of their own that maps nothing and is closed on return: finding them scans
+    /// the whole file, which must neither warm the caches of a benchmark's connection nor
+    /// count in its peak memory.
+    public static func busiestScreens(path: String) throws -> (busiestSitter: RowID?, longestThread: RowID?) {
+        var setup = Configuration()
+        setup.readonly = true
+        let scanner = try DatabaseQueue(path: path, configuration: setup)
+        defer { try? scanner.close() }
+        return try scanner.read { db -> (RowID?, RowID?) in
+            let sitter = try RowID.fetchOne(
+                db,
+                sql: """
+                    SELECT assigned_sitter_id FROM message_thread
+                    WHERE assigned_sitter_id IS NOT NULL AND scope IN ('client_booking','client_general')
+                    GROUP BY assigned_sitter_id ORDER BY count(*) DESC LIMIT 1
+                    """)
+            let thread = try RowID.fetchOne(
+                db, sql: "SELECT thread_id FROM message_event GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1")
+            return (sitter, thread)
+        }
+    }
+
+    /// Calls `onCommit` on the writer's queue right after every commit, until the returned
+    /// observation is stopped: how `bench live` stamps commits.
+    public func observeCommits(_ onCommit: @escaping @Sendable () -> Void) -> CommitObservation {
+        let observer = CommitObserver(onCommit: onCommit)
+        writer.add(transactionObserver: observer, extent: .databaseLifetime)
+        return CommitObservation(writer: writer, observer: observer)
+    }
+}
+
+/// A running ``AppDatabase/observeCommits(_:)``.
+public struct CommitObservation: Sendable {
+    let writer: any DatabaseWriter
+    let observer: CommitObserver
+
+    public func stop() { writer.remove(transactionObserver: observer) }
+}
+
+final class CommitObserver: TransactionObserver, Sendable {
+    let onCommit: @Sendable () -> Void
+    init(onCommit: @escaping @Sendable () -> Void) { self.onCommit = onCommit }
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool { true }
+    func databaseDidChange(with event: DatabaseEvent) {}
+    func databaseDidCommit(_ db: Database) { onCommit() }
+    func databaseDidRollback(_ db: Database) {}
 }
