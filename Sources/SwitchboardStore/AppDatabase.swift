@@ -14,7 +14,7 @@ public struct AppDatabase: Sendable {
     /// Tier thresholds and window, used whenever metrics are recomputed.
     public let tierSettings: TierSettings
     /// Where webhook writes wait to share a transaction (see ``GroupCommitQueue``).
-    public let ingestQueue: GroupCommitQueue
+    let ingestQueue: GroupCommitQueue
 
     /// Wraps `writer` and migrates it to the current schema.
     public init(_ writer: any DatabaseWriter, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws {

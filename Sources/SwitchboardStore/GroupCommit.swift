@@ -16,7 +16,7 @@ import Synchronization
 /// ```swift
 /// let answer = try await queue.submit { db in try store.ingestInbound(db, request, now: now) }
 /// ```
-public final class GroupCommitQueue: Sendable {
+final class GroupCommitQueue: Sendable {
     typealias Work = @Sendable (Database) throws -> any Sendable
 
     struct Job {
@@ -34,14 +34,14 @@ public final class GroupCommitQueue: Sendable {
     /// The most writes one transaction takes, so one batch's latency stays bounded.
     let maxBatch: Int
 
-    public init(writer: any DatabaseWriter, maxBatch: Int = 512) {
+    init(writer: any DatabaseWriter, maxBatch: Int = 512) {
         self.writer = writer
         self.maxBatch = maxBatch
     }
 
     /// Runs `work` in a transaction shared with the writes submitted at the same moment and
     /// returns its result once that transaction has committed.
-    public func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let result = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             let becomeLeader = state.withLock { state in
                 state.pending.append(Job(work: { try work($0) }, continuation: continuation))
