@@ -62,7 +62,8 @@ let package = Package(
             ]
         ),
 
-        /// Benchmarks: the large-database generator, the webhook load generator, frame timing.
+        /// Benchmarks: the webhook load generator and frame timing (the large-database
+        /// generator is the store's). No GRDB: the store is reached by its intents only.
         .target(
             name: "SwitchboardBench",
             dependencies: [
@@ -70,14 +71,13 @@ let package = Package(
                 "SwitchboardStore",
                 "SwitchboardWebhook",
                 "SwitchboardConsole",
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
 
-        /// The command line: wires the services together.
+        /// The command line: wires the services together (`buildServices`). No GRDB.
         .executableTarget(
             name: "switchboard",
             dependencies: [
@@ -87,7 +87,6 @@ let package = Package(
                 "SwitchboardConsole",
                 "SwitchboardBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),

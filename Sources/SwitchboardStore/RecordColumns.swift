@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 // Each record names its columns once: `Record.Columns.x` is the column the Codable
@@ -187,4 +188,10 @@ extension WebhookReceipt {
         /// Every column, in table order.
         public static let all = [id, orgId, path, messageSid, dedupeKey, rawBody, headers, verdict, statusCode, responseBody, createdAt]
     }
+}
+
+extension Date {
+    /// The date as the store writes it: `YYYY-MM-DD HH:MM:SS.SSS`, UTC (what the sqlite3
+    /// shell's `datetime()` reads), for reports that show stored values as stored.
+    public var storedText: String { databaseValue.storage.value as? String ?? "\(self)" }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import SwitchboardCore
 import SwitchboardStore
 
@@ -16,8 +15,8 @@ public enum MetricsReport {
                 "tier": .string(window.tier),
                 "id": window.id.map { .int($0) } ?? .null,
                 "org_id": .int(window.orgId),
-                "window_start": .string(storedText(window.windowStart)),
-                "window_end": .string(storedText(window.windowEnd)),
+                "window_start": .string(window.windowStart.storedText),
+                "window_end": .string(window.windowEnd.storedText),
                 "avg_response_seconds": .double(window.avgResponseSeconds),
                 "median_response_seconds": .double(window.medianResponseSeconds),
                 "response_rate": .double(window.responseRate),
@@ -28,7 +27,7 @@ public enum MetricsReport {
                 "offer_sample_count": .int(Int64(window.offerSampleCount)),
                 "offer_accepted_count": .int(Int64(window.offerAcceptedCount)),
                 "offer_response_sample_count": .int(Int64(window.offerResponseSampleCount)),
-                "computed_at": .string(storedText(window.computedAt)),
+                "computed_at": .string(window.computedAt.storedText),
             ]
         }
         let encoder = JSONEncoder()
@@ -48,11 +47,6 @@ public enum MetricsReport {
         out.append("")
         out.append(TierTable.footnote(windowDays: windowDays))
         return out.joined(separator: "\n")
-    }
-
-    /// Dates as SQLite and GRDB store them: `YYYY-MM-DD HH:MM:SS.SSS`, UTC.
-    static func storedText(_ date: Date) -> String {
-        date.databaseValue.storage.value as? String ?? "\(date)"
     }
 }
 

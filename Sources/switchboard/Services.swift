@@ -1,8 +1,5 @@
-import Foundation
 import Logging
 import ServiceLifecycle
-import SwitchboardConsole
-import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
 
