@@ -9,8 +9,9 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Build a fresh demo database from Data/demo.json and open the console with its listener.",
         discussion: """
-            Without TWILIO_AUTH_TOKEN a demo token is made up and shown in the status bar, so \
-            you can sign webhooks with `TWILIO_AUTH_TOKEN=<token> switchboard simulate …`.
+            Without a Twilio auth token (TWILIO_AUTH_TOKEN, or twilio_auth_token in the config \
+            file) a demo token is made up and shown in the status bar, so you can sign webhooks \
+            with `TWILIO_AUTH_TOKEN=<token> switchboard simulate …`.
             """
     )
 

@@ -151,6 +151,15 @@ struct CommandLineTests {
         #expect(run.stderr.contains("Usage: switchboard"), "\(run.stderr)")
     }
 
+    @Test("demo, console and serve share the listener's options (one declaration, one validation)", arguments: ["demo", "console", "serve"])
+    func sharedListenerOptions(command: String) throws {
+        let run = try Binary.run([command, "--help"])
+        for option in ["--host <host>", "--port <port>", "--public-url <url>"] {
+            #expect(run.stdout.contains(option), "\(command): \(option)")
+        }
+        #expect(run.stdout.contains("--no-listen") == (command != "serve"), "\(command)")
+    }
+
     @Test("SWITCHBOARD_DB is used when --db is not given")
     func environmentDatabase() throws {
         let db = try temporaryFolder().appendingPathComponent("env.sqlite").path
