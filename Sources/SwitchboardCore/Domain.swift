@@ -53,4 +53,6 @@ public enum WebhookVerdict: String, Codable, Sendable, CaseIterable {
     case tooLarge = "too_large"
     case methodNotAllowed = "method_not_allowed"
     case unknownMessage = "unknown_message"
+    /// A status callback for an inbound or unknown message: answered `200`, nothing changed.
+    case ignored
 }

@@ -20,15 +20,20 @@ public enum TwiML {
     }
 
     /// One `<Message>` verb. With `to` and `from` set, Twilio sends it to another phone:
-    /// that is how a masked number relays a message.
+    /// that is how a masked number relays a message. `media` become `<Media>` nouns (the text
+    /// then goes in a `<Body>`); `action` is where Twilio posts the new message's status.
     public struct Message: Sendable, Equatable {
         public var text: String
         public var to: String?
         public var from: String?
-        public init(_ text: String, to: String? = nil, from: String? = nil) {
+        public var media: [String]
+        public var action: String?
+        public init(_ text: String, to: String? = nil, from: String? = nil, media: [String] = [], action: String? = nil) {
             self.text = text
             self.to = to
             self.from = from
+            self.media = media
+            self.action = action
         }
     }
 
@@ -39,7 +44,14 @@ public enum TwiML {
             xml += "<Message"
             if let to = message.to { xml += #" to=""# + escape(to) + #"""# }
             if let from = message.from { xml += #" from=""# + escape(from) + #"""# }
-            xml += ">" + escape(message.text) + "</Message>"
+            if let action = message.action { xml += #" action=""# + escape(action) + #"" method="POST""# }
+            if message.media.isEmpty {
+                xml += ">" + escape(message.text) + "</Message>"
+            } else {
+                xml += "><Body>" + escape(message.text) + "</Body>"
+                for url in message.media { xml += "<Media>" + escape(url) + "</Media>" }
+                xml += "</Message>"
+            }
         }
         return xml + "</Response>"
     }

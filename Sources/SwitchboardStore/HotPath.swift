@@ -104,14 +104,21 @@ enum HotSQL {
         WHERE assigned_sitter_id = ? AND scope = 'owner_sitter'
         ORDER BY last_message_at DESC, id DESC LIMIT 1
         """
-    static let waitingClientThread = """
-        SELECT \(MessageThread.hotColumns) FROM message_thread
-        JOIN message_response_link ON message_response_link.thread_id = message_thread.id
-        WHERE message_thread.masked_number_e164 = ?
+    /// A sitter's client threads on one masked number (her mailbox: assigned to her, client
+    /// scopes), whether each waits for an answer, newest first.
+    static let relayCandidates = """
+        SELECT message_thread.id, client.name,
+               EXISTS (SELECT 1 FROM message_response_link
+                       WHERE thread_id = message_thread.id AND response_event_id IS NULL),
+               coalesce(client.opted_out, 0)
+        FROM message_thread
+        LEFT JOIN client ON client.id = message_thread.client_id
+        WHERE message_thread.assigned_sitter_id = ?
           AND message_thread.scope IN ('client_booking','client_general')
-          AND message_response_link.response_event_id IS NULL
-        ORDER BY message_response_link.requires_at DESC, message_response_link.id DESC LIMIT 1
+          AND message_thread.masked_number_e164 = ?
+        ORDER BY message_thread.last_message_at DESC, message_thread.id DESC
         """
+    static let insertMedia = "INSERT INTO message_media (message_event_id, position, url, content_type) VALUES (?, ?, ?, ?)"
     static let insertThread = """
         INSERT INTO message_thread (
             org_id, assigned_sitter_id, scope, booking_id, client_id, counterpart_e164, masked_number_e164,

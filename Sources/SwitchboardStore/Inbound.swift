@@ -2,27 +2,26 @@ import Foundation
 import GRDB
 import SwitchboardCore
 
-/// A webhook whose signature has been proven, ready to be ingested in one transaction.
-public struct InboundRequest: Sendable {
-    /// The path it was posted to, for the receipt.
+/// A webhook whose signature has been proven, as its receipt keeps it.
+public struct ReceivedWebhook: Sendable {
+    /// The path and query it was posted to, exactly as received, so it can be re-verified
+    /// and replayed.
     public var path: String
-    public var parameters: FormParameters
-    /// The body exactly as received (valid UTF-8: it parsed as a form), kept for replay.
+    /// The body exactly as received (valid UTF-8: it parsed as a form).
     public var rawBody: String
     public var headers: ReceiptHeaders
 
-    public init(path: String, parameters: FormParameters, rawBody: String, headers: ReceiptHeaders) {
+    public init(path: String, rawBody: String, headers: ReceiptHeaders) {
         self.path = path
-        self.parameters = parameters
         self.rawBody = rawBody
         self.headers = headers
     }
 }
 
-/// What to answer a webhook, as stored on its receipt.
+/// The answer to a webhook as its receipt keeps it, so a redelivery gets exactly the first
+/// answer. The store never writes one: the webhook layer renders it from the outcome.
 public struct WebhookAnswer: Sendable, Equatable {
     public var statusCode: Int
-    /// TwiML for a `200`, a plain-text reason otherwise.
     public var body: String
     public var verdict: WebhookVerdict
 
@@ -31,78 +30,73 @@ public struct WebhookAnswer: Sendable, Equatable {
         self.body = body
         self.verdict = verdict
     }
-
-    public var isTwiML: Bool { statusCode == 200 }
 }
+
+/// What ingesting an inbound SMS did, in domain terms: its verdict and the messages to send
+/// back in the answer (an offer reply, a relay to a client, a forward to a sitter…).
+public struct InboundOutcome: Sendable, Equatable {
+    public var verdict: WebhookVerdict
+    public var replies: [OutboundSMS]
+
+    public init(verdict: WebhookVerdict, replies: [OutboundSMS] = []) {
+        self.verdict = verdict
+        self.replies = replies
+    }
+}
+
+/// Renders an outcome into the answer the receipt keeps; called inside the transaction.
+public typealias AnswerRenderer<Outcome> = @Sendable (Outcome) -> WebhookAnswer
 
 extension AppDatabase {
     // MARK: - Inbound SMS (inside a caller's transaction)
 
-    /// Ingests one signed inbound SMS webhook (SPEC §3, steps 2 to 8): everything it changes,
-    /// and its receipt, are written in the caller's transaction, so the answer is sent only
-    /// once they are committed. Takes the database and the request, and reads only rows
-    /// reached through indexes, so several requests can share one transaction.
+    /// Ingests one signed inbound SMS (SPEC §3, steps 3 to 8): everything it changes, and
+    /// its receipt, are written in the caller's transaction, so the answer is sent only once
+    /// they are committed. Reads only rows reached through indexes, so several requests can
+    /// share one transaction.
     ///
     /// A `MessageSid` seen before gets the first answer again and changes nothing else.
-    public func ingestInbound(_ db: Database, _ request: InboundRequest, now: Date) throws -> WebhookAnswer {
-        let form = request.parameters
-        let missing = ["MessageSid", "From", "To"].filter { (form[$0] ?? "").isEmpty }
-        guard missing.isEmpty, let sid = form["MessageSid"], let from = form["From"], let to = form["To"] else {
-            let answer = WebhookAnswer(
-                statusCode: 400, body: "missing \(missing.joined(separator: ", ")): an inbound SMS webhook needs MessageSid, From and To",
-                verdict: .malformed)
-            try Self.recordReceipt(db, receipt(for: request, sid: form["MessageSid"], dedupeKey: nil, orgId: nil, answer: answer, now: now))
-            return answer
-        }
-        let dedupeKey = "inbound:" + sid
+    func ingest(
+        _ db: Database, _ sms: InboundSMS, received: ReceivedWebhook, answer render: AnswerRenderer<InboundOutcome>,
+        now: Date
+    ) throws -> WebhookAnswer {
+        let dedupeKey = "inbound:" + sms.sid
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
-            try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
+            try Self.recordReceipt(db, receipt(for: received, sid: sms.sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
         }
-
         var orgId: RowID?
-        let answer: WebhookAnswer
-        if try db.exists(cached: HotSQL.messageBySid, [sid]) {
+        let outcome: InboundOutcome
+        if try db.exists(cached: HotSQL.messageBySid, [sms.sid]) {
             // Stored already by another path (an import, an outbound send): nothing to add.
-            answer = WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .duplicate)
-        } else if let number = try db.fetchFirst(cached: HotSQL.numberByE164, [to], MessageNumber.init(hotRow:)) {
+            outcome = InboundOutcome(verdict: .duplicate)
+        } else if let number = try db.fetchFirst(cached: HotSQL.numberByE164, [sms.to], MessageNumber.init(hotRow:)) {
             orgId = number.orgId
-            var message = InboundMessage(sid: sid, from: from, to: number, body: form["Body"] ?? "", optOutType: form["OptOutType"])
-            answer = try route(db, &message, now: now)
+            outcome = try route(db, sms, to: number, now: now)
         } else {
             // Not one of our numbers: the receipt keeps it for the Unrouted view.
-            answer = WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .unrouted)
+            outcome = InboundOutcome(verdict: .unrouted)
         }
-        try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: dedupeKey, orgId: orgId, answer: answer, now: now))
+        let answer = render(outcome)
+        try Self.recordReceipt(db, receipt(for: received, sid: sms.sid, dedupeKey: dedupeKey, orgId: orgId, answer: answer, now: now))
         return answer
     }
 
-    /// Ingests one signed status callback: the delivery status of an outbound message.
-    public func ingestStatus(_ db: Database, _ request: InboundRequest, now: Date) throws -> WebhookAnswer {
-        let form = request.parameters
-        let sid = form["MessageSid"] ?? form["SmsSid"]
-        let statusText = form["MessageStatus"] ?? form["SmsStatus"]
-        guard let sid, !sid.isEmpty, let statusText, !statusText.isEmpty else {
-            let answer = WebhookAnswer(
-                statusCode: 400, body: "missing MessageSid or MessageStatus: a status callback needs both", verdict: .malformed)
-            try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: nil, answer: answer, now: now))
-            return answer
-        }
-        guard let status = DeliveryStatus(rawValue: statusText.lowercased()) else {
-            let answer = WebhookAnswer(
-                statusCode: 400, body: "MessageStatus \"\(statusText)\" is not a Twilio message status", verdict: .malformed)
-            try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: nil, answer: answer, now: now))
-            return answer
-        }
+    /// Ingests one signed status callback: the delivery status of an outbound message. A
+    /// callback naming an inbound or unknown message changes nothing (verdict `ignored`).
+    func ingest(
+        _ db: Database, _ callback: StatusCallback, received: ReceivedWebhook, answer render: AnswerRenderer<WebhookVerdict>,
+        now: Date
+    ) throws -> WebhookAnswer {
         // Twilio calls back once per status; a retry repeats the same status.
-        let dedupeKey = "status:\(sid):\(status.rawValue)"
+        let dedupeKey = "status:\(callback.sid):\(callback.status.rawValue)"
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
-            try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
+            try Self.recordReceipt(db, receipt(for: received, sid: callback.sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
         }
-        let event = try Self.applyDeliveryStatus(db, messageSid: sid, status: status, errorCode: form["ErrorCode"], now: now)
-        let answer = WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: event == nil ? .unknownMessage : .accepted)
-        try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: dedupeKey, orgId: event?.orgId, answer: answer, now: now))
+        let event = try Self.applyDeliveryStatus(db, callback, now: now)
+        let answer = render(event == nil ? .ignored : .accepted)
+        try Self.recordReceipt(db, receipt(for: received, sid: callback.sid, dedupeKey: dedupeKey, orgId: event?.orgId, answer: answer, now: now))
         return answer
     }
 
@@ -110,112 +104,134 @@ extension AppDatabase {
 
     /// Ingests an inbound SMS, sharing a transaction with the webhooks that arrive at the
     /// same moment (group commit), and returns once that transaction has committed.
-    public func ingestInbound(_ request: InboundRequest) async throws -> WebhookAnswer {
-        try await ingestQueue.submit { db in try self.ingestInbound(db, request, now: self.clock.now) }
+    public func ingest(
+        _ sms: InboundSMS, received: ReceivedWebhook, answer: @escaping AnswerRenderer<InboundOutcome>
+    ) async throws -> WebhookAnswer {
+        try await ingestQueue.submit { db in try self.ingest(db, sms, received: received, answer: answer, now: self.clock.now) }
     }
 
-    /// Ingests a status callback, with group commit, as ``ingestInbound(_:)``.
-    public func ingestStatus(_ request: InboundRequest) async throws -> WebhookAnswer {
-        try await ingestQueue.submit { db in try self.ingestStatus(db, request, now: self.clock.now) }
+    /// Ingests a status callback, with group commit, as ``ingest(_:received:answer:)``.
+    public func ingest(
+        _ callback: StatusCallback, received: ReceivedWebhook, answer: @escaping AnswerRenderer<WebhookVerdict>
+    ) async throws -> WebhookAnswer {
+        try await ingestQueue.submit { db in try self.ingest(db, callback, received: received, answer: answer, now: self.clock.now) }
     }
 
     // MARK: - Routing
 
-    struct InboundMessage {
-        var sid: String
-        var from: String
-        var to: MessageNumber
-        var body: String
-        var optOutType: String?
-    }
-
-    private func route(_ db: Database, _ message: inout InboundMessage, now: Date) throws -> WebhookAnswer {
-        let orgId = message.to.orgId
-        let sitter = try db.fetchFirst(cached: HotSQL.sitterByPhone, [orgId, message.from], Sitter.init(hotRow:))
-        let consent = ConsentKeyword.detect(body: message.body, optOutType: message.optOutType)
+    /// Applies the one routing decision of Core (``InboundRoute``, ``RelayDecision``) to the
+    /// store: the facts are read here, the rules live there.
+    private func route(_ db: Database, _ sms: InboundSMS, to number: MessageNumber, now: Date) throws -> InboundOutcome {
+        let orgId = number.orgId
+        let sender = try db.fetchFirst(cached: HotSQL.sitterByPhone, [orgId, sms.from], Sitter.init(hotRow:))
+        let consent = ConsentKeyword.detect(body: sms.body, optOutType: sms.optOutType)
         let route = InboundRoute.decide(
-            number: .init(numberClass: message.to.numberClass, assignedSitterId: message.to.assignedSitterId),
-            senderSitterId: sitter?.id, body: message.body, consent: consent)
+            number: .init(numberClass: number.numberClass, assignedSitterId: number.assignedSitterId),
+            senderSitterId: sender?.id, body: sms.body, consent: consent)
 
-        switch route {
-        case .unrouted:
-            return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .unrouted)
+        switch (route, sender) {
+        case (.unrouted, _):
+            return InboundOutcome(verdict: .unrouted)
 
-        case .offerCommand(_, let command):
-            guard let sitter else { break }
+        case (.offerCommand(_, let command), let sitter?):
             let thread = try ownerSitterThread(db, sitter: sitter, now: now)
-            let appended = try append(
-                db, to: thread, direction: .inbound, actor: .sitter, body: message.body, sid: message.sid,
-                status: .received, now: now)
+            let stored = try store(db, sms, in: thread, actor: .sitter, now: now)
             let reply = try answerOffer(db, sitter: sitter, command: command, channel: "sms", now: now)
-            // The reply goes back as TwiML; it is stored so the owner sees the exchange.
-            _ = try Self.appendMessage(
-                db, to: appended.thread, direction: .outbound, actor: .system, body: reply.text, providerMessageSid: nil,
-                at: now, deliveryStatus: .queued)
-            return WebhookAnswer(statusCode: 200, body: TwiML.message(reply.text), verdict: .accepted)
+            return InboundOutcome(verdict: .accepted, replies: [try systemReply(db, reply.text, in: stored.thread, now: now)])
 
-        case .sitterReply:
-            guard let sitter else { break }
-            if let waiting = try waitingClientThread(db, on: message.to.e164), let client = waiting.counterpartE164 {
-                if (try? Self.checkNotOptedOut(db, phone: client, orgId: orgId)) != nil {
-                    // Relayed: the sitter's answer to the client, sent from the masked number.
-                    _ = try append(
-                        db, to: waiting, direction: .outbound, actor: .sitter, body: message.body, sid: message.sid,
-                        status: .queued, now: now)
-                    let relay = TwiML.Message(message.body, to: client, from: message.to.e164)
-                    return WebhookAnswer(statusCode: 200, body: TwiML.response([relay]), verdict: .accepted)
-                }
-                try store(db, message, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
-                return WebhookAnswer(
-                    statusCode: 200, body: TwiML.message("Not sent: that client has opted out of texts. The office has your message."),
-                    verdict: .accepted)
-            }
-            try store(db, message, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
-            return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
+        case (.sitterToClient, let sitter?):
+            return try relay(db, sms, from: sitter, on: number, now: now)
 
-        case .sitterToOwner:
-            guard var sitter else { break }
+        case (.sitterToOwner, var sitter?):
             if let consent { try applyConsent(db, consent, contact: &sitter, now: now) }
-            try store(db, message, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
-            return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
+            try store(db, sms, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
+            return InboundOutcome(verdict: .accepted)
 
-        case .clientToSitter(let sitterId):
-            var client = try findOrCreateClient(db, orgId: orgId, phone: message.from)
+        case (.clientToSitter(let sitterId), _):
+            var client = try findOrCreateClient(db, orgId: orgId, phone: sms.from)
             if let consent { try applyConsent(db, consent, contact: &client, now: now) }
-            let thread = try clientThread(db, client: client, number: message.to, sitterId: sitterId, now: now)
-            try store(db, message, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
-            // Forward to the sitter's own phone, so they can answer through the masked number.
-            if consent == nil, let assigned = try db.fetchFirst(cached: HotSQL.sitterById, [sitterId], Sitter.init(hotRow:)),
+            let thread = try clientThread(db, client: client, number: number, sitterId: sitterId, now: now)
+            let stored = try store(db, sms, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
+            // Forwarded to the sitter whose conversation it is, from her masked number, so she
+            // can answer through it; a thread reassigned away from the number's sitter is the
+            // owner's to handle (its new sitter could not answer through this number).
+            guard consent == nil, let threadId = stored.thread.id, stored.thread.assignedSitterId == sitterId,
+                let assigned = try db.fetchFirst(cached: HotSQL.sitterById, [sitterId], Sitter.init(hotRow:)),
                 assigned.active, !assigned.optedOut
-            {
-                let forward = TwiML.Message(message.body, to: assigned.phoneE164, from: message.to.e164)
-                return WebhookAnswer(statusCode: 200, body: TwiML.response([forward]), verdict: .accepted)
-            }
-            return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
+            else { return InboundOutcome(verdict: .accepted) }
+            let label = RelayCandidate(threadId: threadId, clientName: client.name, isWaiting: true).label
+            let forward = OutboundSMS(
+                text: sms.body.isEmpty ? label + ":" : "\(label): \(sms.body)", to: assigned.phoneE164, from: number.e164,
+                media: sms.media)
+            return InboundOutcome(verdict: .accepted, replies: [forward])
 
-        case .clientToFrontDesk:
-            var client = try findOrCreateClient(db, orgId: orgId, phone: message.from)
+        case (.clientToFrontDesk, _):
+            var client = try findOrCreateClient(db, orgId: orgId, phone: sms.from)
             if let consent { try applyConsent(db, consent, contact: &client, now: now) }
-            let thread = try clientThread(db, client: client, number: message.to, sitterId: nil, now: now)
-            try store(db, message, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
-            return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
+            let thread = try clientThread(db, client: client, number: number, sitterId: nil, now: now)
+            try store(db, sms, in: thread, actor: .client, now: now, requiresResponse: consent == nil)
+            return InboundOutcome(verdict: .accepted)
+
+        case (.offerCommand, nil), (.sitterToClient, nil), (.sitterToOwner, nil):
+            preconditionFailure("InboundRoute.decide returns sitter routes only for a sitter's phone")
         }
-        // Sitter routes are decided only when a sitter sent the message: not reached.
-        return WebhookAnswer(statusCode: 200, body: TwiML.empty, verdict: .accepted)
     }
 
-    /// Stores an inbound message. A consent keyword (STOP, HELP…) asks for no answer, so the
-    /// response link it would open is removed: it must not count against the sitter.
+    /// A sitter's text to her own masked number: relayed to the one client it is certainly
+    /// for, else kept for the office and the sitter told how to choose (SPEC §3.5).
+    private func relay(_ db: Database, _ sms: InboundSMS, from sitter: Sitter, on number: MessageNumber, now: Date) throws -> InboundOutcome {
+        let candidates = try relayCandidates(db, sitterId: sitter.id!, number: number.e164)
+        let decision = RelayDecision.decide(body: sms.body, candidates: candidates)
+        if case .relay(let threadId, let body) = decision,
+            let thread = try MessageThread.fetchOne(db, key: threadId), let client = thread.counterpartE164
+        {
+            var relayed = sms
+            relayed.body = body
+            let stored = try store(db, relayed, in: thread, direction: .outbound, actor: .sitter, status: .queued, now: now)
+            let message = OutboundSMS(
+                text: body, to: client, from: number.e164, media: sms.media, statusEventId: stored.event.id)
+            return InboundOutcome(verdict: .accepted, replies: [message])
+        }
+        let held = try store(db, sms, in: ownerSitterThread(db, sitter: sitter, now: now), actor: .sitter, now: now)
+        guard let notice = decision.sitterNotice else { return InboundOutcome(verdict: .accepted) }
+        return InboundOutcome(verdict: .accepted, replies: [try systemReply(db, notice, in: held.thread, now: now)])
+    }
+
+    /// The client threads on `number` in the sitter's mailbox now, newest first.
+    func relayCandidates(_ db: Database, sitterId: RowID, number: String) throws -> [RelayCandidate] {
+        let statement = try db.cachedStatement(sql: HotSQL.relayCandidates)
+        statement.setUncheckedArguments([sitterId, number])
+        return try Row.fetchAll(statement).map { row in
+            RelayCandidate(threadId: row[0], clientName: row[1], isWaiting: row[2], clientOptedOut: row[3])
+        }
+    }
+
+    /// A text the system answers the sender with, kept in `thread` so the owner sees the
+    /// exchange, and queued until Twilio reports its status through the answer's `action`.
+    private func systemReply(_ db: Database, _ text: String, in thread: MessageThread, now: Date) throws -> OutboundSMS {
+        let reply = try Self.appendMessage(
+            db, to: thread, direction: .outbound, actor: .system, body: text, providerMessageSid: nil, at: now,
+            deliveryStatus: .queued)
+        return OutboundSMS(text: text, statusEventId: reply.event.id)
+    }
+
+    /// Stores a message of the webhook with its media. An inbound consent keyword (STOP,
+    /// HELP…) asks for no answer, so the response link it would open is removed: it must not
+    /// count against the sitter.
+    @discardableResult
     private func store(
-        _ db: Database, _ message: InboundMessage, in thread: MessageThread, actor: ActorType, now: Date,
-        requiresResponse: Bool = true
-    ) throws {
+        _ db: Database, _ sms: InboundSMS, in thread: MessageThread, direction: MessageDirection = .inbound,
+        actor: ActorType, status: DeliveryStatus = .received, now: Date, requiresResponse: Bool = true
+    ) throws -> AppendedMessage {
         let appended = try append(
-            db, to: thread, direction: .inbound, actor: actor, body: message.body, sid: message.sid, status: .received,
-            now: now)
+            db, to: thread, direction: direction, actor: actor, body: sms.body, sid: sms.sid, status: status, now: now)
         if !requiresResponse, let link = appended.openedLink {
             _ = try link.delete(db)
         }
+        for (position, item) in sms.media.enumerated() {
+            try db.run(cached: HotSQL.insertMedia, [appended.event.id, position, item.url, item.contentType])
+        }
+        return appended
     }
 
     /// Records a STOP/START from a client or a sitter: the same rule and audit row for both.
@@ -285,12 +301,6 @@ extension AppDatabase {
         return thread
     }
 
-    /// The client thread on `masked` that waits for an answer, the most recent question first
-    /// (SPEC §3.5): a sitter's reply is taken as the answer to the latest question.
-    func waitingClientThread(_ db: Database, on masked: String) throws -> MessageThread? {
-        try db.fetchFirst(cached: HotSQL.waitingClientThread, [masked], MessageThread.init(hotRow:))
-    }
-
     // MARK: - Receipts
 
     static func firstAnswer(_ db: Database, dedupeKey: String) throws -> (answer: WebhookAnswer, orgId: RowID?)? {
@@ -300,11 +310,11 @@ extension AppDatabase {
     }
 
     private func receipt(
-        for request: InboundRequest, sid: String?, dedupeKey: String?, orgId: RowID?, answer: WebhookAnswer, now: Date
+        for received: ReceivedWebhook, sid: String?, dedupeKey: String?, orgId: RowID?, answer: WebhookAnswer, now: Date
     ) -> WebhookReceipt {
         WebhookReceipt(
-            orgId: orgId, path: request.path, messageSid: sid, dedupeKey: dedupeKey, rawBody: request.rawBody,
-            headers: request.headers.json, verdict: answer.verdict, statusCode: answer.statusCode,
+            orgId: orgId, path: received.path, messageSid: sid, dedupeKey: dedupeKey, rawBody: received.rawBody,
+            headers: received.headers.json, verdict: answer.verdict, statusCode: answer.statusCode,
             responseBody: answer.body, createdAt: now)
     }
 }

@@ -67,6 +67,10 @@ extension AppDatabase {
                 orgId: thread.orgId, threadId: threadID, requiresResponseEventId: eventID, requiresAt: createdAt)
             link.id = try db.insert(cached: HotSQL.insertLink, [link.orgId, threadID, eventID, stamp])
             opened = link
+            // A question waiting for an answer is a sample of the response rate already.
+            if case .sitter(let sitterId) = thread.mailbox {
+                try markMetricsStale(db, sitterId: sitterId)
+            }
         } else if direction == .outbound, var link = openLink, createdAt >= link.requiresAt {
             link.responseEventId = eventID
             link.responseSeconds = createdAt.timeIntervalSince(link.requiresAt)
@@ -126,8 +130,13 @@ extension AppDatabase {
                 throw StoreError(.notFound, "sitter \(sitterID) does not exist")
             }
             let previous = thread.assignedSitterId
+            let previousMailbox = thread.mailbox
             thread.assignedSitterId = sitterID
             try thread.update(db, columns: ["assigned_sitter_id"])
+            // The thread's response times move with it from one sitter's figures to another's.
+            for case .sitter(let sitterId) in [previousMailbox, thread.mailbox] {
+                try Self.markMetricsStale(db, sitterId: sitterId)
+            }
             try Self.logEvent(
                 db, orgId: thread.orgId, type: sitterID == nil ? "thread.unassigned" : "thread.assigned",
                 metadata: [

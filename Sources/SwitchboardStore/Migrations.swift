@@ -18,6 +18,19 @@ extension AppDatabase {
             // makes it a range, however many sitters the org has.
             try db.execute(sql: "CREATE INDEX sitter_list ON sitter(org_id, name COLLATE NOCASE, id)")
         }
+        migrator.registerMigration("v3 message media") { db in
+            // MMS: each photo or file of a message, in the order Twilio listed it. Only the
+            // address and type are kept; nothing is fetched.
+            try db.execute(sql: """
+                CREATE TABLE message_media (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    message_event_id INTEGER NOT NULL REFERENCES message_event(id) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    url TEXT NOT NULL,
+                    content_type TEXT NOT NULL,
+                    UNIQUE (message_event_id, position))
+                """)
+        }
         return migrator
     }()
 

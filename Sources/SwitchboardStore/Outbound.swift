@@ -74,24 +74,42 @@ extension AppDatabase {
             deliveryStatus: status)
     }
 
-    /// Applies a delivery status to the message Twilio names, unless the message is already
-    /// further along. Returns the message, or nil when no message has that id.
+    /// Applies a delivery status to the outbound message a callback is about, unless the
+    /// message is already further along. Returns the message, or nil when the callback names
+    /// no outbound message (an inbound message's SID, or none of ours): nothing changes then.
+    ///
+    /// A callback to a TwiML `<Message>`'s `action` names the stored message by `event`; its
+    /// `MessageSid` is the id Twilio gave the new message, learnt here and linked to it.
     @discardableResult
-    static func applyDeliveryStatus(
-        _ db: Database, messageSid: String, status: DeliveryStatus, errorCode: String?, now: Date
-    ) throws -> MessageEvent? {
-        guard var event = try MessageEvent.filter(sql: "provider_message_sid = ?", arguments: [messageSid]).fetchOne(db)
-        else { return nil }
-        if let current = event.deliveryStatus, current.progress > status.progress { return event }
-        guard event.deliveryStatus != status else { return event }
-        event.deliveryStatus = status
-        try event.update(db, columns: ["delivery_status"])
+    static func applyDeliveryStatus(_ db: Database, _ callback: StatusCallback, now: Date) throws -> MessageEvent? {
+        let found: MessageEvent?
+        if let eventId = callback.eventId {
+            found = try MessageEvent.fetchOne(db, key: eventId)
+        } else {
+            found = try MessageEvent.filter(MessageEvent.Columns.providerMessageSid == callback.sid).fetchOne(db)
+        }
+        guard var event = found, event.direction == .outbound else { return nil }
+        var columns: [String] = []
+        if callback.eventId != nil, event.providerMessageSid != callback.sid,
+            try !db.exists(cached: HotSQL.messageBySid, [callback.sid])
+        {
+            event.providerMessageSid = callback.sid
+            columns.append(MessageEvent.Columns.providerMessageSid.name)
+        }
+        let status = callback.status
+        let isProgress = event.deliveryStatus.map { $0 != status && $0.progress <= status.progress } ?? true
+        if isProgress {
+            event.deliveryStatus = status
+            columns.append(MessageEvent.Columns.deliveryStatus.name)
+        }
+        guard !columns.isEmpty else { return event }
+        try event.update(db, columns: columns)
         // Touch the thread so the console, which watches threads, redraws the message.
         try db.execute(sql: "UPDATE message_thread SET last_message_at = last_message_at WHERE id = ?", arguments: [event.threadId])
-        if status == .failed || status == .undelivered {
+        if isProgress, status == .failed || status == .undelivered {
             try logEvent(
                 db, orgId: event.orgId, type: "message.\(status.rawValue)", status: "error",
-                metadata: ["message_sid": messageSid, "error_code": errorCode ?? "", "thread_id": String(event.threadId)],
+                metadata: ["message_sid": callback.sid, "error_code": callback.errorCode ?? "", "thread_id": String(event.threadId)],
                 at: now)
         }
         return event
@@ -137,7 +155,7 @@ extension AppDatabase {
     public func applyDeliveryStatus(messageSid: String, status: DeliveryStatus, errorCode: String? = nil) async throws -> MessageEvent? {
         let now = clock.now
         return try await writer.write { db in
-            try Self.applyDeliveryStatus(db, messageSid: messageSid, status: status, errorCode: errorCode, now: now)
+            try Self.applyDeliveryStatus(db, StatusCallback(sid: messageSid, status: status, errorCode: errorCode), now: now)
         }
     }
 }

@@ -53,7 +53,7 @@ public struct WebhookCounts: Sendable, Equatable {
 
     /// Webhooks that were signed and answered `200`.
     public var received: Int {
-        [.accepted, .duplicate, .unrouted, .unknownMessage].reduce(0) { $0 + (byVerdict[$1] ?? 0) }
+        [.accepted, .duplicate, .unrouted, .unknownMessage, .ignored].reduce(0) { $0 + (byVerdict[$1] ?? 0) }
     }
 
     /// Webhooks answered with a 4xx.
@@ -77,7 +77,7 @@ extension WebhookVerdict {
     public var isRefusal: Bool {
         switch self {
         case .rejectedSignature, .malformed, .unsupportedMediaType, .tooLarge, .methodNotAllowed: true
-        case .accepted, .duplicate, .unrouted, .unknownMessage: false
+        case .accepted, .duplicate, .unrouted, .unknownMessage, .ignored: false
         }
     }
 }

@@ -103,6 +103,18 @@ extension MessageEvent {
     }
 }
 
+extension MessageMedia {
+    public enum Columns {
+        public static let id = Column("id")
+        public static let messageEventId = Column("message_event_id")
+        public static let position = Column("position")
+        public static let url = Column("url")
+        public static let contentType = Column("content_type")
+        /// Every column, in table order.
+        public static let all = [id, messageEventId, position, url, contentType]
+    }
+}
+
 extension MessageResponseLink {
     public enum Columns {
         public static let id = Column("id")

@@ -135,6 +135,23 @@ public struct MessageThread: Codable, Sendable, Equatable {
     public var mailbox: Mailbox { Mailbox.of(assignedSitterID: assignedSitterId, scope: scope) }
 }
 
+/// One photo or file of an MMS (`MediaUrlN`, `MediaContentTypeN`), in Twilio's order.
+public struct MessageMedia: Codable, Sendable, Equatable {
+    public var id: RowID?
+    public var messageEventId: RowID
+    public var position: Int
+    public var url: String
+    public var contentType: String
+
+    public init(id: RowID? = nil, messageEventId: RowID, position: Int, url: String, contentType: String) {
+        self.id = id
+        self.messageEventId = messageEventId
+        self.position = position
+        self.url = url
+        self.contentType = contentType
+    }
+}
+
 public struct MessageEvent: Codable, Sendable, Equatable {
     public var id: RowID?
     public var orgId: RowID
@@ -350,6 +367,7 @@ extension Booking: SnakeCaseRecord { public static let databaseTableName = "book
 extension MessageNumber: SnakeCaseRecord { public static let databaseTableName = "message_number" }
 extension MessageThread: SnakeCaseRecord { public static let databaseTableName = "message_thread" }
 extension MessageEvent: SnakeCaseRecord { public static let databaseTableName = "message_event" }
+extension MessageMedia: SnakeCaseRecord { public static let databaseTableName = "message_media" }
 extension MessageResponseLink: SnakeCaseRecord { public static let databaseTableName = "message_response_link" }
 extension OfferEvent: SnakeCaseRecord { public static let databaseTableName = "offer_event" }
 extension SitterMetricsWindow: SnakeCaseRecord { public static let databaseTableName = "sitter_metrics_window" }

@@ -33,12 +33,12 @@ extension AppDatabase {
 
     /// Marks a sitter's metrics as needing a recompute: one indexed insert, cheap enough for
     /// the ingest path. Call it inside the write that changed what the metrics are made of
-    /// (``appendMessage`` does when a response link closes; offer answers and expiries do
-    /// too). ``TierEngineService`` recomputes marked sitters soon after the commit (within
+    /// (``appendMessage`` does when a response link opens or closes; assignments, offer
+    /// answers and expiries do too). ``TierEngineService`` recomputes marked sitters soon after the commit (within
     /// a quarter second), one transaction for a whole burst, so metrics update live without
     /// slowing ingest.
     static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
-        try db.execute(sql: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", arguments: [sitterId])
+        try db.run(cached: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", [sitterId])
     }
 
     /// Recomputes the metrics of every sitter marked stale, in one transaction, and clears

@@ -9,6 +9,7 @@ struct RecordColumnsTests {
         ("org", Org.Columns.all), ("sitter", Sitter.Columns.all), ("client", Client.Columns.all),
         ("booking", Booking.Columns.all), ("message_number", MessageNumber.Columns.all),
         ("message_thread", MessageThread.Columns.all), ("message_event", MessageEvent.Columns.all),
+        ("message_media", MessageMedia.Columns.all),
         ("message_response_link", MessageResponseLink.Columns.all), ("offer_event", OfferEvent.Columns.all),
         ("sitter_metrics_window", SitterMetricsWindow.Columns.all), ("event_log", EventLog.Columns.all),
         ("webhook_receipt", WebhookReceipt.Columns.all),

@@ -44,6 +44,11 @@ import Testing
         #expect(TwiML.response([]) == TwiML.empty)
     }
 
+    @Test func mediaGoInABodyAndActionIsEscaped() {
+        let xml = TwiML.response([.init("a&b", to: "+1555", from: "+1666", media: ["https://x/1?a=1&b=2"], action: "https://s/api/twilio/status?event=7&x=1")])
+        #expect(xml.contains(#"<Message to="+1555" from="+1666" action="https://s/api/twilio/status?event=7&amp;x=1" method="POST"><Body>a&amp;b</Body><Media>https://x/1?a=1&amp;b=2</Media></Message>"#))
+    }
+
     @Test func relayNamesRecipientAndSender() {
         #expect(TwiML.response([.init("hi", to: "+1555", from: "+1666")]).contains(#"<Message to="+1555" from="+1666">hi</Message>"#))
     }
@@ -60,9 +65,14 @@ import Testing
         }
         #expect(decide(nil, 7, "YES") == .unrouted)
         #expect(decide(Self.frontDesk, 7, "YES") == .offerCommand(sitterId: 7, command: OfferCommand(answer: .accept)))
-        #expect(decide(Self.sevensNumber, 7, "n b1042") == .offerCommand(sitterId: 7, command: OfferCommand(answer: .decline, bookingCode: "B1042")))
+        // Offer commands only on the front desk: to her masked number, "n b1042" or "Yes!" is
+        // a message for a client (issue 10, defect 2).
+        #expect(decide(Self.sevensNumber, 7, "n b1042") == .sitterToClient(sitterId: 7))
+        #expect(decide(Self.sevensNumber, 7, "Yes!") == .sitterToClient(sitterId: 7))
+        #expect(decide(Self.pool, 7, "YES") == .sitterToOwner(sitterId: 7))
+        #expect(decide(Self.frontDesk, 7, "n b1042") == .offerCommand(sitterId: 7, command: OfferCommand(answer: .decline, bookingCode: "B1042")))
         #expect(decide(Self.frontDesk, 7, "running late") == .sitterToOwner(sitterId: 7))
-        #expect(decide(Self.sevensNumber, 7, "on my way") == .sitterReply(sitterId: 7))
+        #expect(decide(Self.sevensNumber, 7, "on my way") == .sitterToClient(sitterId: 7))
         #expect(decide(Self.sevensNumber, 8, "hi") == .sitterToOwner(sitterId: 8))
         #expect(decide(Self.sevensNumber, 7, "STOP") == .sitterToOwner(sitterId: 7))
         #expect(decide(Self.sevensNumber, nil, "YES") == .clientToSitter(sitterId: 7))

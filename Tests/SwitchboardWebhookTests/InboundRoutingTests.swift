@@ -43,8 +43,9 @@ import Testing
         #expect(threads[0].scope == .clientBooking, "Carol has a booking assigned to Alice")
         #expect(threads[1].mailbox == .sitter(fixture.bob.id!))
         #expect(threads[1].scope == .clientGeneral, "Carol has no booking with Bob")
-        // The sitter gets the message on their own phone, from the masked number.
-        #expect(toAlice.text.contains(#"<Message to="+15551110001" from="+15552220001">Key is under the mat</Message>"#))
+        // The sitter gets the message on their own phone, from the masked number, naming the
+        // client and the thread's handle.
+        #expect(toAlice.text.contains(#"<Message to="+15551110001" from="+15552220001">Carol #\#(threads[0].id!): Key is under the mat</Message>"#))
         #expect(toBob.text.contains(#"to="+15551110002""#))
     }
 
@@ -89,36 +90,54 @@ import Testing
     }
 
     @Test(arguments: Drive.allCases)
-    func sitterReplyIsRelayedToTheWaitingClientAndClosesTheLink(_ drive: Drive) async throws {
+    func sitterReplyIsRelayedToTheOneWaitingClientAndClosesTheLink(_ drive: Drive) async throws {
         let fixture = try Fixture.make()
         let clock = fixture.clock
-        let relay = try await fixture.withListener(drive) { client in
+        let (relay, choices, named) = try await fixture.withListener(drive) { client in
             _ = try await client.sms(from: Fixture.davePhone, to: Fixture.aliceNumber, body: "Older question")
             clock.advance(by: 10)
+            // Alice answers Dave by his handle: then only Carol waits.
+            let dave = try await client.sms(from: Fixture.alicePhone, to: Fixture.aliceNumber, body: "#1 Sure")
             _ = try await client.sms(from: Fixture.carolPhone, to: Fixture.aliceNumber, body: "Can you come at 9?")
             clock.advance(by: 90)
-            return try await client.sms(from: Fixture.alicePhone, to: Fixture.aliceNumber, body: "Yes, 9 works", sid: "SMR")
+            let relay = try await client.sms(from: Fixture.alicePhone, to: Fixture.aliceNumber, body: "Yes, 9 works", sid: "SMR")
+            _ = try await client.sms(from: Fixture.davePhone, to: Fixture.aliceNumber, body: "And the cat?")
+            _ = try await client.sms(from: Fixture.carolPhone, to: Fixture.aliceNumber, body: "And the keys?")
+            let choices = try await client.sms(from: Fixture.alicePhone, to: Fixture.aliceNumber, body: "Fine", sid: "SMC")
+            return (relay, choices, dave)
         }
-        #expect(relay.text == TwiML.response([.init("Yes, 9 works", to: Fixture.carolPhone, from: Fixture.aliceNumber)]))
-        let stored = try #require(try await fixture.messages(sid: "SMR").first)
         let carolThread = try #require(try await fixture.threads(counterpart: Fixture.carolPhone).first)
-        #expect(stored.threadId == carolThread.id, "the most recent waiting question gets the answer")
+        let daveThread = try #require(try await fixture.threads(counterpart: Fixture.davePhone).first)
+        #expect(daveThread.id == 1)
+        #expect(sansAction(named.text) == TwiML.response([.init("Sure", to: Fixture.davePhone, from: Fixture.aliceNumber)]),
+            "the handle is stripped")
+        let stored = try #require(try await fixture.messages(sid: "SMR").first)
+        #expect(sansAction(relay.text) == TwiML.response([.init("Yes, 9 works", to: Fixture.carolPhone, from: Fixture.aliceNumber)]))
+        #expect(relay.text.contains(#"action="\#(Fixture.publicURL)/api/twilio/status?event=\#(stored.id!)""#))
+        #expect(stored.threadId == carolThread.id, "the one waiting client gets the answer")
         #expect(stored.direction == .outbound && stored.actorType == .sitter)
         let seconds = try await fixture.read { db in
-            try Double.fetchOne(db, sql: "SELECT response_seconds FROM message_response_link WHERE thread_id = ?", arguments: [carolThread.id])
+            try Double.fetchOne(db, sql: "SELECT response_seconds FROM message_response_link WHERE thread_id = ? AND response_event_id IS NOT NULL", arguments: [carolThread.id])
         }
         #expect(seconds == 90)
-        #expect(try await fixture.count("SELECT count(*) FROM message_response_link WHERE response_event_id IS NULL") == 1, "Dave still waits")
+        // Two clients wait now: nothing is sent; the sitter is told how to choose.
+        #expect(sansAction(choices.text) == reply(
+            "Not sent: 2 clients are waiting. Start with Carol #\(carolThread.id!) or Dave #\(daveThread.id!)."))
+        let held = try #require(try await fixture.messages(sid: "SMC").first)
+        let aliceOffice = try #require(try await fixture.threads(counterpart: Fixture.alicePhone).first)
+        #expect(held.threadId == aliceOffice.id && aliceOffice.scope == .ownerSitter, "kept in the sitter's thread with the office")
+        #expect(try await fixture.count("SELECT count(*) FROM message_response_link WHERE response_event_id IS NULL") == 2)
     }
 
     @Test(arguments: Drive.allCases)
-    func sitterReplyWithNobodyWaitingGoesToTheOwner(_ drive: Drive) async throws {
+    func sitterTextWithNoClientOnTheNumberStaysWithTheOffice(_ drive: Drive) async throws {
         let fixture = try Fixture.make()
         let response = try await fixture.withListener(drive) { client in
             try await client.sms(from: Fixture.alicePhone, to: Fixture.aliceNumber, body: "Anyone there?")
         }
-        #expect(response.text == TwiML.empty)
+        #expect(sansAction(response.text) == reply("Not sent: no client of yours uses this number. The office has your message."))
         #expect(try await fixture.threads(counterpart: Fixture.alicePhone).first?.scope == .ownerSitter)
+        #expect(try await fixture.count("SELECT count(*) FROM message_event WHERE direction = 'outbound' AND actor_type = 'sitter'") == 0)
     }
 
     @Test(arguments: Drive.allCases)

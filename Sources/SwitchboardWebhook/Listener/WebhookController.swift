@@ -34,19 +34,33 @@ public struct WebhookController<Context: RequestContext>: Sendable {
                 await self.recordRefusal(request, body: [], verdict: .methodNotAllowed, status: .methodNotAllowed, reason: reason)
             }))
         router.post(RouterPath(Self.inboundPath)) { request, _ in
-            try await self.receive(request) { try await store.ingestInbound($0) }
+            try await self.receive(request) { form, _, received in
+                let sms = try InboundSMS(form: form)
+                let answers = TwiMLAnswers(publicURL: received.publicURL, statusPath: Self.statusPath)
+                return try await store.ingest(sms, received: received.webhook, answer: answers.inbound)
+            }
         }
         router.post(RouterPath(Self.statusPath)) { request, _ in
-            try await self.receive(request) { try await store.ingestStatus($0) }
+            try await self.receive(request) { form, query, received in
+                let callback = try StatusCallback(form: form, eventId: query["event"].flatMap { RowID($0) })
+                return try await store.ingest(callback, received: received.webhook, answer: TwiMLAnswers.status)
+            }
         }
         router.get(RouterPath(Self.healthPath)) { _, _ in "ok\n" }
         router.head(RouterPath(Self.healthPath)) { _, _ in HTTPResponse.Status.ok }
     }
 
-    /// Checks a webhook in the order that costs least to refuse first, then ingests it in one
-    /// transaction and answers only after the commit.
+    /// A signed webhook, as its receipt keeps it, and the public URL it was signed for.
+    struct Received: Sendable {
+        var webhook: ReceivedWebhook
+        var publicURL: String
+    }
+
+    /// Checks a webhook in the order that costs least to refuse first, validates its form
+    /// into typed values, then ingests it in one transaction and answers only after the commit.
     func receive(
-        _ request: Request, ingest: @Sendable (InboundRequest) async throws -> WebhookAnswer
+        _ request: Request,
+        ingest: @Sendable (FormParameters, FormParameters, Received) async throws -> WebhookAnswer
     ) async throws -> Response {
         var request = request
         let contentType = request.headers[.contentType]
@@ -76,7 +90,9 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         guard let base = publicURL.current else {
             throw HTTPError(.serviceUnavailable, message: "the listener does not know its public URL yet; retry in a moment")
         }
-        let url = base + (request.head.path ?? request.uri.description)
+        // The path and query exactly as received: what Twilio signed, and what a receipt keeps.
+        let pathAndQuery = request.head.path ?? request.uri.description
+        let url = base + pathAndQuery
         guard signature.isValid(headers.signature, url: url, parameters: form) else {
             let reason = headers.signature == nil
                 ? "missing X-Twilio-Signature: only Twilio, or `switchboard simulate`, may post here"
@@ -84,10 +100,17 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             throw await refuse(request, body: bytes, verdict: .rejectedSignature, status: .forbidden, reason: reason)
         }
 
-        let inbound = InboundRequest(
-            path: request.uri.path, parameters: form, rawBody: String(decoding: bytes, as: UTF8.self), headers: headers)
-        let answer = try await ingest(inbound)
-        guard answer.isTwiML else { throw HTTPError(HTTPResponse.Status(code: answer.statusCode), message: answer.body) }
+        let query = (request.uri.query.map { try? FormParameters.parse(Array($0.utf8)) } ?? nil) ?? FormParameters()
+        let received = Received(
+            webhook: ReceivedWebhook(path: pathAndQuery, rawBody: String(decoding: bytes, as: UTF8.self), headers: headers),
+            publicURL: base)
+        let answer: WebhookAnswer
+        do {
+            answer = try await ingest(form, query, received)
+        } catch let invalid as InboundSMS.Invalid {
+            throw await refuse(request, body: bytes, verdict: .malformed, status: .badRequest, reason: invalid.description)
+        }
+        guard answer.statusCode == 200 else { throw HTTPError(HTTPResponse.Status(code: answer.statusCode), message: answer.body) }
         return Response(
             status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: answer.body)))
@@ -106,7 +129,7 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     ) async {
         do {
             try await store.recordRefusal(
-                path: request.uri.path, body: body, headers: receiptHeaders(request), verdict: verdict,
+                path: request.head.path ?? request.uri.description, body: body, headers: receiptHeaders(request), verdict: verdict,
                 statusCode: status.code, reason: reason)
         } catch {
             Logger(label: "switchboard.webhook").error("could not record a refused webhook: \(error)")
