@@ -74,8 +74,11 @@ public struct RelayCandidate: Equatable, Sendable {
         self.clientOptedOut = clientOptedOut
     }
 
-    /// How a sitter sees the client: `Mateo R. #12`.
+    /// How a forwarded text names the client: `Mateo R. #12`.
     public var label: String { "\(ClientName.short(clientName)) #\(threadId)" }
+
+    /// How a "Not sent" answer offers the conversation: `#12 (Mateo R.)`.
+    public var choice: String { "#\(threadId) (\(ClientName.short(clientName)))" }
 }
 
 /// Which client a sitter's text to her own masked number goes to (SPEC §3.5): relayed only
@@ -142,7 +145,7 @@ public enum RelayDecision: Equatable, Sendable {
         case .relay: return nil
         case .clientOptedOut: return "Not sent: that client has opted out of texts. The office has your message."
         case .notSent(let reason, let choices):
-            let listed = Self.list(choices.prefix(3).map(\.label) + (choices.count > 3 ? ["another #"] : []))
+            let listed = Self.list(choices.prefix(3).map(\.choice) + (choices.count > 3 ? ["another #N"] : []))
             switch reason {
             case .severalWaiting:
                 return "Not sent: \(choices.count) clients are waiting. Start with \(listed)."
@@ -177,7 +180,7 @@ public enum ClientName {
                     || scalar.properties.generalCategory == .nonspacingMark
             }.map(Character.init))
         }.filter { !$0.isEmpty }
-        guard let first = words.first else { return "Client" }
+        guard let first = words.first.map({ String($0.prefix(20)) }) else { return "Client" }
         guard words.count > 1, let initial = words[words.count - 1].first else { return first }
         return "\(first) \(initial)."
     }

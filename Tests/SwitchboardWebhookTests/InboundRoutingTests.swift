@@ -122,7 +122,7 @@ import Testing
         #expect(seconds == 90)
         // Two clients wait now: nothing is sent; the sitter is told how to choose.
         #expect(sansAction(choices.text) == reply(
-            "Not sent: 2 clients are waiting. Start with Carol #\(carolThread.id!) or Dave #\(daveThread.id!)."))
+            "Not sent: 2 clients are waiting. Start with #\(carolThread.id!) (Carol) or #\(daveThread.id!) (Dave)."))
         let held = try #require(try await fixture.messages(sid: "SMC").first)
         let aliceOffice = try #require(try await fixture.threads(counterpart: Fixture.alicePhone).first)
         #expect(held.threadId == aliceOffice.id && aliceOffice.scope == .ownerSitter, "kept in the sitter's thread with the office")

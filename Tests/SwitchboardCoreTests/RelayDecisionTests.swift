@@ -1,0 +1,64 @@
+import SwitchboardCore
+import Testing
+
+/// SPEC §3.5: a sitter's text to her masked number is relayed only when the client is certain.
+@Suite struct RelayDecisionTests {
+    static let mateo = RelayCandidate(threadId: 12, clientName: "Mateo Rossi", isWaiting: true)
+    static let sean = RelayCandidate(threadId: 15, clientName: "Sean Murphy", isWaiting: true)
+    static let quietAnn = RelayCandidate(threadId: 18, clientName: "Ann", isWaiting: false)
+    static let quietBo = RelayCandidate(threadId: 21, clientName: nil, isWaiting: false)
+    static let stopped = RelayCandidate(threadId: 30, clientName: "Zoe Q", isWaiting: true, clientOptedOut: true)
+
+    struct Row: Sendable, CustomTestStringConvertible {
+        var name: String
+        var body: String
+        var candidates: [RelayCandidate]
+        var expected: RelayDecision
+        var testDescription: String { name }
+    }
+
+    static let table: [Row] = [
+        Row(name: "one waiting among quiet ones", body: "On my way", candidates: [quietAnn, mateo, quietBo],
+            expected: .relay(threadId: 12, body: "On my way")),
+        Row(name: "one client, not waiting", body: "See you", candidates: [quietAnn], expected: .relay(threadId: 18, body: "See you")),
+        Row(name: "two waiting", body: "Yes", candidates: [mateo, sean, quietAnn],
+            expected: .notSent(reason: .severalWaiting, choices: [mateo, sean])),
+        Row(name: "none waiting, two clients", body: "Hi", candidates: [quietAnn, quietBo],
+            expected: .notSent(reason: .severalClients, choices: [quietAnn, quietBo])),
+        Row(name: "no client", body: "Hi", candidates: [], expected: .notSent(reason: .noClient, choices: [])),
+        Row(name: "handle picks among several", body: "#15 Yes, 3pm", candidates: [mateo, sean],
+            expected: .relay(threadId: 15, body: "Yes, 3pm")),
+        Row(name: "handle with a colon", body: "  #18: ok", candidates: [mateo, quietAnn], expected: .relay(threadId: 18, body: "ok")),
+        Row(name: "handle alone (a photo)", body: "#12", candidates: [mateo, sean], expected: .relay(threadId: 12, body: "")),
+        Row(name: "handle of another sitter's thread", body: "#99 hi", candidates: [mateo],
+            expected: .notSent(reason: .unknownHandle(99), choices: [mateo])),
+        Row(name: "#12abc is not a handle", body: "#12abc", candidates: [mateo, sean],
+            expected: .notSent(reason: .severalWaiting, choices: [mateo, sean])),
+        Row(name: "opted-out client", body: "hello", candidates: [stopped], expected: .clientOptedOut(threadId: 30)),
+    ]
+
+    @Test(arguments: table)
+    func decides(_ row: Row) {
+        #expect(RelayDecision.decide(body: row.body, candidates: row.candidates) == row.expected)
+    }
+
+    @Test func tellsTheSitterHowToChoose() {
+        #expect(RelayDecision.notSent(reason: .severalWaiting, choices: [Self.mateo, Self.sean]).sitterNotice
+            == "Not sent: 2 clients are waiting. Start with #12 (Mateo R.) or #15 (Sean M.).")
+        let many = [Self.mateo, Self.sean, Self.quietAnn, Self.quietBo]
+        let notice = RelayDecision.notSent(reason: .severalClients, choices: many).sitterNotice ?? ""
+        #expect(notice == "Not sent: 4 clients use this number. Start with #12 (Mateo R.), #15 (Sean M.), #18 (Ann) or another #N.")
+        #expect(notice.count <= 160)
+        #expect(RelayDecision.relay(threadId: 1, body: "x").sitterNotice == nil)
+    }
+
+    @Test func shortNames() {
+        #expect(ClientName.short("Mateo Rossi") == "Mateo R.")
+        #expect(ClientName.short("  Ann  ") == "Ann")
+        #expect(ClientName.short("José María López") == "José L.")
+        #expect(ClientName.short(nil) == "Client")
+        #expect(ClientName.short(String(repeating: "a", count: 40) + " B").count == 23)
+        #expect(ClientName.short("\u{1B}[31m") == "31m", "no control character reaches a phone")
+        #expect(ClientName.short("李 小龍") == "李 小.")
+    }
+}
