@@ -149,6 +149,18 @@ public struct StoreReads {
         try AppDatabase.messages(db, threadId: threadId, limit: limit, skippingNewest: skip)
     }
 
+    /// The photos and files of these messages (MMS), in Twilio's order, by message id.
+    public func media(ofMessages messageIds: [RowID]) throws -> [RowID: [MediaItem]] {
+        guard !messageIds.isEmpty else { return [:] }
+        let rows = try MessageMedia
+            .filter(messageIds.contains(MessageMedia.Columns.messageEventId))
+            .order(MessageMedia.Columns.messageEventId, MessageMedia.Columns.position)
+            .fetchAll(db)
+        return Dictionary(grouping: rows, by: \.messageEventId).mapValues { media in
+            media.map { MediaItem(url: $0.url, contentType: $0.contentType) }
+        }
+    }
+
     /// How many messages of the thread come after `messageId`; nil when it is not in the thread.
     public func messageCount(inThread threadId: RowID, newerThan messageId: RowID) throws -> Int? {
         try AppDatabase.messagesNewer(db, than: messageId, threadId: threadId)

@@ -116,3 +116,27 @@ import Testing
         #expect(!grid.lines[0].contains("LIVE"))
     }
 }
+
+/// Issue 10: a client's photo (MMS) shows under its message as `📎 type URL`, sanitised and
+/// whole, however long the address.
+@Suite struct MediaLineTests {
+    @Test func photosShowAsLinesUnderTheirMessage() async throws {
+        let store = try await Fixture.makeStore()
+        let url = "https://api.twilio.com/2010-04-01/Accounts/AC0123/Messages/MM1/Media/ME" + String(repeating: "9", count: 120)
+        let sms = InboundSMS(
+            sid: "MM1", from: "+15550401005", to: "+15550100100", body: "",
+            media: [MediaItem(url: url, contentType: "image/jpeg"), MediaItem(url: "https://x.test/a\u{1B}[2Jb", contentType: "video/mp4")])
+        _ = try await store.ingest(
+            sms, received: ReceivedWebhook(path: "/api/twilio/inbound", rawBody: "", headers: ReceiptHeaders(signature: nil, contentType: nil, userAgent: nil)),
+            answer: { WebhookAnswer(statusCode: 200, body: "", verdict: $0.verdict) })
+        let state = try Fixture.state(store)
+        #expect(state.selectedThread?.counterpartName == "王芳 (Fang Wang)")
+        let text = render(state, size: state.size).text
+        #expect(text.contains("📎 image/jpeg"))
+        #expect(text.contains("https://api.twilio.com/2010-04-01/Accounts/AC01"))
+        // The address is wrapped, never cut: all of its digits are on screen.
+        #expect(text.filter { $0 == "9" }.count >= 120)
+        #expect(text.contains("📎 video/mp4 https://x.test/a"))
+        #expect(!text.unicodeScalars.contains { $0.value == 0x1B })
+    }
+}

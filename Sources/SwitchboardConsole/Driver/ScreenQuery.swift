@@ -94,6 +94,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var selectedIndex: Int?
     /// The selected thread's messages on screen, oldest first.
     public var messages: [MessageEvent] = []
+    /// The photos and files of the messages on screen (MMS), by message id.
+    public var media: [RowID: [MediaItem]] = [:]
     /// The newest messages of the thread left out of `messages` (the view is scrolled back).
     public var messageSkip = 0
     /// The thread has messages older than `messages[0]`.
@@ -202,6 +204,7 @@ extension ConsoleViewQuery {
         if messageSkip == ConsoleViewQuery.oldestMessages {
             let total = try reads.messageCount(inThread: threadId)
             data.messages = try reads.firstMessages(inThread: threadId, limit: limit)
+            data.media = try reads.media(ofMessages: data.messages.compactMap(\.id))
             data.messageSkip = total - data.messages.count
             data.hasOlderMessages = false
             data.messagesFromStart = true
@@ -218,6 +221,7 @@ extension ConsoleViewQuery {
         }
         data.hasOlderMessages = page.count > limit
         data.messages = Array(page.suffix(limit))
+        data.media = try reads.media(ofMessages: data.messages.compactMap(\.id))
         data.messageSkip = skip
     }
 }

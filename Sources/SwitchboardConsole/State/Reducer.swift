@@ -123,13 +123,13 @@ extension ConsoleState {
     /// screenful. A page back past the first message shows the thread's start.
     private mutating func scrollMessages(by delta: Int) -> [Effect] {
         guard let layout else { return [] }
-        let view = MessageView(pane: layout.messages, scrolledBack: messageSkip > 0)
+        let view = MessageView(pane: layout.messages, scrolledBack: messageSkip > 0, media: data.media)
         let shown = view.shownFromBottom(data.messages)
         let isPage = abs(delta) > 1
         if delta < 0 {
             guard data.hasOlderMessages || view.isCut(data.messages) else { return [] }
             let step = isPage ? max(1, shown - 1) : 1
-            let after = MessageView(pane: layout.messages, scrolledBack: true)
+            let after = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
             let reachesStart = !data.hasOlderMessages && !after.isCut(Array(data.messages.dropLast(step)))
             messageSkip = reachesStart ? ConsoleViewQuery.oldestMessages : messageSkip + step
         } else {
@@ -385,7 +385,7 @@ extension ConsoleState {
     private mutating func fitMessages() {
         defer { messageSkip = data.messageSkip }
         guard data.messagesFromStart, let layout else { return }
-        let view = MessageView(pane: layout.messages, scrolledBack: true)
+        let view = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
         let fit = view.fitFromTop(data.messages)
         data.messageSkip += data.messages.count - fit
         data.messages.removeLast(data.messages.count - fit)

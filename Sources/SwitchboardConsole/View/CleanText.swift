@@ -1,3 +1,4 @@
+import SwitchboardCore
 import SwitchboardStore
 
 extension Sanitizer {
@@ -37,6 +38,9 @@ extension ConsoleViewData {
         }
         for index in data.messages.indices {
             data.messages[index].body = Sanitizer.cleanKeepingLines(data.messages[index].body)
+        }
+        data.media = data.media.mapValues { media in
+            media.map { MediaItem(url: clean($0.url), contentType: clean($0.contentType)) }
         }
         for index in data.tiers.indices {
             data.tiers[index].sitter.name = clean(data.tiers[index].sitter.name)

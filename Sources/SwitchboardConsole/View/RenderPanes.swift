@@ -149,7 +149,7 @@ extension Grid {
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
         write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
-        let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0)
+        let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0, media: state.data.media)
         let area = view.area
         if state.data.messageSkip > 0 {
             write(
@@ -161,7 +161,7 @@ extension Grid {
         var blocks: [[(String, Style)]] = []
         var used = 0
         for event in state.data.messages.reversed() {
-            let block = messageBlock(event, summary: summary, width: area.width, now: state.now)
+            let block = messageBlock(event, summary: summary, view: view, now: state.now)
             blocks.append(block)
             used += block.count
             if used >= area.height { break }
@@ -178,9 +178,10 @@ extension Grid {
         }
     }
 
-    /// A message: a header line (who, when, delivery), its wrapped body, a blank line.
+    /// A message: a header line (who, when, delivery), its wrapped body, a line for each
+    /// photo or file, a blank line.
     private func messageBlock(
-        _ event: MessageEvent, summary: ThreadSummary, width: Int, now: Date
+        _ event: MessageEvent, summary: ThreadSummary, view: MessageView, now: Date
     ) -> [(String, Style)] {
         let inbound = event.direction == .inbound
         let who: String =
@@ -194,7 +195,8 @@ extension Grid {
         if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
         let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
         var lines: [(String, Style)] = [(header, headerStyle)]
-        lines += MessageView.bodyLines(event, width: width).map { ("  " + $0, Style.plain) }
+        lines += view.bodyLines(event).map { ("  " + $0, Style.plain) }
+        lines += view.mediaLines(event).map { ("  " + $0, Style.muted) }
         lines.append(("", .plain))
         return lines
     }
@@ -209,18 +211,30 @@ struct MessageView {
     /// The rows messages are drawn in: below the thread's header line and the "older" line,
     /// above the "newer" line when the view is scrolled back.
     let area: Rect
+    /// The photos and files of the messages, by message id.
+    let media: [RowID: [MediaItem]]
 
-    init(pane: Rect, scrolledBack: Bool) {
+    init(pane: Rect, scrolledBack: Bool, media: [RowID: [MediaItem]] = [:]) {
         let inner = pane.inner
         area = Rect(x: inner.x, y: inner.y + 2, width: inner.width, height: inner.height - 2 - (scrolledBack ? 1 : 0))
+        self.media = media
     }
 
-    static func bodyLines(_ event: MessageEvent, width: Int) -> [String] {
-        TextWrap.lines(event.body, width: max(1, width - 3))
+    func bodyLines(_ event: MessageEvent) -> [String] {
+        // A photo with no text has no body line: its media lines say what it is.
+        if event.body.isEmpty, media[event.id ?? 0]?.isEmpty == false { return [] }
+        return TextWrap.lines(event.body, width: max(1, area.width - 3))
     }
 
-    /// A message's rows: header, body, a blank line.
-    func rows(of event: MessageEvent) -> Int { 2 + Self.bodyLines(event, width: area.width).count }
+    /// `📎 image/jpeg https://…` for each photo or file, the address whole (wrapped, never cut).
+    func mediaLines(_ event: MessageEvent) -> [String] {
+        (media[event.id ?? 0] ?? []).flatMap { item in
+            TextWrap.lines("📎 \(item.contentType) \(item.url)", width: max(1, area.width - 3))
+        }
+    }
+
+    /// A message's rows: header, body, media, a blank line.
+    func rows(of event: MessageEvent) -> Int { 2 + bodyLines(event).count + mediaLines(event).count }
 
     /// How many of the newest `messages` show, at least in part.
     func shownFromBottom(_ messages: [MessageEvent]) -> Int {
