@@ -40,9 +40,10 @@ struct LiveOperatorActions: OperatorActions {
         return "\(word) → \(answer.status) \(Self.compact(answer.body))"
     }
 
-    /// The TwiML on one line, without the XML declaration.
+    /// The TwiML on one line, without the XML declaration and the status `action`s (plumbing
+    /// that would push the answer's text off the notice line).
     static func compact(_ twiml: String) -> String {
-        var text = twiml
+        var text = twiml.replacing(#/ action="[^"]*" method="POST"/#, with: "")
         if let end = text.range(of: "?>") { text = String(text[end.upperBound...]) }
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined()
     }
