@@ -78,8 +78,9 @@ extension AppDatabase {
     /// message is already further along. Returns the message, or nil when the callback names
     /// no outbound message (an inbound message's SID, or none of ours): nothing changes then.
     ///
-    /// A callback to a TwiML `<Message>`'s `action` names the stored message by `event`; its
-    /// `MessageSid` is the id Twilio gave the new message, learnt here and linked to it.
+    /// A callback for a message sent in a webhook's answer names the stored message by
+    /// `event`; its `MessageSid` is the id Twilio gave the new message, learnt here and
+    /// linked to it.
     @discardableResult
     static func applyDeliveryStatus(_ db: Database, _ callback: StatusCallback, now: Date) throws -> MessageEvent? {
         let found: MessageEvent?
