@@ -8,11 +8,14 @@ extension AppDatabase {
         "sitter_metrics_window", "webhook_receipt",
     ]
 
-    /// Yields once after every committed transaction that touched a table the console shows.
+    /// Yields once after every committed transaction that touched a table the console shows,
+    /// and after every commit another process makes to the same file (`serve`, another
+    /// console, `import`), so every attached screen follows every writer.
     ///
-    /// Built on `DatabaseRegionObservation`, which is notified on the writer's queue right
-    /// after the commit; the stream only signals, so a slow reader coalesces bursts
-    /// (`bufferingNewest(1)`) and then re-reads what it needs, never blocking the writer.
+    /// This process's commits come from `DatabaseRegionObservation`, notified on the writer's
+    /// queue right after the commit; other processes' from a ``CommitWatcher`` on the file.
+    /// The stream only signals, so a slow reader coalesces bursts (`bufferingNewest(1)`) and
+    /// then re-reads what it needs, never blocking the writer.
     public func changes() -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let observation = DatabaseRegionObservation(tracking: Self.observedTables.map { Table($0) })
@@ -21,7 +24,11 @@ extension AppDatabase {
         } onChange: { _ in
             continuation.yield()
         }
-        continuation.onTermination = { _ in cancellable.cancel() }
+        let watcher = writer is DatabasePool ? CommitWatcher(path: writer.path) { continuation.yield() } : nil
+        continuation.onTermination = { _ in
+            cancellable.cancel()
+            watcher?.cancel()
+        }
         return stream
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Notices commits made by other processes on the same database file (SPEC §9: a console
+/// attached to the store that `serve` writes to), without polling.
+///
+/// A commit in WAL mode appends frames to `<db>-wal`, so the kernel reports a modification
+/// of that file (inotify). The report can come a moment before the commit is visible (the
+/// frames are written, then synced, then published in the shared index), so each report is
+/// confirmed by `PRAGMA data_version` on a connection of the watcher's own, which changes
+/// when another connection has committed: checked at once and again a few times in the next
+/// 100 ms until it moves. (A checkpoint that resets the WAL moves it too; checkpoints follow
+/// commits, so that is at most one more re-read.) When nothing is written, the watcher's
+/// thread sleeps in `poll` and costs nothing.
+final class CommitWatcher: Sendable {
+    /// The pipe's write end: a byte (or its closing) wakes the thread to stop.
+    private let stopWrite: Int32
+
+    /// Starts watching the database at `path`; `onCommit` runs on the watcher's thread after
+    /// each commit by another connection. Nil where the platform has no inotify.
+    init?(path: String, onCommit: @escaping @Sendable () -> Void) {
+        #if canImport(Glibc)
+        let inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        guard inotify >= 0 else { return nil }
+        let folder = (path as NSString).deletingLastPathComponent
+        // The folder, not the file: the WAL is created and removed as processes come and go.
+        let mask = UInt32(IN_MODIFY | IN_CREATE | IN_MOVED_TO)
+        guard inotify_add_watch(inotify, folder.isEmpty ? "." : folder, mask) >= 0 else {
+            close(inotify)
+            return nil
+        }
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else {
+            close(inotify)
+            return nil
+        }
+        stopWrite = fds[1]
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(1)
+        let versions = try? DatabaseQueue(path: path, configuration: config)
+        let watched = Set([(path as NSString).lastPathComponent, (path as NSString).lastPathComponent + "-wal"])
+        let stopFD = fds[0]
+        let thread = Thread {
+            Self.run(inotify: inotify, stop: stopFD, watched: watched, versions: versions, onCommit: onCommit)
+            close(inotify)
+            close(stopFD)
+        }
+        thread.name = "switchboard.commit-watcher"
+        thread.start()
+        #else
+        return nil
+        #endif
+    }
+
+    /// Stops the watcher's thread.
+    func cancel() {
+        close(stopWrite)
+    }
+
+    #if canImport(Glibc)
+    private static func run(
+        inotify: Int32, stop: Int32, watched: Set<String>, versions: DatabaseQueue?, onCommit: @Sendable () -> Void
+    ) {
+        func dataVersion() -> Int? { try? versions?.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") } }
+        var lastVersion = dataVersion()
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
+        while true {
+            fds[0].revents = 0
+            fds[1].revents = 0
+            guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
+            if fds[1].revents != 0 { return }  // the write end closed: cancelled
+            guard fds[0].revents != 0 else { continue }
+            // Drain every pending event; only writes to the database or its WAL matter.
+            var touched = false
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
+                guard count > 0 else { break }
+                var offset = 0
+                while offset + MemoryLayout<inotify_event>.size <= count {
+                    let (length, name) = buffer.withUnsafeBytes { raw -> (Int, String) in
+                        let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                        let nameStart = offset + MemoryLayout<inotify_event>.size
+                        let nameBytes = raw[nameStart..<min(nameStart + Int(event.len), count)].prefix { $0 != 0 }
+                        return (Int(event.len), String(decoding: nameBytes, as: UTF8.self))
+                    }
+                    if watched.contains(name) { touched = true }
+                    offset += MemoryLayout<inotify_event>.size + length
+                }
+            }
+            guard touched else { continue }
+            // Confirm a commit: at once, then while the writer syncs and publishes it.
+            for delay in [0, 2, 5, 10, 20, 60] as [UInt32] {
+                if delay > 0 { usleep(delay * 1000) }
+                let version = dataVersion()
+                if version != lastVersion {
+                    lastVersion = version
+                    onCommit()
+                    break
+                }
+            }
+        }
+    }
+    #endif
+}

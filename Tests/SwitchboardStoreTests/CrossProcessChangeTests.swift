@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import SwitchboardCore
+@testable import SwitchboardStore
+import Testing
+
+/// SPEC §9: a console attached to a store that another process writes to sees every commit.
+/// Two `AppDatabase`s on one file stand for two processes: neither's in-process observation
+/// sees the other's commits, only the file does.
+@Suite struct CrossProcessChangeTests {
+    /// Waits for the next element of `changes`, or gives up after `seconds`.
+    static func nextChange(_ changes: AsyncStream<Void>, within seconds: Double) async -> Bool {
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var iterator = changes.makeAsyncIterator()
+                return await iterator.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(seconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test("Given two stores on one file, when one commits, then the other's change stream yields")
+    func anotherConnectionsCommitIsAnnounced() async throws {
+        let (listener, path) = try makeTemporaryDatabase()
+        let console = try AppDatabase.open(path: path)
+        let world = try await listener.writer.write { db in try SmallWorld.make(db) }
+        let changes = console.changes()
+        // Give the watcher a moment to take its first data_version, then commit elsewhere.
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await listener.writer.write { db in
+            var thread = MessageThread(
+                orgId: world.org.id!, scope: .clientGeneral, clientId: world.client.id, counterpartE164: world.client.phoneE164,
+                maskedNumberE164: world.frontDesk.e164, numberClass: .frontDesk, createdAt: Date())
+            try thread.insert(db)
+        }
+        #expect(await Self.nextChange(changes, within: 5), "the other store's commit reached this one's stream")
+    }
+
+    @Test("Given a watched file, when nobody writes, then nothing is announced")
+    func anIdleFileIsQuiet() async throws {
+        let (listener, path) = try makeTemporaryDatabase()
+        let console = try AppDatabase.open(path: path)
+        _ = try await listener.writer.write { db in try SmallWorld.make(db) }
+        let changes = console.changes()
+        // Reads by either side are not commits.
+        _ = try await listener.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") }
+        _ = try await console.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") }
+        #expect(await Self.nextChange(changes, within: 0.5) == false)
+    }
+}
