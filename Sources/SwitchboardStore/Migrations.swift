@@ -31,6 +31,20 @@ extension AppDatabase {
                     UNIQUE (message_event_id, position))
                 """)
         }
+        migrator.registerMigration("v4 listener presence") { db in
+            // Each listener process publishes itself here, so consoles in other processes
+            // know whether one is up, where, and since when it is down.
+            try db.execute(sql: """
+                CREATE TABLE listener_presence (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    pid INTEGER NOT NULL,
+                    address TEXT NOT NULL,
+                    public_url TEXT NOT NULL,
+                    started_at DATETIME NOT NULL,
+                    heartbeat_at DATETIME NOT NULL,
+                    stopped_at DATETIME)
+                """)
+        }
         return migrator
     }()
 

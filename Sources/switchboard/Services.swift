@@ -40,9 +40,16 @@ func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> 
     if let listener = configuration.listener {
         let address = ListenerAddress(listener.publicURL)
         let logger = Logger(label: "switchboard.webhook")
+        let (bound, announceBound) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let onListening = configuration.onListening
         let application = buildListener(
-            store: store, configuration: listener, address: address, logger: logger, onListening: configuration.onListening)
+            store: store, configuration: listener, address: address, logger: logger,
+            onListening: { boundAddress in
+                announceBound.yield(boundAddress)
+                await onListening(boundAddress)
+            })
         services.append(application)
+        services.configurations.append(.init(service: PresenceService(store: store, address: address, bound: bound, logger: logger)))
         if let interval = listener.offerSweepInterval {
             services.configurations.append(.init(service: OfferExpiryService(store: store, interval: interval, logger: logger)))
         }

@@ -13,6 +13,7 @@ struct Switchboard: AsyncParsableCommand {
             SimulateCommand.self,
             ImportCommand.self,
             MetricsCommand.self,
+            StatusCommand.self,
             BenchCommand.self,
         ]
     )

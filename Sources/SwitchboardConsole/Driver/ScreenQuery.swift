@@ -103,6 +103,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     /// `messages` are the thread's first ones, read for a jump to its start.
     public var messagesFromStart = false
     public var webhooks = WebhookCounts.none
+    /// Whether a listener serves the database (published by `serve` or an embedded one).
+    public var listenerState = ListenerState.down(since: nil)
     /// The tier table's visible rows, from position `tierOffset` of `sitterCount` sitters.
     public var tiers: [TierRow] = []
     public var tierOffset = 0
@@ -184,6 +186,7 @@ extension ConsoleViewQuery {
         }
 
         data.webhooks = try reads.webhookCounts()
+        data.listenerState = try reads.listenerState(now: now)
         if query.tierRows > 0 {
             data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))
             data.tiers = try reads.tierRows(of: orgId, page: Page(offset: data.tierOffset, limit: query.tierRows))

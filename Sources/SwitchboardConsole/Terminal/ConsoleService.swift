@@ -47,6 +47,15 @@ public struct ConsoleService: Service {
                 // Change notifications become wake-ups; the console thread never waits on the stream.
                 let changes = Task { for await _ in store.changes() { queue.post(.databaseChanged) } }
                 defer { changes.cancel() }
+                // A listener killed without a word commits nothing: look again at each
+                // heartbeat's interval, so the status bar says it is down.
+                let heartbeats = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(AppDatabase.heartbeatInterval))
+                        queue.post(.databaseChanged)
+                    }
+                }
+                defer { heartbeats.cancel() }
                 let info = listener
                 await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                     let thread = Thread {

@@ -39,6 +39,9 @@ extension ConsoleViewData {
         for index in data.messages.indices {
             data.messages[index].body = Sanitizer.cleanKeepingLines(data.messages[index].body)
         }
+        if case .up(let address, let publicURL, let pid, let since) = data.listenerState {
+            data.listenerState = .up(address: clean(address), publicURL: clean(publicURL), pid: pid, since: since)
+        }
         data.media = data.media.mapValues { media in
             media.map { MediaItem(url: clean($0.url), contentType: clean($0.contentType)) }
         }

@@ -17,7 +17,15 @@ extension Grid {
             segment("● LIVE ", Style(color: .good, bold: true, reverse: true))
         }
         segment("│ ")
-        segment(state.listener.address.map { "\($0) " } ?? "listener off ")
+        if let address = state.listener.address {
+            segment("\(address) ")
+        } else {
+            switch state.data.listenerState {
+            case .up(let address, _, _, _): segment("listener up · \(address) ", Style(color: .good, bold: true, reverse: true))
+            case .down(let since?): segment("listener down since \(ClockTime.text(since)) ", Style(color: .warning, bold: true, reverse: true))
+            case .down(nil): segment("listener off ")
+            }
+        }
         segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
         if let token = state.listener.demoToken {
             segment("│ demo token ")
