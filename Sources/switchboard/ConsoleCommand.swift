@@ -64,7 +64,10 @@ struct ConsoleCommand: AsyncParsableCommand {
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         let credentials = try TwilioCredentials.load()
         var configuration: ListenerConfiguration?
-        if listening.listen {
+        // A listener already serves this database (`serve`): attach to it rather than start
+        // a second one that would fight it for the port.
+        let attached = try listening.listen && store.listenerState().isUp
+        if listening.listen && !attached {
             guard let token = credentials.authToken else {
                 throw CommandFailure(
                     "Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) so webhooks can be verified, or pass --no-listen.")
@@ -75,7 +78,9 @@ struct ConsoleCommand: AsyncParsableCommand {
         let outbound = try sender.makeSender(store: store, statusCallback: statusCallback, credentials: credentials)
         let logPath = log ?? database.resolvedPath() + ".log"
         try await ConsoleLauncher.run(
-            .init(store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound))
+            .init(
+                store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
+                attached: attached ? .init(authToken: credentials.authToken) : nil))
         print("Console closed. Log: \(logPath)")
     }
 }

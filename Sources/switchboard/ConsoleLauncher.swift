@@ -18,6 +18,15 @@ enum ConsoleLauncher {
         var logPath: String
         /// How replies and offers leave (simulated in the demo).
         var sender: any OutboundSender
+        /// Set when a listener another process runs (`serve`) serves the database: the
+        /// console attaches to it instead of running the shared services itself.
+        var attached: Attached? = nil
+    }
+
+    struct Attached {
+        /// Signs the console's simulated YES/NO, posted to the URL that listener published;
+        /// nil: those keys say why they cannot run.
+        var authToken: String?
     }
 
     static func run(_ settings: Settings) async throws {
@@ -26,9 +35,12 @@ enum ConsoleLauncher {
         let logger = Logger(label: "switchboard.console")
         let store = settings.store
 
-        var services = buildServices(
-            store: store,
-            configuration: ServicesConfiguration(listener: settings.listener, onListening: { url in logger.info("listening on \(url)") }))
+        var services =
+            settings.attached != nil
+            ? Services(configurations: [], listenerAddress: nil)  // serve runs the rest
+            : buildServices(
+                store: store,
+                configuration: ServicesConfiguration(listener: settings.listener, onListening: { url in logger.info("listening on \(url)") }))
         let actions: any OperatorActions
         let waitForListener: (@Sendable () async -> String?)?
         if let configuration = settings.listener, let address = services.listenerAddress {
@@ -36,6 +48,14 @@ enum ConsoleLauncher {
                 store: store, outbox: Outbox(store: store, sender: settings.sender),
                 authToken: configuration.authToken, listenerURL: { address.current })
             waitForListener = { await address.waitUntilBound() }
+        } else if let token = settings.attached?.authToken {
+            actions = LiveOperatorActions(
+                store: store, outbox: Outbox(store: store, sender: settings.sender), authToken: token,
+                listenerURL: {
+                    guard case .up(_, let publicURL, _, _) = try? store.listenerState() else { return nil }
+                    return publicURL
+                })
+            waitForListener = nil
         } else {
             actions = ListenerlessActions(store: store)
             waitForListener = nil

@@ -5,7 +5,7 @@ import Testing
 /// same database, in its own process and terminal, follows every commit and shows whether
 /// the listener is up.
 @Suite(.serialized) struct AttachedConsoleTests {
-    @Test("serve in the background, a console attached in tmux: a webhook appears without a key; status says up; serve killed → down; restarted → up")
+    @Test("serve in the background, a console in tmux attaches by itself: a webhook appears without a key; y reaches serve; status says up; serve killed → down; restarted → up")
     func consoleFollowsServe() throws {
         guard TmuxSession.isInstalled else {
             Issue.record("tmux is not installed: `apt-get install -y tmux` (README)")
@@ -32,7 +32,7 @@ import Testing
 
         let tmux = try TmuxSession(
             width: 120, height: 40,
-            command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)' --no-listen",
+            command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)'",
             environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
         _ = try #require(tmux.waitForScreen { $0.contains("listener up · \(base)") }, "the status bar names serve's address")
 
@@ -40,6 +40,11 @@ import Testing
             url: base, token: ServeAndSimulateTests.token, from: "+15557650042", to: "+15550100100", body: "sent to serve, seen attached")
         #expect(answer.contains("HTTP 200"))
         _ = try #require(tmux.waitForScreen(timeout: 5) { $0.contains("sent to serve, seen attached") }, "the webhook appeared without a key press")
+
+        // The console runs no listener of its own: its simulated YES goes to serve's.
+        try tmux.sendKeys("Tab")
+        try tmux.sendKeys("y")
+        _ = try #require(tmux.waitForScreen(timeout: 5) { $0.contains("YES → 200") }, "y was answered by serve")
 
         let status = ServeAndSimulateTests.process(["status", "--db", db, "--json"])
         let printed = Pipe()
