@@ -23,7 +23,10 @@ extension Grid {
             segment("│ demo token ")
             segment(token + " ", Style(reverse: true).with(bold: true))
         }
-        let org = state.data.orgName
+        let org =
+            state.data.orgs.count > 1
+            ? "\(state.data.orgName) · org \((state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1)/\(state.data.orgs.count) (O)"
+            : state.data.orgName
         if !org.isEmpty, rect.maxX - x >= DisplayWidth.of(org) + 3 {
             write(org + " ", x: rect.maxX - DisplayWidth.of(org) - 1, y: rect.y, style: .bar)
         }
