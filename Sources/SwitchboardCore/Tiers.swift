@@ -202,10 +202,18 @@ public struct TierPolicy: Codable, Sendable, Equatable {
         return StrictKeys.path(context.codingPath + keys)
     }
 
+    /// How a JSON value of `type` is called in an error a person reads.
+    static func kind(of type: Any.Type) -> String {
+        if type == String.self { return "text" }
+        if type == Double.self || type == Int.self { return "a number" }
+        if "\(type)".hasPrefix("Array") { return "a list" }
+        return "an object"
+    }
+
     static func problem(of error: DecodingError) -> String {
         switch error {
         case .keyNotFound: "is missing"
-        case .typeMismatch(let type, _): "has the wrong type (expected \(type == String.self ? "text" : "a number"))"
+        case .typeMismatch(let type, _): "has the wrong type (expected \(kind(of: type)))"
         case .valueNotFound: "is null"
         case .dataCorrupted(let context): context.codingPath.isEmpty ? "is not valid JSON" : "has the wrong type or value"
         @unknown default: "is invalid"

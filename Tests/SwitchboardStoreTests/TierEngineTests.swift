@@ -187,7 +187,7 @@ struct TierEngineTests {
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "max_median_response_seconds": true}, {"name": "b"}]}"#,
              "tiers[0].max_median_response_seconds has the wrong type"),
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": {"name": "b"}}"#,
-             "tiers has the wrong type"),
+             "tiers has the wrong type (expected a list)"),
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "min_response_rate": 0.9}, {"name": "silver"}, {"name": "bronze"}]}"#,
              "tiers[1] has no threshold, so every sitter would earn it: give it at least one of max_median_response_seconds, min_response_rate, min_offer_accept_rate, or make it the last tier"),
         ])
