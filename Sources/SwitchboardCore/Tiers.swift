@@ -258,10 +258,10 @@ enum StrictKeys {
         let all = try decoder.container(keyedBy: AnyKey.self)
         for key in all.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !known.contains(key.stringValue) {
             let guess = known.min { distance(key.stringValue, $0) < distance(key.stringValue, $1) }
-            let hint = guess.map { distance(key.stringValue, $0) <= 3 ? "did you mean \"\($0)\"? " : "" } ?? ""
+            let hint = guess.map { distance(key.stringValue, $0) <= 3 ? " (did you mean \"\($0)\"?)" : "" } ?? ""
             throw Refusal(
                 path: path(decoder.codingPath + [key]),
-                problem: "is not a known key: \(hint)rename or remove it (allowed here: \(known.joined(separator: ", ")))")
+                problem: "is not a known key\(hint): rename or remove it, the keys allowed here are \(known.joined(separator: ", "))")
         }
         return try decoder.container(keyedBy: Keys.self)
     }

@@ -100,7 +100,7 @@ struct CommandLineTests {
         let shipped = try String(contentsOf: packageRoot.appendingPathComponent("Data/tiers.json"), encoding: .utf8)
         let cases = [
             (shipped.replacingOccurrences(of: "\"max_median_response_seconds\": 600", with: "\"max_median_response_second\": 600"),
-             #"tiers[0].max_median_response_second is not a known key: did you mean "max_median_response_seconds"? rename or remove it"#),
+             #"tiers[0].max_median_response_second is not a known key (did you mean "max_median_response_seconds"?): rename or remove it"#),
             (shipped.replacingOccurrences(of: "\"min_response_rate\": 0.85", with: "\"min_response_rate\": \"85%\""),
              "tiers[0].min_response_rate has the wrong type (expected a number)"),
             (#"{"provisional_below": {"response_samples": 1, "offer_samples": 1}, "tiers": [{"name": "gold"}, {"name": "bronze"}]}"#,

@@ -175,11 +175,11 @@ struct TierEngineTests {
             (#"{"provisional"#, "is not valid JSON"),
             // Issue 10, defect 6: strict keys, types and thresholds.
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "max_median_response_second": 600}, {"name": "b"}]}"#,
-             #"tiers[0].max_median_response_second is not a known key: did you mean "max_median_response_seconds"? rename or remove it"#),
+             #"tiers[0].max_median_response_second is not a known key (did you mean "max_median_response_seconds"?): rename or remove it"#),
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1, "offers": 2}, "tiers": [{"name": "b"}]}"#,
              "provisional_below.offers is not a known key"),
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "b"}], "window": 30}"#,
-             "window is not a known key: rename or remove it (allowed here: provisional_below, tiers)"),
+             "window is not a known key: rename or remove it, the keys allowed here are provisional_below, tiers"),
             (#"{"provisional_below": {"response_samples": "5", "offer_samples": 1}, "tiers": [{"name": "b"}]}"#,
              "provisional_below.response_samples has the wrong type (expected a number)"),
             (#"{"provisional_below": {"response_samples": 2.5, "offer_samples": 1}, "tiers": [{"name": "b"}]}"#,
