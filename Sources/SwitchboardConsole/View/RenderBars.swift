@@ -11,7 +11,8 @@ extension Grid {
         // With several orgs, which one is on screen matters more than the product's name.
         if state.data.orgs.count > 1 {
             let position = (state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1
-            let name = DisplayWidth.truncate(state.data.orgName, to: 24)
+            // Room for the demo token at 120 columns when there is one.
+            let name = DisplayWidth.truncate(state.data.orgName, to: state.listener.demoToken == nil ? 32 : 18)
             segment(" \(name) \(position)/\(state.data.orgs.count) ", Style(reverse: true).with(bold: true))
         } else {
             segment(" Switchboard ", Style(reverse: true).with(bold: true))
