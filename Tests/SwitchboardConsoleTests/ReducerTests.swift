@@ -389,6 +389,7 @@ import Testing
         let store = try await Fixture.makeStore(secondOrg: true)
         var state = try Fixture.state(store)
         #expect(state.data.orgs.map(\.name) == ["Pawsitive Test Co.", "Harbor Hounds"])
+        try #require(state.data.orgs.count == 2)
         #expect(state.data.orgName == "Pawsitive Test Co.", "the console opens the first org")
         #expect(state.orgId == state.data.orgs[0].id)
         try Fixture.press(.tab, &state, store)  // the sitters pane, on a sitter of the first org

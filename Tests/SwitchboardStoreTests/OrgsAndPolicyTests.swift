@@ -44,6 +44,7 @@ struct OrgsAndPolicyTests {
         try await importDemoAndSecondOrg(into: store)
         let all = try await store.metricsReport(storing: false)
         #expect(all.map(\.org.name) == ["Pawsitive Pet Sitting Co.", "Harbor Hounds"])
+        try #require(all.count == 2)
         #expect(all[0].rows.count == 7)
         #expect(all[1].rows.map(\.sitter.name) == ["Ana Ruiz", "Sam Lee"])
         #expect(all[1].rows.allSatisfy { $0.window.orgId == all[1].org.id })
