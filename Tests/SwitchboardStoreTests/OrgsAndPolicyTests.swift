@@ -31,7 +31,8 @@ struct OrgsAndPolicyTests {
 
         // Everyone gold: a policy whose first tier admits all.
         let lenient = TierPolicy(provisionalBelow: .init(responseSamples: 0, offerSamples: 0), tiers: [.init(name: "everyone")])
-        let other = try AppDatabase(store.writer, clock: .fixed(Self.now), tierSettings: TierSettings(policy: lenient, windowDays: 7))
+        // The default window, as `metrics --tiers OTHER.json` has it.
+        let other = try AppDatabase(store.writer, clock: .fixed(Self.now), tierSettings: TierSettings(policy: lenient))
         let shown = try await other.metricsReport(storing: false)
         #expect(shown.flatMap(\.rows).allSatisfy { $0.window.tier == "everyone" })
         let after = try await other.reader.read { db in try SitterMetricsWindow.order(sql: "sitter_id").fetchAll(db) }
