@@ -17,6 +17,17 @@ public struct TierPolicy: Codable, Sendable, Equatable {
             self.responseSamples = responseSamples
             self.offerSamples = offerSamples
         }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case responseSamples = "response_samples"
+            case offerSamples = "offer_samples"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try StrictKeys.container(decoder, CodingKeys.self)
+            responseSamples = try StrictKeys.wholeNumber(container, .responseSamples)
+            offerSamples = try StrictKeys.wholeNumber(container, .offerSamples)
+        }
     }
 
     public struct Tier: Codable, Sendable, Equatable {
@@ -33,6 +44,23 @@ public struct TierPolicy: Codable, Sendable, Equatable {
             self.maxMedianResponseSeconds = maxMedianResponseSeconds
             self.minResponseRate = minResponseRate
             self.minOfferAcceptRate = minOfferAcceptRate
+        }
+
+        enum CodingKeys: String, CodingKey, CaseIterable {
+            case name
+            case maxMedianResponseSeconds = "max_median_response_seconds"
+            case minResponseRate = "min_response_rate"
+            case minOfferAcceptRate = "min_offer_accept_rate"
+        }
+
+        static let thresholdKeys = [CodingKeys.maxMedianResponseSeconds, .minResponseRate, .minOfferAcceptRate].map(\.rawValue)
+
+        public init(from decoder: any Decoder) throws {
+            let container = try StrictKeys.container(decoder, CodingKeys.self)
+            name = try container.decode(String.self, forKey: .name)
+            maxMedianResponseSeconds = try container.decodeIfPresent(Double.self, forKey: .maxMedianResponseSeconds)
+            minResponseRate = try container.decodeIfPresent(Double.self, forKey: .minResponseRate)
+            minOfferAcceptRate = try container.decodeIfPresent(Double.self, forKey: .minOfferAcceptRate)
         }
 
         var hasThresholds: Bool {
@@ -90,6 +118,17 @@ public struct TierPolicy: Codable, Sendable, Equatable {
     public var provisionalBelow: Minimums
     public var tiers: [Tier]
 
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case provisionalBelow = "provisional_below"
+        case tiers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try StrictKeys.container(decoder, CodingKeys.self)
+        provisionalBelow = try container.decode(Minimums.self, forKey: .provisionalBelow)
+        tiers = try container.decode([Tier].self, forKey: .tiers)
+    }
+
     public init(provisionalBelow: Minimums, tiers: [Tier]) {
         self.provisionalBelow = provisionalBelow
         self.tiers = tiers
@@ -107,11 +146,11 @@ public struct TierPolicy: Codable, Sendable, Equatable {
 
     /// Decodes and checks a policy, naming `file` and the field at fault.
     public static func decode(_ data: Data, file: String) throws -> TierPolicy {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         let policy: TierPolicy
         do {
-            policy = try decoder.decode(TierPolicy.self, from: data)
+            policy = try JSONDecoder().decode(TierPolicy.self, from: data)
+        } catch let error as StrictKeys.Refusal {
+            throw TierPolicyError(file: file, field: error.path, problem: error.problem)
         } catch let error as DecodingError {
             throw TierPolicyError(file: file, field: Self.path(of: error), problem: Self.problem(of: error))
         }
@@ -131,6 +170,14 @@ public struct TierPolicy: Codable, Sendable, Equatable {
         }
         var names = Set<String>()
         for (index, tier) in tiers.enumerated() {
+            // A tier without thresholds admits everyone: the tiers after it could never be
+            // earned (a misspelt threshold key used to make every sitter gold this way).
+            if index < tiers.count - 1, !tier.hasThresholds {
+                throw fail(
+                    "tiers[\(index)]",
+                    "has no threshold, so every sitter would earn it: give it at least one of "
+                        + Tier.thresholdKeys.joined(separator: ", ") + ", or make it the last tier")
+            }
             if tier.name.isEmpty || tier.name == Self.provisional {
                 throw fail("tiers[\(index)].name", "must be a name other than \"\(Self.provisional)\"")
             }
@@ -152,21 +199,23 @@ public struct TierPolicy: Codable, Sendable, Equatable {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): context = c
         @unknown default: return "?"
         }
-        let all = context.codingPath + keys
-        if all.isEmpty { return "(file)" }
-        return all.map { key in
-            key.intValue.map { "[\($0)]" } ?? key.stringValue.reduce(into: "") { out, c in
-                out += c.isUppercase ? "_" + c.lowercased() : String(c)
-            }
-        }.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+        return StrictKeys.path(context.codingPath + keys)
+    }
+
+    /// How a JSON value of `type` is called in an error a person reads.
+    static func kind(of type: Any.Type) -> String {
+        if type == String.self { return "text" }
+        if type == Double.self || type == Int.self { return "a number" }
+        if "\(type)".hasPrefix("Array") { return "a list" }
+        return "an object"
     }
 
     static func problem(of error: DecodingError) -> String {
         switch error {
         case .keyNotFound: "is missing"
-        case .typeMismatch(let type, _): "has the wrong type (expected \(type == String.self ? "text" : "a number"))"
+        case .typeMismatch(let type, _): "has the wrong type (expected \(kind(of: type)))"
         case .valueNotFound: "is null"
-        case .dataCorrupted: "is not valid JSON"
+        case .dataCorrupted(let context): context.codingPath.isEmpty ? "is not valid JSON" : "has the wrong type or value"
         @unknown default: "is invalid"
         }
     }
@@ -184,6 +233,71 @@ public struct TierPolicyError: Error, CustomStringConvertible, Equatable {
     }
 
     public var description: String { "\(file): \(field) \(problem)" }
+}
+
+/// Decoding that refuses what it does not know: a misspelt key is an error naming its JSON
+/// path and the keys that are allowed there, never a silently missing threshold.
+enum StrictKeys {
+    struct Refusal: Error {
+        var path: String
+        var problem: String
+    }
+
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// The keyed container of `decoder`, after checking that every key in the JSON object is one of `Keys`.
+    static func container<Keys: CodingKey & CaseIterable>(_ decoder: any Decoder, _: Keys.Type) throws
+        -> KeyedDecodingContainer<Keys>
+    {
+        let known = Keys.allCases.map(\.stringValue)
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        for key in all.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !known.contains(key.stringValue) {
+            let guess = known.min { distance(key.stringValue, $0) < distance(key.stringValue, $1) }
+            let hint = guess.map { distance(key.stringValue, $0) <= 3 ? " (did you mean \"\($0)\"?)" : "" } ?? ""
+            throw Refusal(
+                path: path(decoder.codingPath + [key]),
+                problem: "is not a known key\(hint): rename or remove it, the keys allowed here are \(known.joined(separator: ", "))")
+        }
+        return try decoder.container(keyedBy: Keys.self)
+    }
+
+    /// A whole number; JSON has one number type, so `5.5` is refused here with the path.
+    static func wholeNumber<Keys: CodingKey>(_ container: KeyedDecodingContainer<Keys>, _ key: Keys) throws -> Int {
+        let value = try container.decode(Double.self, forKey: key)
+        guard value.rounded() == value, abs(value) < 1e15 else {
+            throw Refusal(path: path(container.codingPath + [key]), problem: "must be a whole number")
+        }
+        return Int(value)
+    }
+
+    /// `tiers[0].min_response_rate`: the JSON path of a coding path.
+    static func path(_ keys: [any CodingKey]) -> String {
+        if keys.isEmpty { return "(file)" }
+        return keys.map { key in key.intValue.map { "[\($0)]" } ?? key.stringValue }
+            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+    }
+
+    /// Edit distance, to suggest the key a typo meant.
+    static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        guard !a.isEmpty else { return b.count }
+        var row = Array(0...b.count)
+        for i in 1...a.count {
+            var diagonal = row[0]
+            row[0] = i
+            for j in stride(from: 1, through: b.count, by: 1) {
+                let above = row[j]
+                row[j] = min(above + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1))
+                diagonal = above
+            }
+        }
+        return row[b.count]
+    }
 }
 
 /// The figures of one sitter over one window (SPEC §5). Nil where there is nothing to divide.

@@ -79,8 +79,8 @@ extension AppDatabase {
 public struct StoreReads {
     let db: Database
 
-    /// The first org: Switchboard's console and demo serve one business.
-    public func primaryOrg() throws -> Org? { try AppDatabase.primaryOrg(db) }
+    /// Every org of the database, by id: one database can serve several businesses.
+    public func orgs() throws -> [Org] { try AppDatabase.orgs(db) }
 
     /// How many threads a mailbox holds, or how many of them match `search` (a name, a phone,
     /// or any message's text).

@@ -99,9 +99,14 @@ extension AppDatabase {
         return newest.reversed()
     }
 
-    /// The first org: Switchboard's console and demo serve one business.
+    /// The first org (by id), for a database known to hold one business (the benchmarks').
     static func primaryOrg(_ db: Database) throws -> Org? {
         try Org.order(sql: "id").fetchOne(db)
+    }
+
+    /// Every org of the database, in import order (by id).
+    static func orgs(_ db: Database) throws -> [Org] {
+        try Org.order(sql: "id").fetchAll(db)
     }
 
     /// The sitters of an org, by name (the `sitter_list` index): every one, or the page of

@@ -141,32 +141,51 @@ extension AppDatabase {
         }
     }
 
-    /// Every sitter of the primary org, by name, with its metrics recomputed now over the
-    /// store's tier settings: stored when the window is the default one (what the console
-    /// shows), only computed for another window. Empty when there is no org yet.
-    public func metricsReport() async throws -> [(sitter: Sitter, window: SitterMetricsWindow)] {
-        let now = clock.now
-        let settings = tierSettings
-        let storing = settings.windowDays == TierSettings.defaultWindowDays
-        return try await writer.write { db in
-            guard let orgId = try Self.primaryOrg(db)?.id else { return [] }
-            return try Self.sitters(db, orgId: orgId).compactMap { sitter in
-                guard let sitterId = sitter.id else { return nil }
-                let window =
-                    storing
-                    ? try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
-                    : try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
-                return (sitter, window)
-            }
-        }
+    /// The orgs `switchboard metrics` reports on: every org (by id), or the one named
+    /// `orgName`. An unknown name is refused with the names that exist.
+    static func reportedOrgs(_ db: Database, named orgName: String?) throws -> [Org] {
+        let orgs = try Self.orgs(db)
+        guard let orgName else { return orgs }
+        let chosen = orgs.filter { $0.name == orgName }
+        guard chosen.isEmpty else { return chosen }
+        let known = orgs.isEmpty ? "there are none yet: import one with `switchboard import FILE`" : "the orgs are "
+            + orgs.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        throw StoreError(.notFound, "No org is named \"\(orgName)\": \(known).")
     }
 
-    /// Recomputes and stores the metrics of every sitter of the primary org: the tier
-    /// engine's periodic refresh, so samples that age out of the window leave the figures.
+    /// Every sitter of every org (or of the org named `orgName`), grouped by org, by name
+    /// within it, with its metrics computed now over the store's tier settings.
+    ///
+    /// Only the stored policy writes `sitter_metrics_window` (what the console shows): with
+    /// `storing` false (another thresholds file or window) the figures are computed and
+    /// shown, never stored.
+    public func metricsReport(orgName: String? = nil, storing: Bool) async throws -> [OrgMetrics] {
+        let now = clock.now
+        let settings = tierSettings
+        let work: @Sendable (Database) throws -> [OrgMetrics] = { db in
+            try Self.reportedOrgs(db, named: orgName).map { org in
+                let rows = try Self.sitters(db, orgId: org.id!).compactMap { sitter -> (sitter: Sitter, window: SitterMetricsWindow)? in
+                    guard let sitterId = sitter.id else { return nil }
+                    let window =
+                        storing
+                        ? try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+                        : try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
+                    return (sitter, window)
+                }
+                return OrgMetrics(org: org, rows: rows)
+            }
+        }
+        return storing ? try await writer.write(work) : try await reader.read(work)
+    }
+
+    /// Recomputes and stores the metrics of every sitter of every org: the tier engine's
+    /// periodic refresh, so samples that age out of the window leave the figures.
     /// Returns 0: it is not a count of stale sitters.
     public func recomputeEveryonesMetrics() async throws -> Int {
-        let org = try await reader.read { db in try Self.primaryOrg(db) }
-        if let orgId = org?.id { try await recomputeAllMetrics(orgId: orgId) }
+        let orgs = try await reader.read { db in try Self.orgs(db) }
+        for org in orgs {
+            if let orgId = org.id { try await recomputeAllMetrics(orgId: orgId) }
+        }
         return 0
     }
 
@@ -176,6 +195,12 @@ extension AppDatabase {
         let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
         return try sitters(db, orgId: orgId).map { ($0, bySitter[$0.id!]) }
     }
+}
+
+/// One org's sitters with their metrics, as `switchboard metrics` reports them.
+public struct OrgMetrics: Sendable {
+    public var org: Org
+    public var rows: [(sitter: Sitter, window: SitterMetricsWindow)]
 }
 
 extension SitterMetricsWindow {

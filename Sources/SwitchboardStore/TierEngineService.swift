@@ -5,7 +5,7 @@ import SwitchboardCore
 
 /// Keeps `sitter_metrics_window` live: after commits it recomputes the sitters marked stale
 /// (at most once per `staleRefreshInterval`), and every `fullRefreshInterval` it recomputes
-/// everyone, so samples that age out of the rolling window leave the figures even when
+/// every sitter of every org, so samples that age out of the rolling window leave the figures even when
 /// nothing new arrives.
 public struct TierEngineService: Service {
     let store: AppDatabase

@@ -5,11 +5,21 @@ import SwitchboardStore
 /// The tier table as `switchboard metrics` prints it: a readable table, or stable JSON.
 /// Formatting lives here, above the store, which only hands over records.
 public enum MetricsReport {
-    /// One object per sitter: `sitter_id`, `name`, `tier`, and every column of
-    /// `sitter_metrics_window` under the same name. Keys sorted, so scripts can diff it.
-    public static func json(_ rows: [(sitter: Sitter, window: SitterMetricsWindow)]) throws -> String {
-        let objects: [[String: JSONValue]] = rows.map { sitter, window in
+    /// One object per sitter, grouped by org (orgs by id, sitters by name): `org` (the
+    /// org's name), `sitter_id`, `name`, `tier`, and every column of `sitter_metrics_window`
+    /// under the same name. Keys sorted, so scripts can diff it.
+    public static func json(_ groups: [OrgMetrics]) throws -> String {
+        let objects: [[String: JSONValue]] = groups.flatMap { group in
+            group.rows.map { sitter, window in object(org: group.org, sitter: sitter, window: window) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(objects), as: UTF8.self)
+    }
+
+    static func object(org: Org, sitter: Sitter, window: SitterMetricsWindow) -> [String: JSONValue] {
             [
+                "org": .string(org.name),
                 "sitter_id": .int(sitter.id ?? 0),
                 "name": .string(sitter.name),
                 "tier": .string(window.tier),
@@ -29,20 +39,26 @@ public enum MetricsReport {
                 "offer_response_sample_count": .int(Int64(window.offerResponseSampleCount)),
                 "computed_at": .string(window.computedAt.storedText),
             ]
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(objects), as: UTF8.self)
     }
 
-    /// A table for people: one line per sitter (``TierTable``, as the console shows it).
-    public static func table(_ rows: [(sitter: Sitter, window: SitterMetricsWindow)], windowDays: Int) -> String {
-        let cells = rows.map { sitter, window in TierTable.cells(name: sitter.name, tier: window.tier, metrics: window.metrics) }
-        let widths = TierTable.widths(cells)
-        var out = ([TierTable.header] + cells).map { cells in
+    /// A table for people: per org its name, then one line per sitter (``TierTable``, as
+    /// the console shows it). Columns line up across orgs, so they compare at a glance.
+    public static func table(_ groups: [OrgMetrics], windowDays: Int) -> String {
+        let cellsByOrg = groups.map { group in
+            group.rows.map { sitter, window in TierTable.cells(name: sitter.name, tier: window.tier, metrics: window.metrics) }
+        }
+        let widths = TierTable.widths(cellsByOrg.flatMap { $0 })
+        func line(_ cells: [String]) -> String {
             cells.enumerated().map { column, cell in
                 column == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - TextWidth.of(cell))
             }.joined(separator: "  ")
+        }
+        var out: [String] = []
+        for (group, cells) in zip(groups, cellsByOrg) {
+            if !out.isEmpty { out.append("") }
+            let sitters = group.rows.count == 1 ? "1 sitter" : "\(group.rows.count) sitters"
+            out.append("\(group.org.name) · \(sitters)")
+            out += ([TierTable.header] + cells).map(line)
         }
         out.append("")
         out.append(TierTable.footnote(windowDays: windowDays))

@@ -29,4 +29,11 @@ struct TierOptions: ParsableArguments {
             throw CommandFailure("\(error); fix the file or pass --tiers with another one.")
         }
     }
+
+    /// The policy whose figures are stored (what the console and the tier engine use): the
+    /// shipped thresholds and the default window. Nil when the shipped file is unusable, so
+    /// nothing is stored.
+    static func storedSettings() -> TierSettings? {
+        try? TierOptions.defaultSettings()
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The `switchboard` binary beside the test bundle (SwiftPM builds both into one folder).
@@ -69,7 +70,7 @@ struct CommandLineTests {
         let rows = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
         #expect(rows?.count == 7)
         let expectedKeys: Set<String> = [
-            "sitter_id", "name", "tier", "id", "org_id", "window_start", "window_end", "avg_response_seconds",
+            "org", "sitter_id", "name", "tier", "id", "org_id", "window_start", "window_end", "avg_response_seconds",
             "median_response_seconds", "response_rate", "offer_accept_rate", "offer_median_response_seconds",
             "response_required_count", "response_sample_count", "offer_sample_count", "offer_accepted_count",
             "offer_response_sample_count", "computed_at",
@@ -89,6 +90,113 @@ struct CommandLineTests {
         let bad = try Binary.run(["metrics", "--db", db, "--tiers", tiers.path])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("\(tiers.path): tiers[0].name has the wrong type"), "\(bad.stderr)")
+    }
+
+    /// Issue 10, defect 6: a misspelt threshold made every sitter gold, silently.
+    @Test("metrics --tiers with an unknown key, a wrong type or a tier without thresholds: one sentence with file, path and fix")
+    func strictTiersFile() throws {
+        let folder = try temporaryFolder()
+        let db = folder.appendingPathComponent("x.sqlite").path
+        let shipped = try String(contentsOf: packageRoot.appendingPathComponent("Data/tiers.json"), encoding: .utf8)
+        let cases = [
+            (shipped.replacingOccurrences(of: "\"max_median_response_seconds\": 600", with: "\"max_median_response_second\": 600"),
+             #"tiers[0].max_median_response_second is not a known key (did you mean "max_median_response_seconds"?): rename or remove it"#),
+            (shipped.replacingOccurrences(of: "\"min_response_rate\": 0.85", with: "\"min_response_rate\": \"85%\""),
+             "tiers[0].min_response_rate has the wrong type (expected a number)"),
+            (#"{"provisional_below": {"response_samples": 1, "offer_samples": 1}, "tiers": [{"name": "gold"}, {"name": "bronze"}]}"#,
+             "tiers[0] has no threshold, so every sitter would earn it: give it at least one of"),
+        ]
+        for (index, (json, problem)) in cases.enumerated() {
+            let file = folder.appendingPathComponent("bad-\(index).json")
+            try Data(json.utf8).write(to: file)
+            let run = try Binary.run(["metrics", "--db", db, "--tiers", file.path])
+            #expect(run.status == 1, "\(run.stderr)")
+            #expect(run.stderr.contains("\(file.path): \(problem)"), "\(run.stderr)")
+            #expect(run.stderr.contains("fix the file or pass --tiers with another one."), "\(run.stderr)")
+            #expect(run.stderr.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").count == 1, "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+    }
+
+    /// The stored figures (what the console shows), read straight from the database.
+    private static func storedMetrics(_ db: String) throws -> [String] {
+        try DatabaseQueue(path: db).read { db in
+            try String.fetchAll(
+                db, sql: "SELECT sitter_id || ' ' || tier || ' ' || window_start || ' ' || computed_at FROM sitter_metrics_window ORDER BY sitter_id")
+        }
+    }
+
+    /// Issue 10, defect 6: `metrics --tiers OTHER.json` overwrote the stored metrics.
+    @Test("metrics with another --tiers file or --window-days shows its figures and leaves sitter_metrics_window as stored")
+    func otherPolicyIsNotStored() throws {
+        let folder = try temporaryFolder()
+        let db = folder.appendingPathComponent("demo.sqlite").path
+        #expect(try Binary.run(["import", "Data/demo.json", "--db", db]).status == 0)
+        #expect(try Binary.run(["metrics", "--db", db]).status == 0)
+        let stored = try Self.storedMetrics(db)
+        #expect(stored.count == 7)
+        let lenient = folder.appendingPathComponent("lenient.json")
+        try Data(#"{"provisional_below": {"response_samples": 0, "offer_samples": 0}, "tiers": [{"name": "everyone"}]}"#.utf8)
+            .write(to: lenient)
+        Thread.sleep(forTimeInterval: 1.1)  // so a rewrite would show in computed_at
+        let other = try Binary.run(["metrics", "--db", db, "--tiers", lenient.path])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stdout.contains("everyone"))
+        #expect(try Self.storedMetrics(db) == stored, "another thresholds file is shown, not stored")
+        #expect(try Binary.run(["metrics", "--db", db, "--window-days", "7"]).status == 0)
+        #expect(try Self.storedMetrics(db) == stored, "another window is shown, not stored")
+        #expect(try Binary.run(["metrics", "--db", db, "--tiers", "Data/tiers.json"]).status == 0)
+        #expect(try Self.storedMetrics(db) != stored, "the stored policy, named explicitly, still stores")
+    }
+
+    static let secondOrg = #"""
+        {
+          "org": {"name": "Harbor Hounds", "front_desk": "+15550100200"},
+          "sitters": [
+            {"key": "sam", "name": "Sam Lee", "phone": "+15550200201", "masked_number": "+15550300201"},
+            {"key": "ana", "name": "Ana Ruiz", "phone": "+15550200202", "masked_number": "+15550300202"}
+          ],
+          "clients": [{"key": "olu", "name": "Olu Adeyemi", "phone": "+15550402001"}]
+        }
+        """#
+
+    /// Issue 10, defect 7: a second org imported fine but `metrics` never showed it.
+    @Test("Two orgs in one database: metrics groups by org, --org picks one, an unknown --org names the orgs")
+    func metricsOfTwoOrgs() throws {
+        let folder = try temporaryFolder()
+        let db = folder.appendingPathComponent("two.sqlite").path
+        let harbor = folder.appendingPathComponent("harbor.json")
+        try Data(Self.secondOrg.utf8).write(to: harbor)
+        #expect(try Binary.run(["import", "Data/demo.json", "--db", db]).status == 0)
+        let imported = try Binary.run(["import", harbor.path, "--db", db])
+        #expect(imported.status == 0, "\(imported.stderr)")
+
+        let table = try Binary.run(["metrics", "--db", db])
+        #expect(table.status == 0, "\(table.stderr)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        let demoHeading = try #require(lines.firstIndex(of: "Pawsitive Pet Sitting Co. · 7 sitters"), "\(table.stdout)")
+        let harborHeading = try #require(lines.firstIndex(of: "Harbor Hounds · 2 sitters"), "\(table.stdout)")
+        let sam = try #require(lines.firstIndex { $0.hasPrefix("Sam Lee") })
+        let maya = try #require(lines.firstIndex { $0.hasPrefix("Maya Okafor") })
+        #expect(demoHeading < maya && maya < harborHeading && harborHeading < sam)
+
+        let one = try Binary.run(["metrics", "--db", db, "--org", "Harbor Hounds"])
+        #expect(one.stdout.contains("Sam Lee") && one.stdout.contains("Ana Ruiz"))
+        #expect(!one.stdout.contains("Maya Okafor") && !one.stdout.contains("Pawsitive"))
+
+        let json = try Binary.run(["metrics", "--db", db, "--json"])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.compactMap { $0["org"] as? String } == Array(repeating: "Pawsitive Pet Sitting Co.", count: 7) + ["Harbor Hounds", "Harbor Hounds"])
+        #expect(rows.suffix(2).compactMap { $0["name"] as? String } == ["Ana Ruiz", "Sam Lee"])
+        let oneJSON = try Binary.run(["metrics", "--db", db, "--json", "--org", "Harbor Hounds"])
+        let harborRows = try JSONSerialization.jsonObject(with: Data(oneJSON.stdout.utf8)) as? [[String: Any]]
+        #expect(harborRows?.count == 2)
+
+        let unknown = try Binary.run(["metrics", "--db", db, "--org", "Harbour"])
+        #expect(unknown.status == 1)
+        #expect(
+            unknown.stderr.contains(#"No org is named "Harbour": the orgs are "Pawsitive Pet Sitting Co.", "Harbor Hounds"."#),
+            "\(unknown.stderr)")
     }
 
     @Test("import of a malformed file names the file and the JSON path, and writes nothing")

@@ -148,6 +148,54 @@ struct ConsoleEndToEndTests {
         #expect(exit.after.contains(" icanon") && exit.after.contains(" echo "))
     }
 
+    /// Runs the binary to completion in the package root (an import before the console opens).
+    static func runToEnd(_ arguments: [String]) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = root
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Issue 10, defect 7: a second org imported into the database never showed in the console.
+    @Test("Two orgs in one database: the console opens the first; O shows the second's inbox and the status bar names it")
+    func oSwitchesToTheSecondOrg() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-console-orgs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = folder.appendingPathComponent("two.sqlite").path
+        let harbor = folder.appendingPathComponent("harbor.json")
+        try Data(
+            #"""
+            {"org": {"name": "Harbor Hounds", "front_desk": "+15550100200"},
+             "sitters": [{"key": "sam", "name": "Sam Lee", "phone": "+15550200201", "masked_number": "+15550300201"}],
+             "clients": [{"key": "olu", "name": "Olu Adeyemi", "phone": "+15550402001"}],
+             "threads": [{"scope": "client_general", "client": "olu", "unread": 1,
+                          "messages": [{"from": "client", "at": "3 minutes ago", "body": "Is Friday still on?"}]}]}
+            """#.utf8
+        ).write(to: harbor)
+        #expect(try Self.runToEnd(["import", "Data/demo.json", "--db", db]) == 0)
+        #expect(try Self.runToEnd(["import", harbor.path, "--db", db]) == 0)
+        let tmux = try TmuxSession(
+            width: 120, height: 40,
+            command: "'\(Self.binary)' console --db '\(db)' --no-listen; echo CONSOLE-EXITED; sleep 600",
+            environment: [
+                "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "",
+                "SWITCHBOARD_CONFIG": folder.appendingPathComponent("none.json").path,
+            ])
+        let first = try #require(tmux.waitForScreen { $0.hasPrefix(" Pawsitive Pet Sitting Co. 1/2 │") }, "\(tmux.capture())")
+        #expect(first.contains("Maya Okafor") && !first.contains("Olu Adeyemi"))
+        try tmux.sendKeys("O")
+        let second = try #require(tmux.waitForScreen { $0.hasPrefix(" Harbor Hounds 2/2 │") }, "\(tmux.capture())")
+        #expect(second.contains("Olu Adeyemi") && second.contains("Is Friday still on?") && second.contains("Sam Lee"))
+        #expect(!second.contains("Maya Okafor"))
+        try tmux.sendKeys("q")
+        #expect(tmux.waitForScreen { $0.contains("CONSOLE-EXITED") } != nil)
+    }
+
     @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {
         let demo = try RunningDemo(width: 40, height: 10)
         #expect(demo.tmux.waitForScreen { $0.contains("Need 80×24 (now 40×10)") } != nil)

@@ -51,11 +51,33 @@ enum Fixture {
         }
         """#
 
-    /// The fixture in a fresh in-memory database.
-    static func makeStore() async throws -> AppDatabase {
+    /// A second, small org for the same database: one database can serve several businesses.
+    static let secondOrgJSON = #"""
+        {
+          "org": {"name": "Harbor Hounds", "front_desk": "+15550100200"},
+          "sitters": [
+            {"key": "sam", "name": "Sam Lee", "phone": "+15550200201", "masked_number": "+15550300201"}
+          ],
+          "clients": [
+            {"key": "olu", "name": "Olu Adeyemi", "phone": "+15550402001"}
+          ],
+          "threads": [
+            {"scope": "client_general", "client": "olu", "unread": 1, "messages": [
+              {"from": "client", "at": "3 minutes ago", "body": "Is Friday's harbor walk still on?"}
+            ]}
+          ]
+        }
+        """#
+
+    /// The fixture in a fresh in-memory database; with `secondOrg`, ``secondOrgJSON`` too.
+    static func makeStore(secondOrg: Bool = false) async throws -> AppDatabase {
         let store = try AppDatabase.makeEmpty(clock: .fixed(now))
         let file = try ImportFile.decode(Data(json.utf8), file: "fixture.json")
         _ = try await store.importFile(file, name: "fixture.json")
+        if secondOrg {
+            let second = try ImportFile.decode(Data(secondOrgJSON.utf8), file: "second-org.json")
+            _ = try await store.importFile(second, name: "second-org.json")
+        }
         return store
     }
 

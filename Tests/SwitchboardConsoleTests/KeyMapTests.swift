@@ -15,7 +15,7 @@ import Testing
         (.character("q"), .quit), (.interrupt, .quit), (.character("r"), .startReply), (.character("a"), .startAssign),
         (.character("o"), .startOffer), (.character("y"), .simulateAnswer(accept: true)),
         (.character("n"), .simulateAnswer(accept: false)), (.character("t"), .toggleTiers),
-        (.character("u"), .toggleUnrouted), (.character("p"), .togglePause),
+        (.character("u"), .toggleUnrouted), (.character("p"), .togglePause), (.character("O"), .nextOrg),
     ])
     func normalKeys(key: Key, action: Action) {
         #expect(KeyMap.action(for: key, in: Self.normal) == action)

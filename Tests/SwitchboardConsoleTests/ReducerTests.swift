@@ -384,6 +384,40 @@ import Testing
         #expect(state.notice == nil)
     }
 
+    /// Issue 10, defect 7: a second org imported into the same database was never shown.
+    @Test func oWalksThroughEveryOrgAndEveryReadIsOfTheOrgShown() async throws {
+        let store = try await Fixture.makeStore(secondOrg: true)
+        var state = try Fixture.state(store)
+        #expect(state.data.orgs.map(\.name) == ["Pawsitive Test Co.", "Harbor Hounds"])
+        try #require(state.data.orgs.count == 2)
+        #expect(state.data.orgName == "Pawsitive Test Co.", "the console opens the first org")
+        #expect(state.orgId == state.data.orgs[0].id)
+        try Fixture.press(.tab, &state, store)  // the sitters pane, on a sitter of the first org
+        try Fixture.press(.character("t"), &state, store)
+        #expect(try Fixture.press(.character("O"), &state, store) == [.reload])
+        #expect(state.orgId == state.data.orgs[1].id)
+        #expect(state.data.orgName == "Harbor Hounds")
+        #expect(state.focus == .owner && state.mailbox == .owner, "the other org's owner inbox")
+        #expect(state.data.threads.map(\.counterpartName) == ["Olu Adeyemi"])
+        #expect(state.data.sitters.map(\.name) == ["Sam Lee"])
+        #expect(state.overlay == .tiers && state.data.tiers.map(\.sitter.name) == ["Sam Lee"], "the tier table of the org shown")
+        #expect(state.notice == Notice(.info, "Showing Harbor Hounds (org 2 of 2); O switches again."))
+        try Fixture.press(.escape, &state, store)
+        try Fixture.send(.databaseChanged, to: &state, store)
+        #expect(state.data.orgName == "Harbor Hounds", "a live reload stays on the org shown")
+        try Fixture.press(.character("O"), &state, store)
+        #expect(state.data.orgName == "Pawsitive Test Co.", "after the last org, the first again")
+        #expect(state.data.threads.first?.counterpartName == "王芳 (Fang Wang)")
+    }
+
+    @Test func oWithOneOrgSaysHowToAddAnother() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(try Fixture.press(.character("O"), &state, store) == [])
+        #expect(state.notice?.text.contains("switchboard import FILE") == true)
+        #expect(state.data.orgName == "Pawsitive Test Co.")
+    }
+
     /// The screen's read is bounded by what is visible, not by the database.
     @Test func theViewQueryAsksOnlyForVisibleRows() async throws {
         let store = try await Fixture.makeStore()

@@ -105,6 +105,22 @@ import Testing
         #expect(grid.lines[38].hasPrefix("Reply to 王芳 (Fang Wang): On it 🐾▏"))
     }
 
+    /// Issue 10, defect 7: after `O` the status bar names the other org and the panes show its inbox.
+    @Test func secondOrgAfterOShowsItsNameAndInbox() async throws {
+        let store = try await Fixture.makeStore(secondOrg: true)
+        var state = try Fixture.state(store)
+        #expect(render(state, size: state.size).lines[0].hasPrefix(" Pawsitive Test Co. 1/2 │"))
+        try Fixture.press(.character("O"), &state, store)
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "second-org-120x40") { Issue.record("\(mismatch)") }
+        #expect(grid.lines[0].hasPrefix(" Harbor Hounds 2/2 │"), "the status bar names the org shown")
+        #expect(grid.lines[0].contains("demo token demo-0123456789abcdef"), "and still fits the demo token at 120 columns")
+        for part in ["Sitters (1)", "Sam Lee", "Olu Adeyemi", "Is Friday's harbor walk still on?"] {
+            #expect(grid.text.contains(part), "missing \(part)")
+        }
+        for other in ["Maya Okafor", "王芳 (Fang Wang)"] { #expect(!grid.text.contains(other), "\(other) is of the other org") }
+    }
+
     @Test func pausedStatusBarCountsWaitingChanges() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)

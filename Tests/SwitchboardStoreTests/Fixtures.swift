@@ -39,3 +39,29 @@ struct SmallWorld {
         return SmallWorld(org: org, sitter: sitter, client: client, frontDesk: frontDesk, sitterNumber: sitterNumber)
     }
 }
+
+/// A second, small org to import next to `Data/demo.json`: one database, two businesses.
+let secondOrgJSON = #"""
+    {
+      "org": {"name": "Harbor Hounds", "front_desk": "+15550100200"},
+      "sitters": [
+        {"key": "sam", "name": "Sam Lee", "phone": "+15550200201", "masked_number": "+15550300201"},
+        {"key": "ana", "name": "Ana Ruiz", "phone": "+15550200202", "masked_number": "+15550300202"}
+      ],
+      "clients": [
+        {"key": "olu", "name": "Olu Adeyemi", "phone": "+15550402001"}
+      ],
+      "threads": [
+        {"scope": "client_general", "client": "olu", "sitter": "sam", "messages": [
+          {"from": "client", "at": "2 hours ago", "body": "Is Friday's harbor walk still on?"},
+          {"from": "sitter", "at": "1 hour ago", "body": "Yes, 8am."}
+        ]}
+      ]
+    }
+    """#
+
+/// The demo org, then ``secondOrgJSON``, imported into `store`.
+func importDemoAndSecondOrg(into store: AppDatabase) async throws {
+    _ = try await store.importFile(atPath: demoFilePath)
+    _ = try await store.importFile(try ImportFile.decode(Data(secondOrgJSON.utf8), file: "second-org.json"), name: "second-org.json")
+}

@@ -173,6 +173,23 @@ struct TierEngineTests {
              "tiers[0] the last tier must have no thresholds"),
             (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": []}"#, "tiers needs at least one tier"),
             (#"{"provisional"#, "is not valid JSON"),
+            // Issue 10, defect 6: strict keys, types and thresholds.
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "max_median_response_second": 600}, {"name": "b"}]}"#,
+             #"tiers[0].max_median_response_second is not a known key (did you mean "max_median_response_seconds"?): rename or remove it"#),
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1, "offers": 2}, "tiers": [{"name": "b"}]}"#,
+             "provisional_below.offers is not a known key"),
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "b"}], "window": 30}"#,
+             "window is not a known key: rename or remove it, the keys allowed here are provisional_below, tiers"),
+            (#"{"provisional_below": {"response_samples": "5", "offer_samples": 1}, "tiers": [{"name": "b"}]}"#,
+             "provisional_below.response_samples has the wrong type (expected a number)"),
+            (#"{"provisional_below": {"response_samples": 2.5, "offer_samples": 1}, "tiers": [{"name": "b"}]}"#,
+             "provisional_below.response_samples must be a whole number"),
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "max_median_response_seconds": true}, {"name": "b"}]}"#,
+             "tiers[0].max_median_response_seconds has the wrong type"),
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": {"name": "b"}}"#,
+             "tiers has the wrong type (expected a list)"),
+            (#"{"provisional_below": {"response_samples": 3, "offer_samples": 1}, "tiers": [{"name": "gold", "min_response_rate": 0.9}, {"name": "silver"}, {"name": "bronze"}]}"#,
+             "tiers[1] has no threshold, so every sitter would earn it: give it at least one of max_median_response_seconds, min_response_rate, min_offer_accept_rate, or make it the last tier"),
         ])
     func malformedPolicy(json: String, problem: String) {
         let error = #expect(throws: TierPolicyError.self) { try TierPolicy.decode(Data(json.utf8), file: "my-tiers.json") }

@@ -13,6 +13,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         case index(Int)
     }
 
+    /// The org the screen shows; nil (or an org that no longer exists) for the first one.
+    public var orgId: RowID?
     public var mailbox: Mailbox
     /// Text to filter the mailbox's threads by (name, phone or message body).
     public var search: String?
@@ -42,11 +44,12 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var openBookingRows: Int
 
     public init(
-        mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
+        orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
         sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
         unroutedRows: Int = 0, openBookingRows: Int = 0
     ) {
+        self.orgId = orgId
         self.mailbox = mailbox
         self.search = search
         self.anchor = anchor
@@ -71,6 +74,10 @@ public struct ConsoleViewQuery: Equatable, Sendable {
 
 /// Everything one console screen shows, read in one transaction.
 public struct ConsoleViewData: Equatable, Sendable {
+    /// Every org of the database, by id, so the operator can switch between them.
+    public var orgs: [Org] = []
+    /// The org this screen shows, and its name.
+    public var orgId: RowID?
     public var orgName: String = ""
     public var ownerThreadCount = 0
     public var ownerUnread = 0
@@ -131,7 +138,11 @@ extension ConsoleViewQuery {
     func read(from reads: StoreReads, now: Date) throws -> ConsoleViewData {
         let query = self
         var data = ConsoleViewData()
-        guard let org = try reads.primaryOrg(), let orgId = org.id else { return data }
+        data.orgs = try reads.orgs()
+        guard let org = data.orgs.first(where: { $0.id == query.orgId }) ?? data.orgs.first, let orgId = org.id else {
+            return data
+        }
+        data.orgId = orgId
         data.orgName = org.name
         data.mailbox = query.mailbox
         data.search = query.search

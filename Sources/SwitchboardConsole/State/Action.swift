@@ -11,6 +11,8 @@ public enum Action: Equatable, Sendable {
     case open
     // Views
     case toggleHelp, toggleTiers, toggleUnrouted, togglePause
+    /// Show the next org of the database (after the last, the first again).
+    case nextOrg
     case cancel
     case quit
     // Operator actions

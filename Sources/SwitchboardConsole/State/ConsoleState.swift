@@ -74,6 +74,9 @@ public struct ConsoleState: Equatable, Sendable {
     public var size: Size
     public var listener: ListenerInfo
     public var focus: Pane = .owner
+    /// The org the console shows: nil until the first read picks the first org; `O` moves
+    /// to the next one. Every read of the screen is of this org.
+    public var orgId: RowID?
     /// The mailbox whose threads the thread list shows.
     public var mailbox: Mailbox = .owner
     /// Which sitter the sitters pane points at: a position in the list of every sitter.
@@ -164,7 +167,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .help, nil: break
         }
         return ConsoleViewQuery(
-            mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
+            orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, messageAnchorId: messageAnchor,
             sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,

@@ -57,6 +57,7 @@ public enum KeyMap {
         case .character("t"): .toggleTiers
         case .character("u"): .toggleUnrouted
         case .character("p"): .togglePause
+        case .character("O"): .nextOrg
         default: nil
         }
     }

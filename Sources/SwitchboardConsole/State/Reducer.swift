@@ -30,6 +30,7 @@ extension ConsoleState {
             overlay = overlay == .unrouted ? nil : .unrouted
             return [.reload]
         case .togglePause: return togglePause()
+        case .nextOrg: return showNextOrg()
         case .cancel: return cancel()
         case .quit:
             isRunning = false
@@ -169,6 +170,30 @@ extension ConsoleState {
         mailbox = newMailbox
         search = nil
         startThreadListAtTop()
+        return [.reload]
+    }
+
+    /// Switches the whole screen to the next org: its owner inbox, its sitters from the top,
+    /// no search. An open tier table or help stays open, now about the other org.
+    private mutating func showNextOrg() -> [Effect] {
+        guard data.orgs.count > 1 else {
+            notice = Notice(.info, "This database holds one org; import another with `switchboard import FILE` to switch with O.")
+            return []
+        }
+        let current = data.orgs.firstIndex { $0.id == (orgId ?? data.orgId) } ?? 0
+        let next = data.orgs[(current + 1) % data.orgs.count]
+        orgId = next.id
+        focus = .owner
+        if case .help = overlay { overlay = .help(.owner) }
+        mailbox = .owner
+        mailboxFollowsSitterCursor = false
+        sitterCursor = 0
+        sitterScroll = 0
+        tierScroll = 0
+        search = nil
+        startThreadListAtTop()
+        let position = (current + 1) % data.orgs.count + 1
+        notice = Notice(.info, "Showing \(next.name) (org \(position) of \(data.orgs.count)); O switches again.")
         return [.reload]
     }
 
@@ -338,6 +363,8 @@ extension ConsoleState {
     private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
         now = readAt
         data = newData.sanitized()
+        // The first read names the org shown; after that only `O` changes it.
+        if orgId == nil { orgId = newData.orgId }
         fitMessages()
         threadOffset = newData.offset
         selectedIndex = newData.selectedIndex ?? 0

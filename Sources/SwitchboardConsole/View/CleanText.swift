@@ -19,6 +19,7 @@ extension ConsoleViewData {
         var data = self
         let clean = Sanitizer.clean
         data.orgName = clean(orgName)
+        for index in data.orgs.indices { data.orgs[index].name = clean(data.orgs[index].name) }
         data.mailboxSitterName = mailboxSitterName.map(clean)
         data.search = search.map(clean)
         for index in data.sitters.indices {

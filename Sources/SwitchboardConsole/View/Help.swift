@@ -43,6 +43,7 @@ enum Help {
         ("t", "tier metrics of every sitter"),
         ("u", "unrouted messages (texts to numbers that are not ours)"),
         ("p", "pause / resume live updates"),
+        ("O", "next org (when the database holds several)"),
         ("Esc", "close, cancel, clear the search"),
         ("?", "this help"),
         ("q", "quit"),

@@ -8,7 +8,15 @@ extension Grid {
             guard x < rect.maxX else { return }
             x += write(text, x: x, y: rect.y, width: rect.maxX - x, style: style)
         }
-        segment(" Switchboard ", Style(reverse: true).with(bold: true))
+        // With several orgs, which one is on screen matters more than the product's name.
+        if state.data.orgs.count > 1 {
+            let position = (state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1
+            // Room for the demo token at 120 columns when there is one.
+            let name = DisplayWidth.truncate(state.data.orgName, to: state.listener.demoToken == nil ? 32 : 18)
+            segment(" \(name) \(position)/\(state.data.orgs.count) ", Style(reverse: true).with(bold: true))
+        } else {
+            segment(" Switchboard ", Style(reverse: true).with(bold: true))
+        }
         segment("│ ")
         if state.paused {
             let waiting = state.pendingChanges > 0 ? " (\(state.pendingChanges) waiting)" : ""
@@ -31,7 +39,7 @@ extension Grid {
             segment("│ demo token ")
             segment(token + " ", Style(reverse: true).with(bold: true))
         }
-        let org = state.data.orgName
+        let org = state.data.orgs.count > 1 ? "" : state.data.orgName
         if !org.isEmpty, rect.maxX - x >= DisplayWidth.of(org) + 3 {
             write(org + " ", x: rect.maxX - DisplayWidth.of(org) - 1, y: rect.y, style: .bar)
         }
@@ -98,7 +106,7 @@ extension Grid {
             ("Enter", "open"), ("r", "reply"),
             ("a", "assign"), ("o", "offer"), ("y/n", "YES/NO"), ("/", "search"), ("t", "tiers"), ("u", "unrouted"),
             ("p", state.paused ? "resume" : "pause"),
-        ]
+        ] + (state.data.orgs.count > 1 ? [("O", "next org")] : [])
     }
 }
 
