@@ -54,7 +54,7 @@ extension AppDatabase {
             try Self.recordReceipt(db, receipt(for: request, sid: form["MessageSid"], dedupeKey: nil, orgId: nil, answer: answer, now: now))
             return answer
         }
-        let dedupeKey = "inbound:" + sid
+        let dedupeKey = Self.inboundDedupeKey(messageSid: sid)
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
             try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
@@ -95,7 +95,7 @@ extension AppDatabase {
             return answer
         }
         // Twilio calls back once per status; a retry repeats the same status.
-        let dedupeKey = "status:\(sid):\(status.rawValue)"
+        let dedupeKey = Self.statusDedupeKey(messageSid: sid, status: status)
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
             try Self.recordReceipt(db, receipt(for: request, sid: sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer

@@ -96,6 +96,7 @@ extension AppDatabase {
         let stamp = receipt.createdAt.databaseValue
         try insertReceipt(db, receipt, createdAt: stamp)
         try db.run(cached: HotSQL.tally, [receipt.verdict, stamp])
+        if receipt.verdict == .duplicate && receipt.dedupeKey == nil { try trimDuplicateReceipts(db) }
     }
 
     /// Inserts a receipt through a cached statement: every webhook writes one.

@@ -54,6 +54,7 @@ struct ConsoleCommand: AsyncParsableCommand {
     var log: String?
 
     func run() async throws {
+        if !noListen { try listener.configuration(authToken: "").checkPortIsFree() }
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         let credentials = try TwilioCredentials.load()
         var configuration: ListenerConfiguration?

@@ -59,7 +59,11 @@ enum ConsoleLauncher {
 
         let group = ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            throw settings.listener.flatMap { ListenerError.explaining(error, port: $0.port) } ?? error
+        }
     }
 }
 

@@ -36,6 +36,8 @@ struct DemoCommand: AsyncParsableCommand {
         guard let demoFile = DataFiles.locate("demo.json") else {
             throw ValidationError("Data/demo.json was not found; run the demo from the Switchboard package folder.")
         }
+        // Nothing is created when the listener could not start: the same command can be rerun.
+        if !noListen { try ListenerConfiguration(port: port, authToken: "").checkPortIsFree() }
         let path = try db ?? Self.temporaryDatabasePath()
         let store = try AppDatabase.open(path: path, tierSettings: try TierOptions.defaultSettings())
         do {

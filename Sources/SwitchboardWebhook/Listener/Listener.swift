@@ -7,10 +7,12 @@ import SwitchboardStore
 /// The router of the webhook listener: every route and middleware, without a socket.
 /// Tests drive it directly (`.router`); ``buildListener(store:configuration:logger:onListening:)``
 /// serves it.
-public func buildRouter(store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024)
-    -> Router<BasicRequestContext>
-{
+public func buildRouter(
+    store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024, webhookLog: WebhookLog? = nil
+) -> Router<BasicRequestContext> {
     let router = Router()
+    typealias Controller = WebhookController<BasicRequestContext>
+    router.add(middleware: WebhookObserverMiddleware(paths: [Controller.inboundPath, Controller.statusPath], log: webhookLog))
     WebhookController(store: store, authToken: authToken, publicURL: publicURL, maxBodyBytes: maxBodyBytes)
         .addRoutes(to: router)
     return router
@@ -27,14 +29,20 @@ public func buildListener(
 ) -> some ApplicationProtocol {
     let publicURL = PublicURL(configuration.publicURL)
     let router = buildRouter(
-        store: store, authToken: configuration.authToken, publicURL: publicURL, maxBodyBytes: configuration.maxBodyBytes)
+        store: store, authToken: configuration.authToken, publicURL: publicURL, maxBodyBytes: configuration.maxBodyBytes,
+        webhookLog: configuration.webhookLog)
     var services: [any Service] = []
     if let interval = configuration.offerSweepInterval {
         services.append(OfferExpiryService(store: store, interval: interval, logger: logger))
     }
     let host = configuration.host
+    let connections = ConnectionGuard(
+        limit: ConnectionGuard.connectionLimit(wanted: configuration.maxConnections),
+        requestReadTimeout: configuration.requestReadTimeout)
     return Application(
         router: router,
+        server: .http1(configuration: .init(
+            additionalChannelHandlers: [connections.makeHandler()], idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(host, port: configuration.port), serverName: "switchboard"),
         services: services,
         onServerRunning: { channel in
