@@ -4,8 +4,9 @@ import SwitchboardStore
 import SwitchboardWebhook
 
 /// A TCP connection to the listener driven byte by byte, for what an HTTP client would never
-/// send: idle sockets, slow headers, broken chunked bodies.
-final class RawSocket {
+/// send: idle sockets, slow headers, broken chunked bodies. Its waits run on a thread of
+/// their own, never on Swift's cooperative pool, which the listener's handlers need.
+final class RawSocket: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int) throws {
@@ -43,7 +44,11 @@ final class RawSocket {
     func send(_ text: String) -> Bool { send(Array(text.utf8)) }
 
     /// Reads what arrives within `timeout`: nil when the peer closed before sending anything.
-    func receive(timeout: Duration = .seconds(5)) -> [UInt8]? {
+    func receive(timeout: Duration = .seconds(5)) async -> [UInt8]? {
+        await offThePool { self.receiveBlocking(timeout: timeout) }
+    }
+
+    private func receiveBlocking(timeout: Duration) -> [UInt8]? {
         var collected: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -59,8 +64,8 @@ final class RawSocket {
     }
 
     /// The status code of the response that arrives within `timeout`.
-    func status(timeout: Duration = .seconds(5)) -> Int? {
-        guard let bytes = receive(timeout: timeout) else { return nil }
+    func status(timeout: Duration = .seconds(5)) async -> Int? {
+        guard let bytes = await receive(timeout: timeout) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         guard text.hasPrefix("HTTP/1.1 ") else { return nil }
         return Int(text.dropFirst(9).prefix(3))
@@ -68,7 +73,11 @@ final class RawSocket {
 
     /// Whether the listener closes the connection within `timeout` (reads end of file, or
     /// the connection is reset), discarding anything it sends first.
-    func isClosedByPeer(within timeout: Duration) -> Bool {
+    func isClosedByPeer(within timeout: Duration) async -> Bool {
+        await offThePool { self.isClosedBlocking(within: timeout) }
+    }
+
+    private func isClosedBlocking(within timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -88,6 +97,13 @@ final class RawSocket {
             let length = Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces))
         else { return true }
         return text[end.upperBound...].utf8.count >= length
+    }
+}
+
+/// Runs a blocking wait on a Dispatch thread.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(returning: body()) }
     }
 }
 
