@@ -8,11 +8,17 @@ import SwitchboardStore
 /// Tests drive it directly (`.router`); ``buildListener(store:configuration:logger:onListening:)``
 /// serves it.
 public func buildRouter(
-    store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024, webhookLog: WebhookLog? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router()
-    typealias Controller = WebhookController<BasicRequestContext>
-    router.add(middleware: WebhookObserverMiddleware(paths: [Controller.inboundPath, Controller.statusPath], log: webhookLog))
+    store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024, webhookLog: WebhookLog? = nil,
+    metrics: ListenerMetrics? = nil, metricsPublic: Bool = false
+) -> Router<ListenerRequestContext> {
+    let router = Router(context: ListenerRequestContext.self)
+    typealias Controller = WebhookController<ListenerRequestContext>
+    router.add(middleware: WebhookObserverMiddleware(
+        paths: [Controller.inboundPath, Controller.statusPath], log: webhookLog, metrics: metrics))
+    if let metrics {
+        store.ingestQueue.observeBatches { metrics.recordBatch(size: $0) }
+        MetricsRoute(metrics: metrics, store: store, isPublic: metricsPublic).addRoutes(to: router)
+    }
     WebhookController(store: store, authToken: authToken, publicURL: publicURL, maxBodyBytes: maxBodyBytes)
         .addRoutes(to: router)
     return router
@@ -30,7 +36,7 @@ public func buildListener(
     let publicURL = PublicURL(configuration.publicURL)
     let router = buildRouter(
         store: store, authToken: configuration.authToken, publicURL: publicURL, maxBodyBytes: configuration.maxBodyBytes,
-        webhookLog: configuration.webhookLog)
+        webhookLog: configuration.webhookLog, metrics: ListenerMetrics(), metricsPublic: configuration.metricsPublic)
     var services: [any Service] = []
     if let interval = configuration.offerSweepInterval {
         services.append(OfferExpiryService(store: store, interval: interval, logger: logger))

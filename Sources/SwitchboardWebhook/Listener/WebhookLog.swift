@@ -107,6 +107,7 @@ final class WebhookOutcome: Sendable {
 struct WebhookObserverMiddleware<Context: RequestContext>: RouterMiddleware {
     let paths: Set<String>
     let log: WebhookLog?
+    let metrics: ListenerMetrics?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard paths.contains(request.uri.path) else { return try await next(request, context) }
@@ -116,6 +117,7 @@ struct WebhookObserverMiddleware<Context: RequestContext>: RouterMiddleware {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         log?.record(verdict: outcome.verdict, status: response.status.code, messageSid: outcome.messageSid, milliseconds: milliseconds)
+        metrics?.recordWebhook(verdict: outcome.verdict, status: response.status.code, duration: elapsed)
         return response
     }
 }
