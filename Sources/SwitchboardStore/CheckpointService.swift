@@ -11,9 +11,13 @@ import ServiceLifecycle
 /// writer keeps its automatic checkpoint at a higher threshold, as a backstop for a burst
 /// that outruns the service; when the service stops it restores SQLite's default.
 ///
-/// It also bounds the WAL on disk: once everything in it is checkpointed and nothing new
-/// arrived for a whole turn (the writer is idle), it truncates the WAL to zero bytes; and
-/// `journal_size_limit` (``walSizeLimit``) cuts it back whenever SQLite restarts it.
+/// It also bounds the WAL on disk. A passive checkpoint never catches up with a writer
+/// that never pauses (a flood), and SQLite restarts the WAL only once it has: so when the
+/// WAL passes ``walSizeLimit`` the service runs a truncating checkpoint, which holds new
+/// commits back for as long as it copies (they wait, batched, and are answered after).
+/// Once everything is checkpointed and nothing new arrived for a whole turn (the writer is
+/// idle), it truncates the WAL to zero bytes; `journal_size_limit` cuts it back to
+/// ``walSizeLimit`` whenever SQLite restarts it.
 public struct CheckpointService: Service {
     let store: AppDatabase
     let interval: Duration
@@ -50,10 +54,13 @@ public struct CheckpointService: Service {
                 let previous = framesBefore
                 framesBefore = try await connection.writeWithoutTransaction { db in
                     let (frames, checkpointed) = try Self.checkpoint(db, mode: "PASSIVE")
-                    if frames > 0 && frames == checkpointed && frames == previous {
-                        // Idle: nothing came in for a turn and all is in the database file.
-                        // Never wait for a reader or the writer here: try again next time.
-                        try db.execute(sql: "PRAGMA busy_timeout = 0")
+                    let idle = frames > 0 && frames == checkpointed && frames == previous
+                    let oversized = frames * (try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096) > Self.walSizeLimit
+                    if idle || oversized {
+                        // Idle: nothing came in for a turn and all is in the database file;
+                        // never wait for a reader or the writer then. Oversized: wait a
+                        // moment for the commit in progress. Else try again next turn.
+                        try db.execute(sql: "PRAGMA busy_timeout = \(idle ? 0 : 200)")
                         defer { try? db.execute(sql: "PRAGMA busy_timeout = 5000") }
                         return try Self.checkpoint(db, mode: "TRUNCATE").frames
                     }

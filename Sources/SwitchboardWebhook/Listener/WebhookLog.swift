@@ -7,9 +7,10 @@ import SwitchboardStore
 /// One line per webhook: time, verdict, status, `MessageSid` and milliseconds; never the
 /// body, the phone numbers or the token.
 ///
-/// Refusals (4xx) and failures (5xx) come from strangers as much as from Twilio, so they
-/// are logged at most once per verdict and minute, the line saying how many more there
-/// were: a flood cannot grow the log.
+/// Refusals (4xx), failures (5xx) and duplicates come from strangers (or a replayed
+/// capture) as much as from Twilio, so they are logged at most once per verdict and minute,
+/// the line saying how many more there were: a flood cannot grow the log. Each new message
+/// (accepted, unrouted, unknown) has its line.
 public struct WebhookLog: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case text, json
@@ -30,7 +31,7 @@ public struct WebhookLog: Sendable {
     func record(verdict: WebhookVerdict?, status: Int, messageSid: String?, milliseconds: Double, at date: Date = Date()) {
         let name = verdict?.rawValue ?? (status >= 500 ? "failed" : "refused")
         var suppressed = 0
-        if verdict.map({ $0.isRefusal }) ?? true {
+        if verdict.map({ $0.isRefusal || $0 == .duplicate }) ?? true {
             guard let earlier = throttle.admit(name) else { return }
             suppressed = earlier
         }
