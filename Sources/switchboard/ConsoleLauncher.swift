@@ -32,7 +32,9 @@ enum ConsoleLauncher {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         let actions: any OperatorActions
         let waitForListener: (@Sendable () async -> String?)?
-        if let configuration = settings.listener {
+        if var configuration = settings.listener {
+            let webhookLogger = Logger(label: "switchboard.webhook")
+            configuration.webhookLog = WebhookLog(format: .text) { line in webhookLogger.info("\(line)") }
             let address = ListenerAddress()
             let listener = buildListener(
                 store: store, configuration: configuration, logger: Logger(label: "switchboard.webhook"),
