@@ -63,10 +63,14 @@ import Testing
         try serve.run()
         defer { if serve.isRunning { serve.terminate() } }
         var started = ""
-        while !started.contains("listening on "), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+        // stderr is here too, and Hummingbird's own line says "listening on" as well.
+        while !started.contains("\nlistening on http"), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
             started += String(decoding: chunk, as: UTF8.self)
         }
-        let line = try #require(started.split(separator: "\n").first { $0.hasPrefix("listening on ") })
+        while !started.hasSuffix("\n"), case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
+            started += String(decoding: chunk, as: UTF8.self)
+        }
+        let line = try #require(started.split(separator: "\n").first { $0.hasPrefix("listening on http") })
         let base = String(line.dropFirst("listening on ".count))
 
         // Signed for the local address, not the public URL the listener checks: refused,
