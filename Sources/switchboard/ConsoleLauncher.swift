@@ -34,7 +34,7 @@ enum ConsoleLauncher {
         let waitForListener: (@Sendable () async -> String?)?
         if var configuration = settings.listener {
             let webhookLogger = Logger(label: "switchboard.webhook")
-            configuration.webhookLog = WebhookLog(format: .text) { line in webhookLogger.info("\(line)") }
+            configuration.webhookLog = WebhookLog(format: .text, timestamped: false) { line in webhookLogger.info("\(line)") }
             let address = ListenerAddress()
             let listener = buildListener(
                 store: store, configuration: configuration, logger: Logger(label: "switchboard.webhook"),

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Synchronization
 import SwitchboardCore
 import SwitchboardStore
-import SwitchboardWebhook
+@testable import SwitchboardWebhook
 import Testing
 
 /// Issue 13: the listener on the open internet. Each case drives a real socket byte by
@@ -206,6 +206,12 @@ import Testing
                 }
             }
         }
+    }
+
+    @Test func aLogHandlerThatStampsItsOwnTimeGetsLinesWithout() {
+        let log = WebhookLog(format: .text, timestamped: false) { _ in }
+        let line = log.line(verdict: "accepted", status: 200, messageSid: "SM1", milliseconds: 1.25, suppressed: 0, at: Date())
+        #expect(line == "accepted 200 SM1 1.3ms" || line == "accepted 200 SM1 1.2ms", "\(line)")
     }
 
     @Test func serveTellsWhatToPasteIntoTwilioAndWarnsWithoutHTTPS() {

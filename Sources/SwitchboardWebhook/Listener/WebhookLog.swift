@@ -17,12 +17,18 @@ public struct WebhookLog: Sendable {
     }
 
     public let format: Format
+    /// False leaves the time out of text lines, for a log handler that stamps its own.
+    public let timestamped: Bool
     let write: @Sendable (String) -> Void
     let throttle: LogThrottle
 
     /// - Parameter write: takes one line, without its newline.
-    public init(format: Format, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }, write: @escaping @Sendable (String) -> Void) {
+    public init(
+        format: Format, timestamped: Bool = true, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        write: @escaping @Sendable (String) -> Void
+    ) {
         self.format = format
+        self.timestamped = timestamped
         self.write = write
         self.throttle = LogThrottle(interval: .seconds(60), now: clock)
     }
@@ -43,7 +49,7 @@ public struct WebhookLog: Sendable {
         let ms = (milliseconds * 10).rounded() / 10
         switch format {
         case .text:
-            var text = "\(time) \(verdict) \(status) \(messageSid ?? "-") \(ms)ms"
+            var text = (timestamped ? "\(time) " : "") + "\(verdict) \(status) \(messageSid ?? "-") \(ms)ms"
             if suppressed > 0 { text += " (+\(suppressed) more \(verdict) in the last minute, not logged)" }
             return text
         case .json:
