@@ -27,7 +27,9 @@ final class KeepAliveClient {
     private let socket: Int32
     private var buffer: [UInt8] = []
 
-    init(host: String, port: Int) throws {
+    /// `timeout` bounds every read and write, so a listener that stops answering fails the
+    /// exchange instead of hanging the benchmark.
+    init(host: String, port: Int, timeout: Duration? = nil) throws {
         var hints = addrinfo()
         hints.ai_family = AF_INET
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -40,6 +42,11 @@ final class KeepAliveClient {
         guard socket >= 0 else { throw Failure.connect(String(cString: strerror(errno))) }
         var one: Int32 = 1
         setsockopt(socket, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        if let timeout {
+            var limit = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         guard connect(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else {
             let reason = String(cString: strerror(errno))
             close(socket)
@@ -53,7 +60,7 @@ final class KeepAliveClient {
     func exchange(_ request: [UInt8]) throws -> Response {
         var sent = 0
         while sent < request.count {
-            let n = request.withUnsafeBytes { write(socket, $0.baseAddress! + sent, request.count - sent) }
+            let n = request.withUnsafeBytes { send(socket, $0.baseAddress! + sent, request.count - sent, Int32(MSG_NOSIGNAL)) }
             guard n > 0 else { throw Failure.io(String(cString: strerror(errno))) }
             sent += n
         }

@@ -64,6 +64,7 @@ public struct AppDatabase: Sendable {
                 throw StoreError(.cannotOpen, "cannot create the folder \(folder.path) for the database: \(error.localizedDescription)")
             }
         }
+        try PrivateFiles.prepareDatabase(at: path)
         do {
             let pool = try DatabasePool(path: path, configuration: makeConfiguration())
             try pool.writeWithoutTransaction { db in
@@ -75,6 +76,9 @@ public struct AppDatabase: Sendable {
                 // Each webhook runs in a savepoint, whose sub-journal SQLite keeps in a temporary
                 // file: with files, every commit paid open, unlink and close. Keep them in memory.
                 try db.execute(sql: "PRAGMA temp_store = MEMORY")
+                // Once checkpointed, the WAL is cut back to this size (SQLite keeps it at its
+                // largest otherwise); CheckpointService truncates it to zero when idle.
+                try db.execute(sql: "PRAGMA journal_size_limit = \(CheckpointService.walSizeLimit)")
             }
             return try AppDatabase(pool, clock: clock, tierSettings: tierSettings)
         } catch let error as DatabaseError {

@@ -27,6 +27,7 @@ final class GroupCommitQueue: Sendable {
     struct State {
         var pending: [Job] = []
         var leading = false
+        var batchObserver: (@Sendable (Int) -> Void)?
     }
 
     private let writer: any DatabaseWriter
@@ -37,6 +38,12 @@ final class GroupCommitQueue: Sendable {
     init(writer: any DatabaseWriter, maxBatch: Int = 512) {
         self.writer = writer
         self.maxBatch = maxBatch
+    }
+
+    /// Calls `observer` with the number of writes of every batch committed from now on (the
+    /// listener's metrics).
+    func observeBatches(_ observer: @escaping @Sendable (Int) -> Void) {
+        state.withLock { $0.batchObserver = observer }
     }
 
     /// Runs `work` in a transaction shared with the writes submitted at the same moment and
@@ -59,13 +66,14 @@ final class GroupCommitQueue: Sendable {
     /// pending. Chained through GRDB's callbacks rather than a leader task, so a batch costs
     /// no extra hop through the concurrency runtime.
     private func commitNextBatch() {
-        let batch = state.withLock { state -> [Job] in
+        let (batch, observer) = state.withLock { state -> ([Job], (@Sendable (Int) -> Void)?) in
             let taken = Array(state.pending.prefix(maxBatch))
             state.pending.removeFirst(taken.count)
             if taken.isEmpty { state.leading = false }
-            return taken
+            return (taken, state.batchObserver)
         }
         if batch.isEmpty { return }
+        observer?(batch.count)
         writer.asyncWrite { db in
             var outcomes: [Result<any Sendable, any Error>] = []
             outcomes.reserveCapacity(batch.count)

@@ -60,7 +60,7 @@ extension AppDatabase {
         _ db: Database, _ sms: InboundSMS, received: ReceivedWebhook, answer render: AnswerRenderer<InboundOutcome>,
         now: Date
     ) throws -> WebhookAnswer {
-        let dedupeKey = "inbound:" + sms.sid
+        let dedupeKey = Self.inboundDedupeKey(messageSid: sms.sid)
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
             try Self.recordReceipt(db, receipt(for: received, sid: sms.sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
@@ -89,7 +89,7 @@ extension AppDatabase {
         now: Date
     ) throws -> WebhookAnswer {
         // Twilio calls back once per status; a retry repeats the same status.
-        let dedupeKey = "status:\(callback.sid):\(callback.status.rawValue)"
+        let dedupeKey = Self.statusDedupeKey(messageSid: callback.sid, status: callback.status)
         if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
             try Self.recordReceipt(db, receipt(for: received, sid: callback.sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
@@ -104,17 +104,34 @@ extension AppDatabase {
 
     /// Ingests an inbound SMS, sharing a transaction with the webhooks that arrive at the
     /// same moment (group commit), and returns once that transaction has committed.
+    ///
+    /// When the write fails (a full disk), a `MessageSid` stored before is still answered with
+    /// its first answer: a redelivery needs no new row to be answered.
     public func ingest(
         _ sms: InboundSMS, received: ReceivedWebhook, answer: @escaping AnswerRenderer<InboundOutcome>
     ) async throws -> WebhookAnswer {
-        try await ingestQueue.submit { db in try self.ingest(db, sms, received: received, answer: answer, now: self.clock.now) }
+        do {
+            return try await ingestQueue.submit { db in try self.ingest(db, sms, received: received, answer: answer, now: self.clock.now) }
+        } catch {
+            guard let known = try? await firstAnswer(dedupeKey: Self.inboundDedupeKey(messageSid: sms.sid)) else { throw error }
+            return known
+        }
     }
 
-    /// Ingests a status callback, with group commit, as ``ingest(_:received:answer:)``.
+    /// Ingests a status callback, with group commit and the same recall of a first answer,
+    /// as ``ingest(_:received:answer:)``.
     public func ingest(
         _ callback: StatusCallback, received: ReceivedWebhook, answer: @escaping AnswerRenderer<WebhookVerdict>
     ) async throws -> WebhookAnswer {
-        try await ingestQueue.submit { db in try self.ingest(db, callback, received: received, answer: answer, now: self.clock.now) }
+        do {
+            return try await ingestQueue.submit { db in
+                try self.ingest(db, callback, received: received, answer: answer, now: self.clock.now)
+            }
+        } catch {
+            let key = Self.statusDedupeKey(messageSid: callback.sid, status: callback.status)
+            guard let known = try? await firstAnswer(dedupeKey: key) else { throw error }
+            return known
+        }
     }
 
     // MARK: - Routing

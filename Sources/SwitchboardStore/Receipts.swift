@@ -51,7 +51,7 @@ public struct ReceiptHeaders: Codable, Sendable, Equatable {
 public struct WebhookCounts: Sendable, Equatable {
     public var byVerdict: [WebhookVerdict: Int]
 
-    /// Webhooks that were signed and answered `200`.
+    /// Webhooks that were signed and taken (stored, or recognised as already stored).
     public var received: Int {
         [.accepted, .duplicate, .unrouted, .unknownMessage, .ignored].reduce(0) { $0 + (byVerdict[$1] ?? 0) }
     }
@@ -96,6 +96,7 @@ extension AppDatabase {
         let stamp = receipt.createdAt.databaseValue
         try insertReceipt(db, receipt, createdAt: stamp)
         try db.run(cached: HotSQL.tally, [receipt.verdict, stamp])
+        if receipt.verdict == .duplicate && receipt.dedupeKey == nil { try trimDuplicateReceipts(db) }
     }
 
     /// Inserts a receipt through a cached statement: every webhook writes one.

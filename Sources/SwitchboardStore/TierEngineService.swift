@@ -52,6 +52,8 @@ public struct TierEngineService: Service {
         do {
             let count = try await work()
             if count > 0 { logger.debug("recomputed metrics", metadata: ["sitters": "\(count)"]) }
+        } catch is CancellationError {
+            // A shutdown cancelled the refresh: nothing failed.
         } catch {
             logger.error("metrics refresh failed", metadata: ["error": "\(error)"])
         }

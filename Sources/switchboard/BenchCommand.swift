@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Benchmarks: generate a large database, load the listener, time console frames.",
         discussion: "Measure with a release build: swift build -c release, then .build/release/switchboard bench …",
-        subcommands: [BenchGenCommand.self, BenchIngestCommand.self, BenchConsoleCommand.self, BenchLiveCommand.self]
+        subcommands: [BenchGenCommand.self, BenchIngestCommand.self, BenchConsoleCommand.self, BenchLiveCommand.self, BenchTortureCommand.self]
     )
 }
 

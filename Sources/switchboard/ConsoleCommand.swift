@@ -68,6 +68,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         // a second one that would fight it for the port.
         let attached = try listening.listen && store.listenerState().isUp
         if listening.listen && !attached {
+            try listener.configuration(authToken: "").checkPortIsFree()
             guard let token = credentials.authToken else {
                 throw CommandFailure(
                     "Set TWILIO_AUTH_TOKEN (or twilio_auth_token in the config file) so webhooks can be verified, or pass --no-listen.")

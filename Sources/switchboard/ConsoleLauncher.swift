@@ -35,12 +35,16 @@ enum ConsoleLauncher {
         let logger = Logger(label: "switchboard.console")
         let store = settings.store
 
+        // The listener's line per webhook goes to the console's log file, never the screen.
+        var listener = settings.listener
+        let webhookLogger = Logger(label: "switchboard.webhook")
+        listener?.webhookLog = WebhookLog(format: .text, timestamped: false) { line in webhookLogger.info("\(line)") }
         var services =
             settings.attached != nil
             ? Services(configurations: [], listenerAddress: nil)  // serve runs the rest
             : buildServices(
                 store: store,
-                configuration: ServicesConfiguration(listener: settings.listener, onListening: { url in logger.info("listening on \(url)") }))
+                configuration: ServicesConfiguration(listener: listener, onListening: { url in logger.info("listening on \(url)") }))
         let actions: any OperatorActions
         let waitForListener: (@Sendable () async -> String?)?
         if let configuration = settings.listener, let address = services.listenerAddress {
@@ -64,6 +68,10 @@ enum ConsoleLauncher {
             ConsoleService(
                 store: store, actions: actions, listener: ListenerInfo(address: nil, demoToken: settings.demoToken),
                 waitForListener: waitForListener, logger: logger))
-        try await services.run(logger: logger)
+        do {
+            try await services.run(logger: logger)
+        } catch {
+            throw settings.listener.flatMap { ListenerError.explaining(error, port: $0.port) } ?? error
+        }
     }
 }

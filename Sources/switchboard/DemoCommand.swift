@@ -31,6 +31,8 @@ struct DemoCommand: AsyncParsableCommand {
         guard let demoFile = DataFiles.locate("demo.json") else {
             throw CommandFailure("Data/demo.json was not found; run the demo from the Switchboard package folder.")
         }
+        // Nothing is created when the listener could not start: the same command can be rerun.
+        if listening.listen { try listener.configuration(authToken: "").checkPortIsFree() }
         let path = try db ?? Self.temporaryDatabasePath()
         let store = try AppDatabase.open(path: path, tierSettings: try TierOptions.defaultSettings())
         let summary = try await store.importFile(atPath: demoFile)

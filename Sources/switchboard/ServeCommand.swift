@@ -10,28 +10,53 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the webhook listener alone; logs go to stdout.",
         discussion: """
-            Prints "listening on http://HOST:PORT" once it accepts connections (with the real \
-            port when --port is 0). The auth token that checks signatures comes from \
-            TWILIO_AUTH_TOKEN or the config file, never from a flag.
+            Prints the two URLs to paste into Twilio, then "listening on http://HOST:PORT" once \
+            it accepts connections (with the real port when --port is 0), then one line per \
+            webhook. The auth token that checks signatures comes from TWILIO_AUTH_TOKEN or the \
+            config file, never from a flag.
             """
     )
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var listener: ConsoleListenerOptions
 
+    @Option(name: .customLong("log-format"), help: "One line per webhook as text, or as JSON for log shippers (text|json).")
+    var logFormat: WebhookLog.Format = .text
+
+    @Flag(name: .customLong("metrics-public"), help: "Answer GET /metrics to any address, not only to this machine.")
+    var metricsPublic = false
+
     func run() async throws {
         let token = try TwilioCredentials.load().requireAuthToken()
+        var configuration = listener.configuration(authToken: token)
+        configuration.webhookLog = WebhookLog(format: logFormat) { line in Self.printLine(line) }
+        configuration.metricsPublic = metricsPublic
+        // Nothing is created (not even the database) when the listener could not start.
+        try configuration.checkPortIsFree()
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
+        let logger = Logger(label: "switchboard.serve")
+        let publicURL = configuration.publicURL
         let services = buildServices(
             store: store,
             configuration: ServicesConfiguration(
-                listener: listener.configuration(authToken: token),
+                listener: configuration,
                 onListening: { url in
-                    // Written straight to the file descriptor: unbuffered, so a script waiting
-                    // for this line sees it at once.
-                    FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
+                    for line in TwilioSetup.lines(publicURL: publicURL ?? url) { Self.printLine(line) }
+                    Self.printLine("listening on \(url)")
                 }))
-        try await services.run(logger: Logger(label: "switchboard.serve"))
+        do {
+            try await services.run(logger: logger)
+        } catch {
+            throw ListenerError.explaining(error, port: configuration.port) ?? error
+        }
+    }
+
+    /// Written straight to the file descriptor: unbuffered, so a script waiting for a line
+    /// sees it at once.
+    static func printLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
+
+extension WebhookLog.Format: ExpressibleByArgument {}

@@ -41,9 +41,21 @@ struct TwilioCredentials {
             }
         }
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
+        if nonEmpty(file.twilioAuthToken) != nil, let warning = exposedTokenWarning(path: path) {
+            FileHandle.standardError.write(Data((warning + "\n").utf8))
+        }
         return TwilioCredentials(
             authToken: nonEmpty(environment["TWILIO_AUTH_TOKEN"]) ?? nonEmpty(file.twilioAuthToken),
             accountSid: nonEmpty(environment["TWILIO_ACCOUNT_SID"]) ?? nonEmpty(file.twilioAccountSid))
+    }
+
+    /// A warning when the config file holding the auth token can be read by other users:
+    /// anyone who has the token can forge webhooks.
+    static func exposedTokenWarning(path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & 0o077 != 0 else { return nil }
+        let mode = String(info.st_mode & 0o777, radix: 8)
+        return "warning: \(path) holds the Twilio auth token and other users can read it (mode \(mode)); run chmod 600 \(path)"
     }
 
     func requireAuthToken() throws -> String {

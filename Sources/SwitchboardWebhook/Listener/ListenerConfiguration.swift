@@ -14,6 +14,18 @@ public struct ListenerConfiguration: Sendable {
     public var maxBodyBytes: Int
     /// How often pending offers past their expiry are swept; nil turns the sweep off.
     public var offerSweepInterval: Duration?
+    /// A connection with no request for this long is closed (Hummingbird's idle timeout): a
+    /// header that is still arriving does not count as a request.
+    public var idleTimeout: Duration = .seconds(10)
+    /// How long a request may take to arrive whole once its head has.
+    public var requestReadTimeout: Duration = .seconds(10)
+    /// The most connections open at once; never more than the file descriptors allow (see
+    /// ``ConnectionGuard``).
+    public var maxConnections: Int = 4096
+    /// Where one line per webhook goes; nil logs nothing per webhook.
+    public var webhookLog: WebhookLog?
+    /// Answer `GET /metrics` to any address, not only to loopback.
+    public var metricsPublic = false
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, authToken: String,

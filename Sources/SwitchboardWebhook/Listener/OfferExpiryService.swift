@@ -22,6 +22,8 @@ public struct OfferExpiryService: Service {
                 do {
                     let expired = try await store.expireOffers()
                     if expired > 0 { logger.info("expired \(expired) offers") }
+                } catch is CancellationError {
+                    return  // shutting down: the sweep was interrupted, nothing failed
                 } catch {
                     logger.error("offer expiry sweep failed: \(error)")
                 }

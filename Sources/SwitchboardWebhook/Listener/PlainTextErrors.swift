@@ -3,8 +3,11 @@ import Logging
 
 /// Turns every error into a plain-text answer a person can read in a terminal or in
 /// Twilio's debugger: `HTTPError`s keep their status and message; anything else is a `500`
-/// that is logged, so the listener keeps serving.
+/// that is logged (once a minute at most, with how many more there were), so the listener
+/// keeps serving and a failing disk cannot flood the log.
 struct PlainTextErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let failureLog = LogThrottle(interval: .seconds(60), now: { .now })
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -19,7 +22,10 @@ struct PlainTextErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 status: error.status, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: error.status.reasonPhrase + "\n")))
         } catch {
-            context.logger.error("webhook failed: \(error)")
+            if let suppressed = failureLog.admit("failed") {
+                let more = suppressed > 0 ? " (+\(suppressed) more failures in the last minute, not logged)" : ""
+                context.logger.error("webhook failed: \(error)\(more)")
+            }
             return Response(
                 status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(string: "internal error; the listener's log says why\n")))

@@ -70,14 +70,21 @@ public struct WebhookController<Context: RequestContext>: Sendable {
                 reason: "send the body as application/x-www-form-urlencoded, as Twilio does (got \(contentType ?? "no content type"))")
         }
         let tooLarge = "the body is larger than \(maxBodyBytes / 1024) KiB; Twilio webhooks are far smaller"
+        // The rest of a refused body is not read: `Connection: close` ends the upload.
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, reason: tooLarge)
+            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, reason: tooLarge)
+            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
+        } catch {
+            // The HTTP parser gave up on the body (a bad chunk size, an unknown
+            // Transfer-Encoding): the client's mistake, not ours.
+            throw await refuse(
+                request, body: [], verdict: .malformed, status: .badRequest, closing: true,
+                reason: "the body's framing is malformed (Content-Length or chunked Transfer-Encoding); send it as Twilio does")
         }
         let bytes = Array(buffer.readableBytesView)
         let form: FormParameters
@@ -110,6 +117,7 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         } catch let invalid as InboundSMS.Invalid {
             throw await refuse(request, body: bytes, verdict: .malformed, status: .badRequest, reason: invalid.description)
         }
+        WebhookOutcome.note(answer.verdict, messageSid: form["MessageSid"] ?? form["SmsSid"])
         guard answer.statusCode == 200 else { throw HTTPError(HTTPResponse.Status(code: answer.statusCode), message: answer.body) }
         return Response(
             status: .ok, headers: [.contentType: "text/xml; charset=utf-8"],
@@ -117,16 +125,19 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     }
 
     /// Keeps a refused request in bounded form and returns the error to throw.
+    /// `closing` closes the connection once answered, for a body left unread.
     func refuse(
-        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, reason: String
+        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, closing: Bool = false,
+        reason: String
     ) async -> HTTPError {
         await recordRefusal(request, body: body, verdict: verdict, status: status, reason: reason)
-        return HTTPError(status, message: reason)
+        return HTTPError(status, headers: closing ? [.connection: "close"] : [:], message: reason)
     }
 
     func recordRefusal(
         _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, reason: String
     ) async {
+        WebhookOutcome.note(verdict)
         do {
             try await store.recordRefusal(
                 path: request.head.path ?? request.uri.description, body: body, headers: receiptHeaders(request), verdict: verdict,

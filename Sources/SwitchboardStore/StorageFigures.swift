@@ -1,0 +1,29 @@
+import Foundation
+import GRDB
+
+/// Figures about the store for the listener's `/metrics`: how big the WAL is and how many
+/// outbound messages wait to leave.
+extension AppDatabase {
+    /// The size of the WAL file in bytes (0 for an in-memory database or no WAL).
+    public var walBytes: Int {
+        guard let pool = writer as? DatabasePool else { return 0 }
+        let size = try? FileManager.default.attributesOfItem(atPath: pool.path + "-wal")[.size] as? Int
+        return size ?? 0
+    }
+
+    /// Outbound messages stored as `queued`: accepted for sending, not yet handed to Twilio.
+    /// A scan of `message_event`, so read it at scrape intervals, never per webhook.
+    public func outboxDepth() async throws -> Int {
+        try await reader.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE direction = 'outbound' AND delivery_status = 'queued'") ?? 0
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Calls `observer` with the number of webhooks of every group commit from now on (the
+    /// listener's metrics).
+    public func observeCommitBatches(_ observer: @escaping @Sendable (Int) -> Void) {
+        ingestQueue.observeBatches(observer)
+    }
+}
