@@ -59,11 +59,7 @@ public enum OfferInvitation {
         return "\(month) \(parts.day ?? 1) \(formatTime(date))"
     }
 
-    static func formatTime(_ date: Date) -> String {
-        let parts = Calendar.utc.dateComponents([.hour, .minute], from: date)
-        let hour = parts.hour ?? 0, minute = parts.minute ?? 0
-        return (hour < 10 ? "0" : "") + "\(hour):" + (minute < 10 ? "0" : "") + "\(minute)"
-    }
+    static func formatTime(_ date: Date) -> String { ClockTime.text(date, timeZone: Calendar.utc.timeZone) }
 }
 
 extension Calendar {

@@ -1,3 +1,4 @@
+import Foundation
 import SwitchboardCore
 import Testing
 
@@ -60,5 +61,13 @@ import Testing
         #expect(ClientName.short(String(repeating: "a", count: 40) + " B").count == 23)
         #expect(ClientName.short("\u{1B}[31m") == "31m", "no control character reaches a phone")
         #expect(ClientName.short("李 小龍") == "李 小.")
+    }
+}
+
+@Suite struct ClockTimeTests {
+    @Test func hoursAndMinutesInTheZoneGiven() {
+        let date = Date(timeIntervalSince1970: 14 * 3600 + 2 * 60)
+        #expect(ClockTime.text(date, timeZone: TimeZone(identifier: "UTC")!) == "14:02")
+        #expect(ClockTime.text(date, timeZone: TimeZone(secondsFromGMT: -5 * 3600)!) == "09:02")
     }
 }

@@ -14,13 +14,3 @@ enum Age {
         }
     }
 }
-
-/// A time of day as the operator reads it: `14:02`, in the machine's time zone.
-enum ClockTime {
-    static func text(_ date: Date, timeZone: TimeZone = .current) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
-    }
-}

@@ -1,3 +1,4 @@
+import SwitchboardCore
 extension Grid {
     // MARK: - Status bar
 
