@@ -14,9 +14,12 @@ extension AppDatabase {
     /// Outbound messages stored as `queued`: accepted for sending, not yet handed to Twilio.
     /// A scan of `message_event`, so read it at scrape intervals, never per webhook.
     public func outboxDepth() async throws -> Int {
-        try await reader.read { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE direction = 'outbound' AND delivery_status = 'queued'") ?? 0
-        }
+        try await reader.read { db in try Self.outboxDepth(db) }
+    }
+
+    /// The one definition of the outbox's depth, for `/metrics` and `switchboard status`.
+    static func outboxDepth(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE direction = 'outbound' AND delivery_status = 'queued'") ?? 0
     }
 }
 

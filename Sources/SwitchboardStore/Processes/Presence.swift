@@ -17,6 +17,8 @@ extension AppDatabase {
     public static let heartbeatInterval: TimeInterval = 5
     /// A heartbeat older than this means its listener died without saying so (`kill -9`).
     public static let heartbeatTimeout: TimeInterval = 3 * heartbeatInterval
+    /// Presence rows kept (and read): the table says who is up, not a history.
+    static let presenceRowsKept = 20
 
     // MARK: - Writes
 
@@ -30,8 +32,8 @@ extension AppDatabase {
                     VALUES (?, ?, ?, ?, ?)
                     """,
                 arguments: [pid, address, publicURL, now, now])
-            // Keep the newest few: the table says who is up, not a history.
-            try db.execute(sql: "DELETE FROM listener_presence WHERE id <= ? - 20", arguments: [db.lastInsertedRowID])
+            try db.execute(
+                sql: "DELETE FROM listener_presence WHERE id <= ? - ?", arguments: [db.lastInsertedRowID, Self.presenceRowsKept])
             return db.lastInsertedRowID
         }
     }
@@ -64,8 +66,9 @@ extension AppDatabase {
             db,
             sql: """
                 SELECT address, public_url, pid, started_at, heartbeat_at, stopped_at
-                FROM listener_presence ORDER BY id DESC LIMIT 20
-                """)
+                FROM listener_presence ORDER BY id DESC LIMIT ?
+                """,
+            arguments: [presenceRowsKept])
         var downSince: Date?
         for row in rows {
             let heartbeat: Date = row["heartbeat_at"]
@@ -88,7 +91,7 @@ extension StoreReads {
 /// What `switchboard status` reports: the listener, the outbox, the last webhook, the counts.
 public struct StoreStatus: Sendable, Equatable {
     public var listener: ListenerState
-    /// Outbound messages stored and not yet handed to Twilio (no message SID yet).
+    /// Outbound messages still `queued` (``AppDatabase/outboxDepth()``, as `/metrics` reports it).
     public var queuedOutbound: Int
     public var lastWebhook: LastWebhook?
     public var webhooks: WebhookCounts
@@ -109,12 +112,7 @@ extension AppDatabase {
                 db, sql: "SELECT created_at, verdict, path, message_sid FROM webhook_receipt ORDER BY id DESC LIMIT 1")
             return StoreStatus(
                 listener: try Self.listenerState(db, now: clock.now),
-                queuedOutbound: try Int.fetchOne(
-                    db,
-                    sql: """
-                        SELECT count(*) FROM message_event
-                        WHERE direction = 'outbound' AND delivery_status = 'queued' AND provider_message_sid IS NULL
-                        """) ?? 0,
+                queuedOutbound: try Self.outboxDepth(db),
                 lastWebhook: last.map { row in
                     StoreStatus.LastWebhook(at: row[0], verdict: row[1], path: row[2], messageSid: row[3])
                 },
