@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
@@ -30,6 +31,10 @@ struct ConsoleListenerOptions: ParsableArguments {
     func configuration(authToken: String) -> ListenerConfiguration {
         ListenerConfiguration(host: host, port: port, publicURL: publicURL, authToken: authToken)
     }
+
+    /// Where Twilio reports the delivery of what the outbox sends; nil without a public URL
+    /// (Twilio cannot reach a loopback address).
+    var statusCallbackURL: String? { publicURL.map(TwilioSetup.statusCallbackURL) }
 }
 
 /// `--no-listen`: the console without its webhook listener.
@@ -60,8 +65,23 @@ struct ConsoleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The log file.", discussion: "Defaults to the database's path with .log added.", valueName: "path"))
     var log: String?
 
+    @Option(help: ArgumentHelp(
+        "Open one sitter's console: her mailbox, her offers and her tier, nothing else.",
+        discussion: "A name (or a part that names only her) or an id. On SQLite this is a view, not a security boundary: whoever can read the database file can read every mailbox.",
+        valueName: "name|id"))
+    var sitter: String?
+
     func run() async throws {
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
+        var viewer = Viewer.owner
+        if let sitter {
+            do {
+                let found = try store.read { try $0.sitter(named: sitter) }
+                viewer = .sitter(id: found.id ?? 0, name: found.name)
+            } catch let error as StoreError {
+                throw CommandFailure("--sitter: \(error.message).")
+            }
+        }
         let credentials = try TwilioCredentials.load()
         var configuration: ListenerConfiguration?
         // A listener already serves this database (`serve`): attach to it rather than start
@@ -75,13 +95,12 @@ struct ConsoleCommand: AsyncParsableCommand {
             }
             configuration = listener.configuration(authToken: token)
         }
-        let statusCallback = listener.publicURL.map { url in (url.hasSuffix("/") ? String(url.dropLast()) : url) + "/api/twilio/status" }
-        let outbound = try sender.makeSender(store: store, statusCallback: statusCallback, credentials: credentials)
+        let outbound = try sender.makeSender(store: store, statusCallback: listener.statusCallbackURL, credentials: credentials)
         let logPath = log ?? database.resolvedPath() + ".log"
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil))
+                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer))
         print("Console closed. Log: \(logPath)")
     }
 }

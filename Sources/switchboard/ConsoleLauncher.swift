@@ -16,11 +16,14 @@ enum ConsoleLauncher {
         /// Shown in the status bar in demo mode.
         var demoToken: String?
         var logPath: String
-        /// How replies and offers leave (simulated in the demo).
+        /// How replies and offers leave (simulated in the demo); unused when attached, since
+        /// the listener that serves the database delivers the outbox.
         var sender: any OutboundSender
         /// Set when a listener another process runs (`serve`) serves the database: the
         /// console attaches to it instead of running the shared services itself.
         var attached: Attached? = nil
+        /// The owner's console, or one sitter's (`--sitter`).
+        var viewer: Viewer = .owner
     }
 
     struct Attached {
@@ -44,21 +47,26 @@ enum ConsoleLauncher {
             ? Services(configurations: [], listenerAddress: nil)  // serve runs the rest
             : buildServices(
                 store: store,
-                configuration: ServicesConfiguration(listener: listener, onListening: { url in logger.info("listening on \(url)") }))
-        let actions: any OperatorActions
+                configuration: ServicesConfiguration(
+                    listener: listener, onListening: { url in logger.info("listening on \(url)") }, sender: settings.sender))
+        var actions: any OperatorActions
         let waitForListener: (@Sendable () async -> String?)?
         if let configuration = settings.listener, let address = services.listenerAddress {
-            actions = LiveOperatorActions(
-                store: store, outbox: Outbox(store: store, sender: settings.sender),
-                authToken: configuration.authToken, listenerURL: { address.current })
+            actions = LiveOperatorActions(store: store, authToken: configuration.authToken, listenerURL: { address.current })
             waitForListener = { await address.waitUntilBound() }
-        } else if let token = settings.attached?.authToken {
-            actions = LiveOperatorActions(
-                store: store, outbox: Outbox(store: store, sender: settings.sender), authToken: token,
-                listenerURL: {
-                    guard case .up(_, let publicURL, _, _) = try? store.listenerState() else { return nil }
-                    return publicURL
-                })
+        } else if let attached = settings.attached {
+            if let token = attached.authToken {
+                actions = LiveOperatorActions(
+                    store: store, authToken: token,
+                    listenerURL: {
+                        guard case .up(_, let publicURL, _, _) = try? store.listenerState() else { return nil }
+                        return publicURL
+                    })
+            } else {
+                actions = ListenerlessActions(
+                    store: store,
+                    reason: "Simulating a sitter's answer signs a webhook: set TWILIO_AUTH_TOKEN to the listener's token and reopen the console.")
+            }
             waitForListener = nil
         } else {
             actions = ListenerlessActions(store: store)
@@ -66,7 +74,8 @@ enum ConsoleLauncher {
         }
         services.append(
             ConsoleService(
-                store: store, actions: actions, listener: ListenerInfo(address: nil, demoToken: settings.demoToken),
+                store: store, actions: settings.viewer.sitterId.map { SitterActions(base: actions, sitterId: $0) } ?? actions,
+                listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer,
                 waitForListener: waitForListener, logger: logger))
         do {
             try await services.run(logger: logger)

@@ -5,30 +5,15 @@ import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
 
-/// The console's operator actions, for real: replies and offers go out through the outbox
-/// (its sender), and "simulate YES/NO" posts a signed webhook to the console's own
-/// listener, so the answer on screen is the TwiML a phone would get.
+/// The console's operator actions with a listener to post to: "simulate YES/NO" sends a
+/// signed webhook to the listener serving the database (this console's own, or `serve`'s),
+/// so the answer on screen is the TwiML a phone would get. Replies and offers go into the
+/// outbox, as in every console.
 struct LiveOperatorActions: OperatorActions {
     let store: AppDatabase
-    let outbox: Outbox
     let authToken: String
     /// Where the listener is reached, known once it is bound (`--port 0`).
     let listenerURL: @Sendable () -> String?
-    /// How long an offer made from the console stays open.
-    var offerLifetime: TimeInterval = 2 * 3600
-
-    func reply(threadId: RowID, body: String) async throws -> String {
-        let sent = try await outbox.send(threadId: threadId, body: body)
-        return "Reply sent to \(sent.to) from \(sent.from)."
-    }
-
-    func offer(bookingId: RowID, sitterId: RowID) async throws -> String {
-        let creation = try await outbox.offer(
-            bookingId: bookingId, sitterId: sitterId, expiresAt: store.clock.now.addingTimeInterval(offerLifetime))
-        return creation.created
-            ? "Offer texted; it expires in \(Int(offerLifetime / 3600)) hours. Press y or n to answer as the sitter."
-            : "That sitter already has this offer pending; nothing new was sent."
-    }
 
     func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
         guard let base = listenerURL() else { throw ConsoleError("The listener is not running, so there is nowhere to send the text.") }

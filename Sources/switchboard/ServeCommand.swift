@@ -4,11 +4,12 @@ import Logging
 import SwitchboardStore
 import SwitchboardWebhook
 
-/// `switchboard serve`: the webhook listener alone, logging to stdout.
+/// `switchboard serve`: the always-on listener, logging to stdout. It delivers the outbox
+/// that every console writes to, sweeps expired offers and keeps the tiers fresh.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the webhook listener alone; logs go to stdout.",
+        abstract: "Run the webhook listener and the outbox's delivery; logs go to stdout.",
         discussion: """
             Prints the two URLs to paste into Twilio, then "listening on http://HOST:PORT" once \
             it accepts connections (with the real port when --port is 0), then one line per \
@@ -26,14 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("metrics-public"), help: "Answer GET /metrics to any address, not only to this machine.")
     var metricsPublic = false
 
+    @OptionGroup var sender: SenderOptions
+
     func run() async throws {
-        let token = try TwilioCredentials.load().requireAuthToken()
+        let credentials = try TwilioCredentials.load()
+        let token = try credentials.requireAuthToken()
         var configuration = listener.configuration(authToken: token)
         configuration.webhookLog = WebhookLog(format: logFormat) { line in Self.printLine(line) }
         configuration.metricsPublic = metricsPublic
         // Nothing is created (not even the database) when the listener could not start.
         try configuration.checkPortIsFree()
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
+        let outbound = try sender.makeSender(store: store, statusCallback: listener.statusCallbackURL, credentials: credentials)
         LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
         let logger = Logger(label: "switchboard.serve")
         let publicURL = configuration.publicURL
@@ -44,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
                 onListening: { url in
                     for line in TwilioSetup.lines(publicURL: publicURL ?? url) { Self.printLine(line) }
                     Self.printLine("listening on \(url)")
-                }))
+                },
+                sender: outbound))
         do {
             try await services.run(logger: logger)
         } catch {

@@ -9,6 +9,9 @@ struct ServicesConfiguration {
     var listener: ListenerConfiguration?
     /// Called with `http://HOST:PORT` once the listener accepts connections.
     var onListening: @Sendable (String) async -> Void = { _ in }
+    /// Delivers the outbox (replies and offers typed in any console); nil leaves the outbox
+    /// to another process.
+    var sender: (any OutboundSender)? = nil
 }
 
 /// The services every long-running command shares, wired once.
@@ -33,8 +36,9 @@ struct Services {
     }
 }
 
-/// The one composition root: the listener (with its offer-expiry sweep), the tier engine and
-/// the WAL checkpoints, as `serve`, `console` and `demo` all run them.
+/// The one composition root: the listener (with its offer-expiry sweep), the outbox's
+/// delivery, the tier engine and the WAL checkpoints, as `serve`, `console` and `demo` all
+/// run them.
 func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> Services {
     var services = Services(configurations: [], listenerAddress: nil)
     if let listener = configuration.listener {
@@ -54,6 +58,10 @@ func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> 
             services.configurations.append(.init(service: OfferExpiryService(store: store, interval: interval, logger: logger)))
         }
         services.listenerAddress = address
+    }
+    if let sender = configuration.sender {
+        services.configurations.append(
+            .init(service: OutboxDelivery(store: store, sender: sender, logger: Logger(label: "switchboard.outbox"))))
     }
     services.configurations.append(.init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))))
     services.configurations.append(.init(service: CheckpointService(store: store)))

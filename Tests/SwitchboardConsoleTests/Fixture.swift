@@ -84,9 +84,10 @@ enum Fixture {
     /// A console state of `size` showing what `store` holds, as the event loop would build it:
     /// apply the action, then read the screen the state asks for.
     static func state(
-        _ store: AppDatabase, size: Size = Size(width: 120, height: 40), listener: ListenerInfo = demoListener
+        _ store: AppDatabase, size: Size = Size(width: 120, height: 40), listener: ListenerInfo = demoListener,
+        viewer: Viewer = .owner
     ) throws -> ConsoleState {
-        var state = ConsoleState(size: size, listener: listener, startedAt: now)
+        var state = ConsoleState(size: size, listener: listener, viewer: viewer, startedAt: now)
         try reload(&state, store)
         return state
     }

@@ -149,8 +149,7 @@ import Testing
         #expect(try await fixture.count("SELECT opted_out FROM client WHERE phone_e164 = ?", [Fixture.carolPhone]) == 1)
         #expect(try await fixture.count("SELECT count(*) FROM message_response_link") == 0, "STOP needs no answer")
         let thread = try #require(try await fixture.threads(counterpart: Fixture.carolPhone).first)
-        let outbox = Outbox(store: fixture.store, sender: SimulatedSender(store: fixture.store, deliveryDelay: .zero))
-        await #expect(throws: OutboundError.self) { try await outbox.send(threadId: thread.id!, body: "Are you sure?") }
+        await #expect(throws: OutboundError.self) { try await fixture.store.queueOutbound(threadId: thread.id!, body: "Are you sure?") }
         #expect(try await fixture.count("SELECT count(*) FROM message_event WHERE direction = 'outbound'") == 0)
         #expect(try await fixture.events("contact.opted_out").count == 1)
 
@@ -161,7 +160,7 @@ import Testing
             ])
         }
         #expect(try await fixture.count("SELECT opted_out FROM client WHERE phone_e164 = ?", [Fixture.carolPhone]) == 0)
-        try await outbox.send(threadId: thread.id!, body: "Welcome back")
+        try await fixture.store.queueOutbound(threadId: thread.id!, body: "Welcome back")
     }
 
     @Test(arguments: Drive.allCases)

@@ -170,10 +170,9 @@ import Testing
     @Test func createOfferIsIdempotentAndTextsTheSitter() async throws {
         let fixture = try Fixture.make()
         let booking = try fixture.booking("B1042")
-        let outbox = Outbox(store: fixture.store, sender: SimulatedSender(store: fixture.store, deliveryDelay: .zero))
         let expiry = fixture.clock.now.addingTimeInterval(3600)
-        let first = try await outbox.offer(bookingId: booking.id!, sitterId: fixture.alice.id!, expiresAt: expiry)
-        let second = try await outbox.offer(bookingId: booking.id!, sitterId: fixture.alice.id!, expiresAt: expiry)
+        let first = try await fixture.store.createOffer(bookingId: booking.id!, sitterId: fixture.alice.id!, expiresAt: expiry)
+        let second = try await fixture.store.createOffer(bookingId: booking.id!, sitterId: fixture.alice.id!, expiresAt: expiry)
         #expect(first.created && !second.created)
         #expect(first.offer.id == second.offer.id)
         #expect(try await fixture.events("offer.created").count == 1)
@@ -181,6 +180,7 @@ import Testing
         #expect(invitation.to == Fixture.alicePhone && invitation.from == Fixture.frontDesk)
         #expect(invitation.event.body.contains("Reply Y B1042"))
         #expect(try await fixture.count("SELECT count(*) FROM message_event WHERE direction = 'outbound'") == 1)
+        #expect(try await fixture.count("SELECT count(*) FROM outbox") == 1, "the invitation waits for the listener to send it")
     }
 
     @Test func refusesOffersThatCannotBeMade() async throws {

@@ -24,8 +24,8 @@ import Testing
         let fixture = try Fixture.make()
         let thread = try await carolThread(fixture)
         let changes = fixture.store.changes()
-        let outbox = Outbox(store: fixture.store, sender: SimulatedSender(store: fixture.store, deliveryDelay: .milliseconds(1)))
-        let pending = try await outbox.send(threadId: thread.id!, body: "On my way")
+        let pending = try await fixture.store.queueOutbound(threadId: thread.id!, body: "On my way")
+        try await fixture.deliverOutbox(SimulatedSender(store: fixture.store, deliveryDelay: .milliseconds(1)))
         let sid = try #require(try await fixture.read { db in try MessageEvent.fetchOne(db, key: pending.event.id!)?.providerMessageSid })
         #expect(sid.hasPrefix("SM") && sid.count == 34)
         // Wait for the simulated callback's commit (no timing is asserted).
@@ -40,8 +40,7 @@ import Testing
         _ = try await fixture.store.ingestInbound(smsRequest(from: Fixture.carolPhone, body: "Hello?", to: Fixture.aliceNumber))
         fixture.clock.advance(by: 42.5)
         let thread = try #require(try await fixture.threads(counterpart: Fixture.carolPhone).first)
-        let outbox = Outbox(store: fixture.store, sender: SimulatedSender(store: fixture.store, deliveryDelay: .seconds(60)))
-        try await outbox.send(threadId: thread.id!, body: "Hi Carol")
+        try await fixture.store.queueOutbound(threadId: thread.id!, body: "Hi Carol")
         let seconds = try await fixture.read { db in try Double.fetchOne(db, sql: "SELECT response_seconds FROM message_response_link") }
         #expect(seconds == 42.5)
     }
@@ -83,7 +82,8 @@ import Testing
         let recorded = try await withFakeTwilio { baseURL, recorder in
             let client = TwilioMessagesClient(accountSid: "AC123", authToken: "secret", baseURL: baseURL)
             let sender = TwilioRESTSender(client: client, store: fixture.store, statusCallback: "https://sb.example.com/api/twilio/status")
-            try await Outbox(store: fixture.store, sender: sender).send(threadId: thread.id!, body: "Hello & bye")
+            try await fixture.store.queueOutbound(threadId: thread.id!, body: "Hello & bye")
+            try await fixture.deliverOutbox(sender)
             return recorder.requests.withLock { $0 }
         }
         let request = try #require(recorded.first)
@@ -124,18 +124,15 @@ import Testing
             try thread.insert(db)
             return thread
         }
-        let thrown = try await withFakeTwilio { baseURL, _ -> OutboundError? in
+        try await withFakeTwilio { baseURL, _ in
             let sender = TwilioRESTSender(
                 client: TwilioMessagesClient(accountSid: "AC1", authToken: "t", baseURL: baseURL), store: fixture.store, statusCallback: nil)
-            do {
-                try await Outbox(store: fixture.store, sender: sender).send(threadId: thread.id!, body: "hi")
-                return nil
-            } catch let error as OutboundError {
-                return error
-            }
+            try await fixture.store.queueOutbound(threadId: thread.id!, body: "hi")
+            try await fixture.deliverOutbox(sender)
         }
-        #expect(thrown?.code == .provider)
-        #expect(thrown?.message.contains("21610") == true)
+        // A 400 will not change with another try: the message fails at once, with Twilio's reason.
+        #expect(try await fixture.count("SELECT count(*) FROM outbox") == 0)
+        #expect(try await fixture.events("message.failed").first?.metadata.contains("21610") == true)
         #expect(try await fixture.count("SELECT count(*) FROM message_event WHERE delivery_status = 'failed'") == 1)
         #expect(try await fixture.events("message.failed").count == 1)
     }

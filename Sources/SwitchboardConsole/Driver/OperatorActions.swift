@@ -1,22 +1,23 @@
+import Foundation
 import SwitchboardCore
 import SwitchboardStore
 
-/// Every action the operator takes from the console: the ones that go through Twilio's side
-/// (the outbound sender, the console's own webhook listener) and the ones that only write to
-/// the store (assign, mark read). The console only knows this protocol; the `switchboard`
-/// executable wires the real one (SwitchboardWebhook), `--no-listen` uses
-/// ``ListenerlessActions``.
+/// Every action the operator takes from the console. Replies, offers, assignments and reads
+/// only write to the store (a reply or offer waits in the outbox, which the listener serving
+/// the database delivers); only "simulate YES/NO" needs a listener to post to. The console
+/// only knows this protocol; the `switchboard` executable wires the real one
+/// (SwitchboardWebhook), `--no-listen` uses ``ListenerlessActions``.
 ///
 /// Each returns the one line the operator sees on success (for `simulateAnswer`, the TwiML
 /// the listener answered), and throws an error whose description says what went wrong.
 public protocol OperatorActions: Sendable {
-    /// The store the store-only actions write to.
+    /// The store the actions write to.
     var store: AppDatabase { get }
-    /// Sends `body` to the thread's counterpart through the outbound sender.
+    /// Queues `body` to the thread's counterpart in the outbox.
     func reply(threadId: RowID, body: String) async throws -> String
-    /// Offers a booking to a sitter (the sitter is texted the offer).
+    /// Offers a booking to a sitter (the offer's text is queued in the outbox).
     func offer(bookingId: RowID, sitterId: RowID) async throws -> String
-    /// Posts a signed webhook to the console's own listener as if the sitter texted YES or NO.
+    /// Posts a signed webhook to the listener as if the sitter texted YES or NO.
     func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String
     /// Moves a client thread to a sitter's mailbox, or back to the owner inbox (nil).
     func assign(threadId: RowID, to sitterId: RowID?) async throws -> String
@@ -24,7 +25,23 @@ public protocol OperatorActions: Sendable {
     func markRead(threadId: RowID) async throws
 }
 
+/// How long an offer made from the console stays open.
+public let consoleOfferLifetime: TimeInterval = 2 * 3600
+
 extension OperatorActions {
+    public func reply(threadId: RowID, body: String) async throws -> String {
+        let queued = try await store.queueOutbound(threadId: threadId, actor: .owner, body: body)
+        return "Reply to \(queued.to) queued; its delivery shows beside it."
+    }
+
+    public func offer(bookingId: RowID, sitterId: RowID) async throws -> String {
+        let creation = try await store.createOffer(
+            bookingId: bookingId, sitterId: sitterId, expiresAt: store.clock.now.addingTimeInterval(consoleOfferLifetime))
+        return creation.created
+            ? "Offer queued; it expires in \(Int(consoleOfferLifetime / 3600)) hours. Press y or n to answer as the sitter."
+            : "That sitter already has this offer pending; nothing new was sent."
+    }
+
     public func assign(threadId: RowID, to sitterId: RowID?) async throws -> String {
         _ = try await store.assignThread(threadId, to: sitterId)
         let name = try sitterId.flatMap { id in try store.read { try $0.sitter(id)?.name } } ?? "the owner inbox"
@@ -51,19 +68,62 @@ extension OperatorActions {
     }
 }
 
-/// Used when the console runs without its listener (`--no-listen`): assigning and marking
-/// read work; every action that needs Twilio's side explains why it cannot run.
+/// Used when no listener can take a simulated YES/NO (`--no-listen`, or an attached console
+/// without the auth token to sign one): everything else works; that action says why not.
 public struct ListenerlessActions: OperatorActions {
     public let store: AppDatabase
+    let reason: String
 
-    public init(store: AppDatabase) {
+    public init(store: AppDatabase, reason: String = "Simulating a sitter's answer needs the webhook listener; restart without --no-listen.") {
         self.store = store
+        self.reason = reason
     }
 
-    static let reason = ConsoleError(
-        "This needs the webhook listener and outbound sender; restart without --no-listen.")
+    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String { throw ConsoleError(reason) }
+}
 
-    public func reply(threadId: RowID, body: String) async throws -> String { throw Self.reason }
-    public func offer(bookingId: RowID, sitterId: RowID) async throws -> String { throw Self.reason }
-    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String { throw Self.reason }
+/// A sitter's console's actions (`console --sitter`): reply in her own threads (as her, from
+/// her masked number), mark them read, and answer her own offers; nothing else. Each thread
+/// is checked against her mailbox in the store, so a stale screen or a crafted effect cannot
+/// touch another mailbox.
+public struct SitterActions: OperatorActions {
+    let base: any OperatorActions
+    let sitterId: RowID
+
+    public init(base: any OperatorActions, sitterId: RowID) {
+        self.base = base
+        self.sitterId = sitterId
+    }
+
+    public var store: AppDatabase { base.store }
+
+    public func reply(threadId: RowID, body: String) async throws -> String {
+        try checkIsHers(threadId)
+        let queued = try await store.queueOutbound(threadId: threadId, actor: .sitter, body: body)
+        return "Reply to \(queued.to) queued; its delivery shows beside it."
+    }
+
+    public func offer(bookingId: RowID, sitterId: RowID) async throws -> String {
+        throw ConsoleError("Only the owner offers bookings.")
+    }
+
+    public func assign(threadId: RowID, to sitterId: RowID?) async throws -> String {
+        throw ConsoleError("Only the owner assigns threads.")
+    }
+
+    public func markRead(threadId: RowID) async throws {
+        try checkIsHers(threadId)
+        try await store.markThreadRead(threadId)
+    }
+
+    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
+        guard sitterId == self.sitterId else { throw ConsoleError("You can answer only your own offers.") }
+        return try await base.simulateAnswer(sitterId: sitterId, accept: accept)
+    }
+
+    private func checkIsHers(_ threadId: RowID) throws {
+        guard try store.read({ try $0.isThread(threadId, in: .sitter(sitterId)) }) else {
+            throw ConsoleError("That thread is not in your mailbox any more.")
+        }
+    }
 }

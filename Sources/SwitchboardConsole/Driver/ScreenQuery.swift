@@ -13,6 +13,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
         case index(Int)
     }
 
+    /// Whose screen it is: a sitter's reads her mailbox, offers and tier, nothing else.
+    public var viewer: Viewer
     /// The org the screen shows; nil (or an org that no longer exists) for the first one.
     public var orgId: RowID?
     public var mailbox: Mailbox
@@ -44,11 +46,12 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var openBookingRows: Int
 
     public init(
-        orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
+        viewer: Viewer = .owner, orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
         sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
         unroutedRows: Int = 0, openBookingRows: Int = 0
     ) {
+        self.viewer = viewer
         self.orgId = orgId
         self.mailbox = mailbox
         self.search = search
@@ -103,6 +106,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var messages: [MessageEvent] = []
     /// The photos and files of the messages on screen (MMS), by message id.
     public var media: [RowID: [MediaItem]] = [:]
+    /// Where the messages on screen that wait in the outbox stand (a retry after a failure).
+    public var outbox: [RowID: OutboxNote] = [:]
     /// The newest messages of the thread left out of `messages` (the view is scrolled back).
     public var messageSkip = 0
     /// The thread has messages older than `messages[0]`.
@@ -117,6 +122,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
     public var openBookings: [OpenBooking] = []
+    /// A sitter's console: the offers waiting for her YES or NO.
+    public var pendingOffers: [OfferWithBooking] = []
 
     public init() {}
 
@@ -136,6 +143,7 @@ extension ConsoleViewQuery {
     }
 
     func read(from reads: StoreReads, now: Date) throws -> ConsoleViewData {
+        if let sitterId = viewer.sitterId { return try readSitterScreen(from: reads, sitterId: sitterId, now: now) }
         let query = self
         var data = ConsoleViewData()
         data.orgs = try reads.orgs()
@@ -164,37 +172,7 @@ extension ConsoleViewQuery {
             data.assignableSitters = try reads.sitters(of: orgId)
         }
 
-        let rows = max(1, query.threadRows)
-        let search = query.search.flatMap { $0.isEmpty ? nil : $0 }
-        data.threadCount = try reads.threadCount(in: data.mailbox, of: orgId, matching: search)
-        if data.threadCount > 0 {
-            var position: Int
-            switch query.anchor {
-            case .index(let index):
-                position = index
-            case .thread(let id, let fallback):
-                position =
-                    query.search == nil
-                    ? try reads.position(ofThread: id, in: data.mailbox, of: orgId) ?? fallback
-                    : fallback
-            }
-            position = min(max(0, position), data.threadCount - 1)
-            var offset = min(max(0, query.offset), max(0, data.threadCount - rows))
-            if position < offset { offset = position }
-            if position >= offset + rows { offset = position - rows + 1 }
-            data.offset = offset
-            data.selectedIndex = position
-            data.threads = try reads.threads(in: data.mailbox, of: orgId, matching: search, page: Page(offset: offset, limit: rows))
-            // A search anchored on a thread keeps it selected when it is still on the page.
-            if case .thread(let id, _) = query.anchor, query.search != nil,
-                let found = data.threads.firstIndex(where: { $0.id == id })
-            {
-                data.selectedIndex = offset + found
-            }
-            if let thread = data.selectedThread, query.messageCount > 0 {
-                try readMessages(reads, threadId: thread.id, into: &data)
-            }
-        }
+        try readThreadList(reads, orgId: orgId, into: &data)
 
         data.webhooks = try reads.webhookCounts()
         data.listenerState = try reads.listenerState(now: now)
@@ -211,6 +189,65 @@ extension ConsoleViewQuery {
         return data
     }
 
+    /// A sitter's own screen: her org, her row of the sitters pane, her mailbox's threads,
+    /// her pending offers and her tier. Every read names her; nothing of the owner inbox,
+    /// other sitters, unrouted texts or the business's webhook counts is read.
+    private func readSitterScreen(from reads: StoreReads, sitterId: RowID, now: Date) throws -> ConsoleViewData {
+        var data = ConsoleViewData()
+        guard let sitter = try reads.sitter(sitterId) else { return data }
+        data.orgs = try reads.orgs().filter { $0.id == sitter.orgId }
+        data.orgId = sitter.orgId
+        data.orgName = data.orgs.first?.name ?? ""
+        data.mailbox = .sitter(sitterId)
+        data.mailboxSitterName = sitter.name
+        data.search = search
+        data.sitters = try reads.sitterMailbox(sitterId, now: now).map { [$0] } ?? []
+        data.sitterCount = data.sitters.count
+        try readThreadList(reads, orgId: sitter.orgId, into: &data)
+        data.listenerState = try reads.listenerState(now: now)
+        data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 20)
+        if tierRows > 0 {
+            data.tiers = try reads.tierRow(ofSitter: sitterId).map { [$0] } ?? []
+        }
+        return data
+    }
+
+    /// The page of `data.mailbox`'s thread list that holds the selection, and the selected
+    /// thread's messages.
+    private func readThreadList(_ reads: StoreReads, orgId: RowID, into data: inout ConsoleViewData) throws {
+        let rows = max(1, threadRows)
+        let search = self.search.flatMap { $0.isEmpty ? nil : $0 }
+        data.threadCount = try reads.threadCount(in: data.mailbox, of: orgId, matching: search)
+        if data.threadCount > 0 {
+            var position: Int
+            switch anchor {
+            case .index(let index):
+                position = index
+            case .thread(let id, let fallback):
+                position =
+                    search == nil
+                    ? try reads.position(ofThread: id, in: data.mailbox, of: orgId) ?? fallback
+                    : fallback
+            }
+            position = min(max(0, position), data.threadCount - 1)
+            var offset = min(max(0, self.offset), max(0, data.threadCount - rows))
+            if position < offset { offset = position }
+            if position >= offset + rows { offset = position - rows + 1 }
+            data.offset = offset
+            data.selectedIndex = position
+            data.threads = try reads.threads(in: data.mailbox, of: orgId, matching: search, page: Page(offset: offset, limit: rows))
+            // A search anchored on a thread keeps it selected when it is still on the page.
+            if case .thread(let id, _) = anchor, search != nil,
+                let found = data.threads.firstIndex(where: { $0.id == id })
+            {
+                data.selectedIndex = offset + found
+            }
+            if let thread = data.selectedThread, messageCount > 0 {
+                try readMessages(reads, threadId: thread.id, into: &data)
+            }
+        }
+    }
+
     /// The page of the selected thread's messages the view shows: the newest, a page further
     /// back, or the first ones. A skip past the start shows the oldest message.
     private func readMessages(_ reads: StoreReads, threadId: RowID, into data: inout ConsoleViewData) throws {
@@ -219,6 +256,7 @@ extension ConsoleViewQuery {
             let total = try reads.messageCount(inThread: threadId)
             data.messages = try reads.firstMessages(inThread: threadId, limit: limit)
             data.media = try reads.media(ofMessages: data.messages.compactMap(\.id))
+            data.outbox = try reads.outboxNotes(ofMessages: data.messages.compactMap(\.id))
             data.messageSkip = total - data.messages.count
             data.hasOlderMessages = false
             data.messagesFromStart = true
@@ -236,6 +274,7 @@ extension ConsoleViewQuery {
         data.hasOlderMessages = page.count > limit
         data.messages = Array(page.suffix(limit))
         data.media = try reads.media(ofMessages: data.messages.compactMap(\.id))
+        data.outbox = try reads.outboxNotes(ofMessages: data.messages.compactMap(\.id))
         data.messageSkip = skip
     }
 }

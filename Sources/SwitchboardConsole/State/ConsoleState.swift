@@ -73,6 +73,8 @@ public struct ListenerInfo: Equatable, Sendable {
 public struct ConsoleState: Equatable, Sendable {
     public var size: Size
     public var listener: ListenerInfo
+    /// The owner's console, or one sitter's: fixed for a run.
+    public let viewer: Viewer
     public var focus: Pane = .owner
     /// The org the console shows: nil until the first read picks the first org; `O` moves
     /// to the next one. Every read of the screen is of this org.
@@ -114,9 +116,14 @@ public struct ConsoleState: Equatable, Sendable {
     public var now: Date
     public var isRunning = true
 
-    public init(size: Size, listener: ListenerInfo = ListenerInfo(), startedAt: Date) {
+    public init(size: Size, listener: ListenerInfo = ListenerInfo(), viewer: Viewer = .owner, startedAt: Date) {
         self.size = size
         self.listener = listener
+        self.viewer = viewer
+        if let sitterId = viewer.sitterId {
+            mailbox = .sitter(sitterId)
+            focus = .threads
+        }
         self.startedAt = startedAt
         self.now = startedAt
         notice = Self.welcome
@@ -167,7 +174,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .help, nil: break
         }
         return ConsoleViewQuery(
-            orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
+            viewer: viewer, orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, messageAnchorId: messageAnchor,
             sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,

@@ -8,6 +8,10 @@ extension ConsoleState {
 
     /// Applies one action and says what the runner must do next. Pure: no I/O, no clock.
     public mutating func reduce(_ action: Action) -> [Effect] {
+        if let refusal = viewer.refusal(of: action) {
+            notice = Notice(.error, refusal)
+            return []
+        }
         switch action {
         case .moveDown: return move(by: 1)
         case .moveUp: return move(by: -1)

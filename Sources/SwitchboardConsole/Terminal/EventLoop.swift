@@ -15,11 +15,11 @@ final class EventLoop {
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, logger: Logger) {
+    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, logger: Logger) {
         self.queue = queue
         self.logger = logger
         driver = ConsoleDriver(
-            state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, startedAt: store.clock.now), store: store,
+            state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, viewer: viewer, startedAt: store.clock.now), store: store,
             perform: { effect in Self.run(effect, actions: actions, queue: queue, logger: logger) })
     }
 

@@ -61,6 +61,10 @@ extension ConsoleViewData {
             data.openBookings[index].service = clean(data.openBookings[index].service)
             data.openBookings[index].clientName = data.openBookings[index].clientName.map(clean)
         }
+        for index in data.pendingOffers.indices {
+            data.pendingOffers[index].booking.code = clean(data.pendingOffers[index].booking.code)
+            data.pendingOffers[index].booking.service = clean(data.pendingOffers[index].booking.service)
+        }
         return data
     }
 }

@@ -48,4 +48,26 @@ enum Help {
         ("?", "this help"),
         ("q", "quit"),
     ]
+
+    /// A sitter's console: the same panes, her offers where the owner inbox is, and none of
+    /// the owner's keys.
+    static func keys(for pane: Pane, viewer: Viewer) -> [(String, String)] {
+        guard viewer.sitterId != nil else { return keys(for: pane) }
+        switch pane {
+        case .owner:
+            return [
+                ("y / n", "answer your offer: YES or NO texted as your phone would"),
+                ("", "Your offers: the bookings offered to you, and until when you can answer."),
+            ]
+        case .sitters:
+            return [("", "Your row: ● threads with unread messages   ◆ pending offers"), ("t", "your tier figures")]
+        case .threads, .messages:
+            return keys(for: pane).filter { $0.0 != "a" }
+        }
+    }
+
+    static func everywhere(for viewer: Viewer) -> [(String, String)] {
+        guard viewer.sitterId != nil else { return everywhere }
+        return everywhere.filter { !["u", "O"].contains($0.0) }.map { $0.0 == "t" ? ("t", "your tier figures") : $0 }
+    }
 }

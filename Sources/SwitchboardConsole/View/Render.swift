@@ -19,7 +19,7 @@ public func render(_ state: ConsoleState, size: Size) -> Grid {
         grid.renderMessagesPane(state, in: layout.messages)
     }
     switch state.overlay {
-    case .help(let pane): grid.renderHelp(for: pane, in: layout.body)
+    case .help(let pane): grid.renderHelp(for: pane, viewer: state.viewer, in: layout.body)
     case .picker(let picker): grid.renderPicker(picker, in: layout.body)
     case .tiers, .unrouted, nil: break
     }

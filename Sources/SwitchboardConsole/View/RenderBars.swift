@@ -9,8 +9,11 @@ extension Grid {
             guard x < rect.maxX else { return }
             x += write(text, x: x, y: rect.y, width: rect.maxX - x, style: style)
         }
-        // With several orgs, which one is on screen matters more than the product's name.
-        if state.data.orgs.count > 1 {
+        // A sitter's console says whose it is; with several orgs, which one is on screen
+        // matters more than the product's name.
+        if case .sitter(_, let name) = state.viewer {
+            segment(" \(DisplayWidth.truncate(name, to: 24)) ", Style(reverse: true).with(bold: true))
+        } else if state.data.orgs.count > 1 {
             let position = (state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1
             // Room for the demo token at 120 columns when there is one.
             let name = DisplayWidth.truncate(state.data.orgName, to: state.listener.demoToken == nil ? 32 : 18)
@@ -35,7 +38,9 @@ extension Grid {
             case .down(nil): segment("listener off ")
             }
         }
-        segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
+        if state.viewer == .owner {
+            segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
+        }
         if let token = state.listener.demoToken {
             segment("│ demo token ")
             segment(token + " ", Style(reverse: true).with(bold: true))
@@ -101,6 +106,13 @@ extension Grid {
         case .tiers: return [("t", "close tiers"), ("Esc", "close"), ("j/k", "scroll"), ("q", "quit")]
         case .unrouted: return [("u", "close unrouted"), ("Esc", "close"), ("q", "quit")]
         case nil: break
+        }
+        if state.viewer.sitterId != nil {
+            return [
+                ("?", "help"), ("q", "quit"), ("j/k", state.focus == .messages ? "scroll" : "move"), ("Tab", "pane"),
+                ("Enter", "open"), ("r", "reply"), ("y/n", "answer your offer"), ("/", "search"), ("t", "your tier"),
+                ("p", state.paused ? "resume" : "pause"),
+            ]
         }
         return [
             ("?", "help"), ("q", "quit"), ("j/k", state.focus == .messages ? "scroll" : "move"), ("Tab", "pane"),

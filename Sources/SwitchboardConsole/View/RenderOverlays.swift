@@ -5,14 +5,16 @@ import SwitchboardStore
 extension Grid {
     // MARK: - Help
 
-    mutating func renderHelp(for pane: Pane, in area: Rect) {
-        let paneKeys = Help.keys(for: pane)
-        let height = paneKeys.count + Help.everywhere.count + 5
+    mutating func renderHelp(for pane: Pane, viewer: Viewer, in area: Rect) {
+        let paneKeys = Help.keys(for: pane, viewer: viewer)
+        let everywhere = Help.everywhere(for: viewer)
+        let height = paneKeys.count + everywhere.count + 5
         let rect = area.centered(width: 78, height: height)
-        box(rect, title: "Help · \(pane.title)", focused: true)
+        let title = viewer.sitterId != nil && pane == .owner ? "Your offers" : pane.title
+        box(rect, title: "Help · \(title)", focused: true)
         let inner = rect.inner
         var y = inner.y
-        for (key, text) in paneKeys + [("", "")] + Help.everywhere {
+        for (key, text) in paneKeys + [("", "")] + everywhere {
             guard y < inner.maxY else { break }
             write(key, x: inner.x + 1, y: y, width: 16, style: .title)
             write(text, x: inner.x + 18, y: y, width: inner.width - 19)

@@ -5,6 +5,7 @@ extension Grid {
     // MARK: - Owner inbox
 
     mutating func renderOwnerPane(_ state: ConsoleState, in rect: Rect) {
+        if state.viewer.sitterId != nil { return renderOffersPane(state, in: rect) }
         let focused = state.focus == .owner
         box(rect, title: "Owner inbox", focused: focused)
         let inner = rect.inner
@@ -24,13 +25,33 @@ extension Grid {
         }
     }
 
+    /// A sitter's console shows, where the owner inbox would be, the offers waiting for her.
+    private mutating func renderOffersPane(_ state: ConsoleState, in rect: Rect) {
+        let offers = state.data.pendingOffers
+        box(rect, title: "Your offers (\(offers.count))", focused: state.focus == .owner)
+        let inner = rect.inner
+        guard inner.height > 0 else { return }
+        if offers.isEmpty {
+            write("No offers waiting.", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+            return
+        }
+        // Two lines an offer: what and when, then until when she can answer.
+        for (index, pending) in offers.prefix(inner.height / 2).enumerated() {
+            let booking = pending.booking
+            let y = inner.y + index * 2
+            write("◆ \(booking.code) \(booking.service)", x: inner.x, y: y, width: inner.width, style: .bold)
+            let when = "  \(DayTime.text(booking.startsAt)) · answer by \(ClockTime.text(pending.offer.expiresAt))"
+            write(when, x: inner.x, y: y + 1, width: inner.width, style: .muted)
+        }
+    }
+
     // MARK: - Sitter mailboxes
 
     mutating func renderSittersPane(_ state: ConsoleState, in rect: Rect) {
         let focused = state.focus == .sitters
         let sitters = state.data.sitters
         let total = state.data.sitterCount
-        box(rect, title: "Sitters (\(total))", focused: focused)
+        box(rect, title: state.viewer.sitterId == nil ? "Sitters (\(total))" : "You", focused: focused)
         let inner = rect.inner
         guard inner.height > 0 else { return }
         if sitters.isEmpty {
@@ -161,7 +182,7 @@ extension Grid {
         var blocks: [[(String, Style)]] = []
         var used = 0
         for event in state.data.messages.reversed() {
-            let block = messageBlock(event, summary: summary, view: view, now: state.now)
+            let block = messageBlock(event, summary: summary, view: view, outbox: state.data.outbox[event.id ?? 0], now: state.now)
             blocks.append(block)
             used += block.count
             if used >= area.height { break }
@@ -181,7 +202,7 @@ extension Grid {
     /// A message: a header line (who, when, delivery), its wrapped body, a line for each
     /// photo or file, a blank line.
     private func messageBlock(
-        _ event: MessageEvent, summary: ThreadSummary, view: MessageView, now: Date
+        _ event: MessageEvent, summary: ThreadSummary, view: MessageView, outbox: OutboxNote?, now: Date
     ) -> [(String, Style)] {
         let inbound = event.direction == .inbound
         let who: String =
@@ -192,7 +213,13 @@ extension Grid {
             case .system: "System"
             }
         var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
-        if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
+        if let status = event.deliveryStatus, !inbound {
+            header += " · \(status.rawValue)"
+            // The outbox tried and will try again: say when, so a stuck reply is seen.
+            if status == .queued, let note = outbox, note.attempts > 0 {
+                header += ", retry \(note.attempts + 1) at \(ClockTime.text(note.nextAttemptAt))"
+            }
+        }
         let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
         var lines: [(String, Style)] = [(header, headerStyle)]
         lines += view.bodyLines(event).map { ("  " + $0, Style.plain) }

@@ -16,9 +16,13 @@ extension AppDatabase {
     /// queue right after the commit; other processes' from a ``CommitWatcher`` on the file.
     /// The stream only signals, so a slow reader coalesces bursts (`bufferingNewest(1)`) and
     /// then re-reads what it needs, never blocking the writer.
-    public func changes() -> AsyncStream<Void> {
+    public func changes() -> AsyncStream<Void> { changes(of: Self.observedTables) }
+
+    /// Yields once after every commit of this process that touched one of `tables`, and after
+    /// every commit of another process (see ``changes()``).
+    func changes(of tables: [String]) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        let observation = DatabaseRegionObservation(tracking: Self.observedTables.map { Table($0) })
+        let observation = DatabaseRegionObservation(tracking: tables.map { Table($0) })
         let cancellable = observation.start(in: writer) { _ in
             continuation.finish()
         } onChange: { _ in

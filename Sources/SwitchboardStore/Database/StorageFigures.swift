@@ -19,7 +19,7 @@ extension AppDatabase {
 
     /// The one definition of the outbox's depth, for `/metrics` and `switchboard status`.
     static func outboxDepth(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE direction = 'outbound' AND delivery_status = 'queued'") ?? 0
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0
     }
 }
 

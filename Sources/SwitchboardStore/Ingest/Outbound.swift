@@ -38,8 +38,9 @@ public struct OutboundError: Error, Equatable, CustomStringConvertible {
 extension AppDatabase {
     // MARK: - Writes (inside a caller's transaction)
 
-    /// Stores an outbound message to the thread's counterpart with status `queued`, after
-    /// checking that the recipient has not opted out. Closes the thread's open response link.
+    /// Stores an outbound message to the thread's counterpart with status `queued`, in the
+    /// outbox for the listener to deliver, after checking that the recipient has not opted
+    /// out. Closes the thread's open response link.
     func queueOutbound(
         _ db: Database, to thread: MessageThread, actor: ActorType, body: String, now: Date
     ) throws -> PendingOutbound {
@@ -49,6 +50,7 @@ extension AppDatabase {
         try Self.checkNotOptedOut(db, phone: to, orgId: thread.orgId)
         let appended = try append(
             db, to: thread, direction: .outbound, actor: actor, body: body, sid: nil, status: .queued, now: now)
+        if let eventId = appended.event.id { try Self.enqueueOutbound(db, eventId: eventId, now: now) }
         return PendingOutbound(event: appended.event, to: to, from: from)
     }
 
@@ -129,19 +131,23 @@ extension AppDatabase {
         }
     }
 
-    /// Records what the provider answered: its message id and first status.
+    /// Records what the provider answered: its message id and first status. The message
+    /// leaves the outbox.
     public func recordSent(eventId: RowID, messageSid: String, status: DeliveryStatus) async throws {
         try await writer.write { db in
             try db.execute(
                 sql: "UPDATE message_event SET provider_message_sid = ?, delivery_status = ? WHERE id = ?",
                 arguments: [messageSid, status, eventId])
+            try db.execute(sql: "DELETE FROM outbox WHERE message_event_id = ?", arguments: [eventId])
         }
     }
 
-    /// Marks a message the provider would not take as `failed`, and logs why.
+    /// Marks a message the provider would not take as `failed`, and logs why. The message
+    /// leaves the outbox.
     public func recordSendFailure(eventId: RowID, reason: String) async throws {
         let now = clock.now
         try await writer.write { db in
+            try db.execute(sql: "DELETE FROM outbox WHERE message_event_id = ?", arguments: [eventId])
             guard var event = try MessageEvent.fetchOne(db, key: eventId) else { return }
             event.deliveryStatus = .failed
             try event.update(db, columns: ["delivery_status"])

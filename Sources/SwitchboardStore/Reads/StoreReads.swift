@@ -161,6 +161,11 @@ public struct StoreReads {
         }
     }
 
+    /// Where those of `messageIds` that wait in the outbox stand (attempts, next try, last error).
+    public func outboxNotes(ofMessages messageIds: [RowID]) throws -> [RowID: OutboxNote] {
+        try AppDatabase.outboxNotes(db, ofMessages: messageIds)
+    }
+
     /// How many messages of the thread come after `messageId`; nil when it is not in the thread.
     public func messageCount(inThread threadId: RowID, newerThan messageId: RowID) throws -> Int? {
         try AppDatabase.messagesNewer(db, than: messageId, threadId: threadId)
@@ -175,6 +180,53 @@ public struct StoreReads {
     /// Bookings still open, soonest first.
     public func openBookings(of orgId: RowID, limit: Int) throws -> [OpenBooking] {
         try AppDatabase.openBookings(db, orgId: orgId, limit: limit)
+    }
+
+    // MARK: One sitter's own view (`console --sitter`): nothing of the others
+
+    /// The sitter's row of the sitters pane: her unread threads, pending offers and tier.
+    public func sitterMailbox(_ sitterId: RowID, now: Date) throws -> SitterMailbox? {
+        try AppDatabase.sitterMailbox(db, sitterId: sitterId, now: now)
+    }
+
+    /// The sitter's own tier figures.
+    public func tierRow(ofSitter sitterId: RowID) throws -> TierRow? {
+        guard let sitter = try Sitter.fetchOne(db, key: sitterId) else { return nil }
+        return TierRow(sitter: sitter, window: try SitterMetricsWindow.filter(SitterMetricsWindow.Columns.sitterId == sitterId).fetchOne(db))
+    }
+
+    /// The offers waiting for the sitter's YES or NO, soonest booking first.
+    public func pendingOffers(ofSitter sitterId: RowID, now: Date, limit: Int) throws -> [OfferWithBooking] {
+        try AppDatabase.pendingOffers(db, sitterId: sitterId, now: now, limit: limit)
+    }
+
+    /// The sitter `text` names: her id, her whole name, or a part of it (first name) that
+    /// names only her, ignoring case. Throws a sentence saying who the sitters are when it
+    /// names none or several.
+    public func sitter(named text: String) throws -> Sitter {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        let all = try Sitter.order(sql: "name COLLATE NOCASE, id").fetchAll(db)
+        if let id = RowID(text), let sitter = all.first(where: { $0.id == id }) { return sitter }
+        let exact = all.filter { $0.name.caseInsensitiveCompare(text) == .orderedSame }
+        if exact.count == 1 { return exact[0] }
+        let partial = exact.isEmpty ? all.filter { $0.name.range(of: text, options: .caseInsensitive) != nil } : exact
+        if partial.count == 1 { return partial[0] }
+        func list(_ sitters: [Sitter]) -> String {
+            sitters.prefix(8).map { "\($0.name) (\($0.id ?? 0))" }.joined(separator: ", ") + (sitters.count > 8 ? ", …" : "")
+        }
+        if partial.isEmpty {
+            throw StoreError(
+                .notFound,
+                all.isEmpty ? "there are no sitters yet; add them with `switchboard import`" : "no sitter is named “\(text)”; the sitters are \(list(all))")
+        }
+        throw StoreError(.notFound, "“\(text)” names \(partial.count) sitters: \(list(partial)); give the whole name or the id")
+    }
+
+    /// Whether a thread is in `mailbox` by the mailbox rule: what a sitter's console checks
+    /// before it acts on a thread.
+    public func isThread(_ threadId: RowID, in mailbox: Mailbox) throws -> Bool {
+        guard let thread = try MessageThread.fetchOne(db, key: threadId) else { return false }
+        return Mailbox.of(assignedSitterID: thread.assignedSitterId, scope: thread.scope) == mailbox
     }
 }
 
@@ -225,6 +277,20 @@ extension AppDatabase {
             arguments: [orgId]) ?? 0
     }
 
+    /// A sitters-pane row's columns: the sitter, her unread threads, pending offers and tier.
+    private static let sitterMailboxColumns = """
+        SELECT s.id, s.name, s.active,
+          (SELECT unread_threads FROM mailbox_stats m WHERE m.org_id = s.org_id AND m.mailbox_key = s.id),
+          (SELECT count(*) FROM offer_event o
+           WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at > ?),
+          (SELECT tier FROM sitter_metrics_window w WHERE w.sitter_id = s.id)
+        FROM sitter s
+        """
+
+    private static func sitterMailbox(_ row: Row) -> SitterMailbox {
+        SitterMailbox(id: row[0], name: row[1], unread: row[3] ?? 0, pendingOffers: row[4], tier: row[5], active: row[2])
+    }
+
     /// One page of the sitters pane, by name (the `sitter_list` index), each with its unread
     /// threads, pending offers and tier: lookups per visible sitter, none over all of them.
     static func sitterMailboxes(_ db: Database, orgId: RowID, offset: Int, limit: Int, now: Date) throws
@@ -232,20 +298,23 @@ extension AppDatabase {
     {
         try Row.fetchAll(
             db,
-            sql: """
-                SELECT s.id, s.name, s.active,
-                  (SELECT unread_threads FROM mailbox_stats m WHERE m.org_id = s.org_id AND m.mailbox_key = s.id),
-                  (SELECT count(*) FROM offer_event o
-                   WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at > ?),
-                  (SELECT tier FROM sitter_metrics_window w WHERE w.sitter_id = s.id)
-                FROM sitter s WHERE s.org_id = ?
-                ORDER BY s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?
-                """,
+            sql: sitterMailboxColumns + " WHERE s.org_id = ? ORDER BY s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?",
             arguments: [now, orgId, limit, offset]
-        ).map { row in
-            SitterMailbox(
-                id: row[0], name: row[1], unread: row[3] ?? 0, pendingOffers: row[4], tier: row[5], active: row[2])
-        }
+        ).map(sitterMailbox)
+    }
+
+    static func sitterMailbox(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMailbox? {
+        try Row.fetchOne(db, sql: sitterMailboxColumns + " WHERE s.id = ?", arguments: [now, sitterId]).map(sitterMailbox)
+    }
+
+    static func pendingOffers(_ db: Database, sitterId: RowID, now: Date, limit: Int) throws -> [OfferWithBooking] {
+        let offers = try OfferEvent
+            .filter(sql: "sitter_id = ? AND status = 'offered' AND expires_at > ?", arguments: [sitterId, now])
+            .fetchAll(db)
+        let bookings = try Booking.filter(keys: offers.map(\.bookingId)).fetchAll(db)
+        let byId = Dictionary(bookings.compactMap { booking in booking.id.map { ($0, booking) } }, uniquingKeysWith: { first, _ in first })
+        let pending = offers.compactMap { offer in byId[offer.bookingId].map { OfferWithBooking(offer: offer, booking: $0) } }
+        return Array(pending.sorted { ($0.booking.startsAt, $0.offer.id ?? 0) < ($1.booking.startsAt, $1.offer.id ?? 0) }.prefix(limit))
     }
 
     /// One page of the tier table: sitters by name (the `sitter_list` index) with their

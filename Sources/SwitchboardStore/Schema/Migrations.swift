@@ -45,6 +45,21 @@ extension AppDatabase {
                     stopped_at DATETIME)
                 """)
         }
+        migrator.registerMigration("v5 outbox") { db in
+            // Replies and offers waiting for the listener to hand them to the sender, with
+            // their retries. A row leaves when the provider takes the message or when its
+            // delivery is given up (the message is then marked failed). Messages queued
+            // before this migration were delivered by the process that queued them.
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    message_event_id INTEGER PRIMARY KEY REFERENCES message_event(id) ON DELETE CASCADE,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at DATETIME NOT NULL,
+                    claimed_until DATETIME,
+                    last_error TEXT)
+                """)
+            try db.execute(sql: "CREATE INDEX outbox_due ON outbox(next_attempt_at)")
+        }
         return migrator
     }()
 

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
+import Logging
 import SwitchboardCore
 @testable import SwitchboardStore
+import SwitchboardWebhook
 
 /// A small org: a front desk, two sitters with masked numbers, clients, and bookings.
 struct Fixture {
@@ -106,6 +108,12 @@ struct Fixture {
 
     func messages(sid: String) async throws -> [MessageEvent] {
         try await read { db in try MessageEvent.filter(sql: "provider_message_sid = ?", arguments: [sid]).fetchAll(db) }
+    }
+
+    /// Hands every message due in the outbox to `sender`, as the listener's delivery loop does.
+    @discardableResult
+    func deliverOutbox(_ sender: any OutboundSender, retry: DeliveryRetryPolicy = .init()) async throws -> Int {
+        try await OutboxDelivery(store: store, sender: sender, retry: retry, logger: Logger(label: "test.outbox", factory: { _ in SwiftLogNoOpLogHandler() })).deliverDue()
     }
 
     func threads(counterpart: String) async throws -> [MessageThread] {
