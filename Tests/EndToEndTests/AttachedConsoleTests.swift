@@ -64,4 +64,66 @@ import Testing
         serve.terminate()
         serve.waitUntilExit()
     }
+
+    @Test("an owner console and Maya's console beside serve: each shows its own texts, Maya's never another mailbox's; her reply is delivered by serve and reaches delivered on her screen")
+    func ownerAndSitterConsolesAtOnce() throws {
+        guard TmuxSession.isInstalled else {
+            Issue.record("tmux is not installed: `apt-get install -y tmux` (README)")
+            return
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-two-consoles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = folder.appendingPathComponent("shop.sqlite").path
+        let load = ServeAndSimulateTests.process(["import", "Data/demo.json", "--db", db])
+        try load.run()
+        load.waitUntilExit()
+        let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0"])
+        let output = Pipe()
+        serve.standardOutput = output
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
+        let line = try #require(ServeAndSimulateTests.waitForLine(output.fileHandleForReading, prefix: "listening on "))
+        let base = String(line.dropFirst("listening on ".count))
+
+        func console(_ arguments: String) throws -> TmuxSession {
+            try TmuxSession(
+                width: 120, height: 40,
+                command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)' \(arguments)",
+                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
+        }
+        let owner = try console("")
+        let maya = try console("--sitter maya")
+        _ = try #require(owner.waitForScreen { $0.contains("listener up · \(base)") })
+        _ = try #require(maya.waitForScreen { $0.contains(" Maya Okafor │") && $0.contains("Your offers") })
+
+        // To Diego's client thread, to the front desk from a stranger, and last to Maya's.
+        for (from, to, body) in [
+            ("+15550401003", "+15550300102", "For Diego only: gate code 4471"),
+            ("+15557650077", "+15550100100", "A stranger asks the front desk"),
+            ("+15550401028", "+15550300101", "Léa asks Maya about treats"),
+        ] {
+            let answer = try ConsoleEndToEndTests.simulate(url: base, token: ServeAndSimulateTests.token, from: from, to: to, body: body)
+            #expect(answer.contains("HTTP 200"), "\(answer)")
+        }
+        _ = try #require(owner.waitForScreen(timeout: 5) { $0.contains("A stranger asks the front desk") }, "the owner sees the front desk")
+        let mayaScreen = try #require(maya.waitForScreen(timeout: 5) { $0.contains("Léa asks Maya about treats") }, "Maya sees her client")
+        for foreign in ["gate code 4471", "A stranger asks", "Owner inbox", "Diego", "received "] {
+            #expect(!mayaScreen.contains(foreign), "Maya's console shows \(foreign)")
+        }
+
+        // Her reply is queued by her console and delivered by serve (the simulated sender).
+        try maya.sendKeys("r")
+        _ = try #require(maya.waitForScreen(timeout: 5) { $0.contains("Reply to Léa Fontaine") })
+        try maya.sendKeys("-l", "One small treat is fine")
+        try maya.sendKeys("Enter")
+        let delivered = try #require(
+            maya.waitForScreen(timeout: 10) { screen in
+                screen.split(separator: "\n").contains { $0.contains("▶ Maya Okafor") && $0.contains("delivered") }
+                    && screen.contains("One small treat is fine")
+            }, "the reply reaches delivered on her screen")
+        #expect(!delivered.contains("gate code 4471"))
+        serve.terminate()
+        serve.waitUntilExit()
+    }
 }
