@@ -52,6 +52,19 @@ private func temporaryFolder() throws -> URL {
 
 /// The commands of SPEC §8 that need no terminal, run as a user would.
 struct CommandLineTests {
+    @Test("console --sitter with a name that names no sitter, or several, is one sentence naming the sitters, before any terminal is needed")
+    func sitterConsoleNamesTheSittersWhenTheNameIsWrong() throws {
+        let db = try temporaryFolder().appendingPathComponent("demo.sqlite").path
+        _ = try Binary.run(["import", "Data/demo.json", "--db", db])
+        let unknown = try Binary.run(["console", "--db", db, "--sitter", "Zed"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--sitter: no sitter is named “Zed”; the sitters are Diego Ramírez (2), "), "\(unknown.stderr)")
+        #expect(!unknown.stderr.contains("USAGE"))
+        let several = try Binary.run(["console", "--db", db, "--sitter", "a"])
+        #expect(several.status == 1)
+        #expect(several.stderr.contains("sitters: ") && several.stderr.contains("give the whole name or the id"), "\(several.stderr)")
+    }
+
     @Test("import the demo, then metrics: a table with every sitter and visibly different tiers; JSON for scripts")
     func importThenMetrics() throws {
         let db = try temporaryFolder().appendingPathComponent("demo.sqlite").path

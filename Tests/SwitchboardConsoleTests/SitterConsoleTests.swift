@@ -113,3 +113,24 @@ import Testing
         #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") } == 1)
     }
 }
+
+/// Every console shows where a reply stands in the outbox, whichever process queued it.
+@Suite struct OutboxOnScreenTests {
+    @Test func aReplyWaitingForARetrySaysWhenItIsTriedAgain() async throws {
+        let store = try await Fixture.makeStore()
+        let viewer = try SitterConsoleTests.viewer(store, "maya")
+        let thread = try #require(try await store.writer.read { db in
+            try MessageThread.filter(sql: "assigned_sitter_id = ? AND scope = 'client_booking'", arguments: [viewer.sitterId!]).fetchOne(db)
+        })
+        let queued = try await store.queueOutbound(threadId: thread.id!, actor: .sitter, body: "Running late, 10 min")
+        var state = try Fixture.state(store, viewer: viewer)
+        #expect(render(state, size: state.size).text.contains("▶ Maya Okafor · now · queued "))
+
+        // The listener's first attempt failed; the next is due in 5 s.
+        let retryAt = Fixture.now.addingTimeInterval(5)
+        _ = try await store.claimDueOutbound()
+        try await store.recordDeliveryFailure(eventId: queued.event.id!, reason: "Twilio unreachable", retryAt: retryAt)
+        try Fixture.reload(&state, store)
+        #expect(render(state, size: state.size).text.contains("▶ Maya Okafor · now · queued, retry 2 at \(ClockTime.text(retryAt))"))
+    }
+}
