@@ -54,29 +54,12 @@ public struct AttachedLatency {
 
     public func run(webhooks: Int, timeoutPerWebhook: Double = 2) async throws -> Report {
         let watch = Watch()
-        let wake = DispatchSemaphore(value: 0)
-        let running = Mutex(true)
-        let changes = Task { [store] in for await _ in store.changes() { wake.signal() } }
-        defer { changes.cancel() }
-        let frameThread = Thread { [store] in
-            var driver = ConsoleDriver(state: ConsoleState(size: FrameBench.size, startedAt: store.clock.now), store: store)
-            while running.withLock({ $0 }) {
-                guard wake.wait(timeout: .now() + .milliseconds(100)) == .success else { continue }
-                guard (try? driver.reload()) != nil else { continue }
-                _ = driver.frame()
-                let done = LiveLatency.now()
-                watch.frames.withLock { $0 += 1 }
-                guard let expected = watch.expectedCount.withLock({ $0 }) else { continue }
-                if driver.state.data.ownerThreadCount >= expected {
-                    watch.seenAt.withLock { if $0 == nil { $0 = done } }
-                }
-            }
+        let console = HeadlessConsole(store: store) { _, done, state in
+            watch.frames.withLock { $0 += 1 }
+            guard let expected = watch.expectedCount.withLock({ $0 }), state.data.ownerThreadCount >= expected else { return }
+            watch.seenAt.withLock { if $0 == nil { $0 = done } }
         }
-        frameThread.start()
-        defer {
-            running.withLock { $0 = false }
-            wake.signal()
-        }
+        defer { console.stop() }
 
         var latencies: [Double] = []
         var missed = 0

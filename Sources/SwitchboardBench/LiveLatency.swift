@@ -11,9 +11,7 @@ import SwitchboardWebhook
 /// `bench live`: how long a committed webhook takes to be on screen while the listener
 /// ingests a steady stream.
 ///
-/// The console's live path is reproduced headlessly: the store's change stream wakes one
-/// frame thread (as the console's self-pipe wakes its curses thread), which reads the
-/// visible rows, reduces them into the state and renders the grid. A transaction observer
+/// The console's live path is reproduced headlessly (``HeadlessConsole``). A transaction observer
 /// stamps every commit; a commit is on screen when the first frame whose read began after
 /// it is rendered. The curses blit that follows is left out.
 public struct LiveLatency {
@@ -78,22 +76,7 @@ public struct LiveLatency {
         let stamps = CommitStamps()
         let commits = store.observeCommits { stamps.stamp() }
         let frames = FrameLog()
-        let wake = DispatchSemaphore(value: 0)
-        let running = Mutex(true)
-        let changes = Task { [store] in for await _ in store.changes() { wake.signal() } }
-        defer { changes.cancel() }
-        let frameThread = Thread { [store] in
-            var driver = ConsoleDriver(state: ConsoleState(size: FrameBench.size, startedAt: store.clock.now), store: store)
-            while running.withLock({ $0 }) {
-                guard wake.wait(timeout: .now() + .milliseconds(100)) == .success else { continue }
-                let start = LiveLatency.now()
-                guard (try? driver.reload()) != nil else { continue }
-                _ = driver.frame()
-                let done = LiveLatency.now()
-                frames.frames.withLock { $0.append((start, done)) }
-            }
-        }
-        frameThread.start()
+        let console = HeadlessConsole(store: store) { start, done, _ in frames.frames.withLock { $0.append((start, done)) } }
 
         let load = IngestLoad(
             options: .init(
@@ -101,8 +84,7 @@ public struct LiveLatency {
                 clients: clients, runID: String(UInt32.random(in: 0...UInt32.max), radix: 16), rate: rate))
         let report = await Task.detached { load.run() }.value
         try await Task.sleep(for: .milliseconds(300))  // let the last frames land
-        running.withLock { $0 = false }
-        wake.signal()
+        console.stop()
 
         commits.stop()
         let commitTimes = stamps.stamps.withLock { $0 }

@@ -5,35 +5,46 @@ import Testing
 /// same database, in its own process and terminal, follows every commit and shows whether
 /// the listener is up.
 @Suite(.serialized) struct AttachedConsoleTests {
+    /// A fresh copy of the demo business in a folder of its own.
+    static func demoDatabase(_ name: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = folder.appendingPathComponent("shop.sqlite").path
+        let load = ServeAndSimulateTests.process(["import", "Data/demo.json", "--db", db])
+        try load.run()
+        load.waitUntilExit()
+        return db
+    }
+
+    /// `serve` on `db` at a free port, and the address it printed once it listened.
+    static func startServe(_ db: String) throws -> (Process, String) {
+        let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0"])
+        let output = Pipe()
+        serve.standardOutput = output
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        let line = try #require(ServeAndSimulateTests.waitForLine(output.fileHandleForReading, prefix: "listening on "))
+        return (serve, String(line.dropFirst("listening on ".count)))
+    }
+
+    /// A console on `db` in a 120×40 tmux terminal of its own.
+    static func console(_ db: String, _ arguments: String = "") throws -> TmuxSession {
+        try TmuxSession(
+            width: 120, height: 40,
+            command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)' \(arguments)",
+            environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
+    }
+
     @Test("serve in the background, a console in tmux attaches by itself: a webhook appears without a key; y reaches serve; status says up; serve killed → down; restarted → up")
     func consoleFollowsServe() throws {
         guard TmuxSession.isInstalled else {
             Issue.record("tmux is not installed: `apt-get install -y tmux` (README)")
             return
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-attached-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let db = folder.appendingPathComponent("shop.sqlite").path
-        let load = ServeAndSimulateTests.process(["import", "Data/demo.json", "--db", db])
-        try load.run()
-        load.waitUntilExit()
-
-        func startServe() throws -> (Process, String) {
-            let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0"])
-            let output = Pipe()
-            serve.standardOutput = output
-            serve.standardError = FileHandle.nullDevice
-            try serve.run()
-            let line = try #require(ServeAndSimulateTests.waitForLine(output.fileHandleForReading, prefix: "listening on "))
-            return (serve, String(line.dropFirst("listening on ".count)))
-        }
-        var (serve, base) = try startServe()
+        let db = try Self.demoDatabase("sb-attached")
+        var (serve, base) = try Self.startServe(db)
         defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
-
-        let tmux = try TmuxSession(
-            width: 120, height: 40,
-            command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)'",
-            environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
+        let tmux = try Self.console(db)
         _ = try #require(tmux.waitForScreen { $0.contains("listener up · \(base)") }, "the status bar names serve's address")
 
         let answer = try ConsoleEndToEndTests.simulate(
@@ -59,7 +70,7 @@ import Testing
         serve.waitUntilExit()
         _ = try #require(tmux.waitForScreen(timeout: 30) { $0.contains("listener down since") }, "the status bar says the listener is down")
 
-        (serve, base) = try startServe()
+        (serve, base) = try Self.startServe(db)
         _ = try #require(tmux.waitForScreen(timeout: 15) { $0.contains("listener up · \(base)") }, "and up again after a restart")
         serve.terminate()
         serve.waitUntilExit()
@@ -71,29 +82,11 @@ import Testing
             Issue.record("tmux is not installed: `apt-get install -y tmux` (README)")
             return
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-two-consoles-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let db = folder.appendingPathComponent("shop.sqlite").path
-        let load = ServeAndSimulateTests.process(["import", "Data/demo.json", "--db", db])
-        try load.run()
-        load.waitUntilExit()
-        let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0"])
-        let output = Pipe()
-        serve.standardOutput = output
-        serve.standardError = FileHandle.nullDevice
-        try serve.run()
+        let db = try Self.demoDatabase("sb-two-consoles")
+        let (serve, base) = try Self.startServe(db)
         defer { if serve.isRunning { kill(serve.processIdentifier, SIGKILL) } }
-        let line = try #require(ServeAndSimulateTests.waitForLine(output.fileHandleForReading, prefix: "listening on "))
-        let base = String(line.dropFirst("listening on ".count))
-
-        func console(_ arguments: String) throws -> TmuxSession {
-            try TmuxSession(
-                width: 120, height: 40,
-                command: "cd '\(ConsoleEndToEndTests.root.path)'; exec '\(ConsoleEndToEndTests.binary)' console --db '\(db)' \(arguments)",
-                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
-        }
-        let owner = try console("")
-        let maya = try console("--sitter maya")
+        let owner = try Self.console(db)
+        let maya = try Self.console(db, "--sitter maya")
         _ = try #require(owner.waitForScreen { $0.contains("listener up · \(base)") })
         _ = try #require(maya.waitForScreen { $0.contains(" Maya Okafor │") && $0.contains("Your offers") })
 
