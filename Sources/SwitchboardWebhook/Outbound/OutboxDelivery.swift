@@ -34,15 +34,21 @@ public struct OutboxDelivery: Service {
         try await cancelWhenGracefulShutdown {
             var iterator = wakes.makeAsyncIterator()
             while !Task.isCancelled {
-                do {
-                    try await deliverDue()
-                } catch is CancellationError {
-                    return
-                } catch {
-                    logger.error("the outbox could not be read: \(error)")
+                // A read first: most wakes are commits that queued nothing (in `serve`, every
+                // webhook's), and they must not take the writer from the webhooks.
+                let due = (try? store.nextOutboundAttempt()) ?? nil
+                if let due, due <= store.clock.now {
+                    do {
+                        try await deliverDue()
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        logger.error("the outbox could not be read: \(error)")
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                    continue
                 }
                 // Sleep until the next message is due or a commit wakes the loop.
-                let due = (try? store.nextOutboundAttempt()) ?? nil
                 let wait = due.map { max($0.timeIntervalSince(store.clock.now), 0.05) } ?? 3600
                 let alarm = Task {
                     try await Task.sleep(for: .seconds(wait))
