@@ -53,6 +53,9 @@ public struct CheckpointService: Service {
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
+                    // An empty WAL (truncated while idle, nothing written since) needs no
+                    // checkpoint: a stat, not a database call, while nothing happens.
+                    if framesBefore == 0, store.walBytes == 0 { continue }
                     let previous = framesBefore
                     framesBefore = try await connection.writeWithoutTransaction { db in
                         let (frames, checkpointed) = try Self.checkpoint(db, mode: "PASSIVE")
