@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
 
@@ -26,6 +27,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("metrics-public"), help: "Answer GET /metrics to any address, not only to this machine.")
     var metricsPublic = false
 
+    @Option(
+        name: .customLong("receipt-body-retention"),
+        help: ArgumentHelp(
+            "How long accepted webhooks keep their raw body (90s, 15m, 2h, 7d); a daily sweep removes older ones.",
+            valueName: "duration"))
+    var receiptBodyRetention = "90d"
+
+    func validate() throws {
+        if DurationSpec(receiptBodyRetention) == nil {
+            throw ValidationError(DurationSpec.problem(flag: "--receipt-body-retention", value: receiptBodyRetention))
+        }
+    }
+
     func run() async throws {
         let token = try TwilioCredentials.load().requireAuthToken()
         var configuration = listener.configuration(authToken: token)
@@ -44,7 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
                 onListening: { url in
                     for line in TwilioSetup.lines(publicURL: publicURL ?? url) { Self.printLine(line) }
                     Self.printLine("listening on \(url)")
-                }))
+                },
+                receiptBodyRetention: DurationSpec(receiptBodyRetention)?.seconds ?? AppDatabase.defaultReceiptBodyRetention))
         do {
             try await services.run(logger: logger)
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardStore
@@ -9,6 +10,8 @@ struct ServicesConfiguration {
     var listener: ListenerConfiguration?
     /// Called with `http://HOST:PORT` once the listener accepts connections.
     var onListening: @Sendable (String) async -> Void = { _ in }
+    /// How long accepted receipts keep their raw body; swept daily beside the listener.
+    var receiptBodyRetention: TimeInterval = AppDatabase.defaultReceiptBodyRetention
 }
 
 /// The services every long-running command shares, wired once.
@@ -53,6 +56,8 @@ func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> 
         if let interval = listener.offerSweepInterval {
             services.configurations.append(.init(service: OfferExpiryService(store: store, interval: interval, logger: logger)))
         }
+        services.configurations.append(
+            .init(service: ReceiptRetentionService(store: store, age: configuration.receiptBodyRetention, logger: logger)))
         services.listenerAddress = address
     }
     services.configurations.append(.init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))))

@@ -45,6 +45,16 @@ extension AppDatabase {
                     stopped_at DATETIME)
                 """)
         }
+        migrator.registerMigration("v6 receipt latency, routing and retention") { db in
+            // What the receipts view shows and does: how long a webhook took from arrival to
+            // its write, when an unrouted text was routed later (`switchboard route`), and
+            // when an old receipt's body was removed by retention (the row and verdict stay).
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN latency_seconds DOUBLE")
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN routed_at DATETIME")
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN body_pruned_at DATETIME")
+            // Receipts listed newest first, and retention's sweep of old accepted ones.
+            try db.execute(sql: "CREATE INDEX webhook_receipt_created ON webhook_receipt(created_at)")
+        }
         return migrator
     }()
 

@@ -1,0 +1,66 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import SwitchboardCore
+
+/// Retention of webhook receipts: an accepted webhook's raw body (the customer's text, in
+/// full) is kept only for a while. After ``defaultReceiptBodyRetention`` it is removed; the
+/// row, its verdict, answer, headers and latency stay, so the history of what arrived and
+/// what was decided is kept.
+extension AppDatabase {
+    /// How long an accepted receipt keeps its raw body by default: 90 days.
+    public static let defaultReceiptBodyRetention: TimeInterval = 90 * 86_400
+
+    // MARK: - Writes
+
+    /// Removes the raw body of every accepted receipt received more than `age` ago; returns
+    /// how many lost theirs. Receipts of other verdicts keep theirs (refusals are bounded
+    /// samples already; unrouted texts wait to be routed).
+    @discardableResult
+    public func pruneReceiptBodies(olderThan age: TimeInterval) async throws -> Int {
+        let now = clock.now
+        let cutoff = now.addingTimeInterval(-age)
+        return try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_receipt SET raw_body = '', body_pruned_at = ?
+                    WHERE verdict = ? AND created_at < ? AND body_pruned_at IS NULL
+                    """,
+                arguments: [now.storedPrecision, WebhookVerdict.accepted, cutoff])
+            return db.changesCount
+        }
+    }
+}
+
+/// Removes old accepted receipts' raw bodies once at start and then every `interval`
+/// (a day by default), beside the listener in `serve`.
+public struct ReceiptRetentionService: Service {
+    let store: AppDatabase
+    let age: TimeInterval
+    let interval: Duration
+    let logger: Logger
+
+    public init(store: AppDatabase, age: TimeInterval, interval: Duration = .seconds(86_400), logger: Logger) {
+        self.store = store
+        self.age = age
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let pruned = try await store.pruneReceiptBodies(olderThan: age)
+                    if pruned > 0 { logger.info("removed the raw body of \(pruned) receipts older than \(DurationText.short(age))") }
+                } catch is CancellationError {
+                    return
+                } catch {
+                    logger.error("receipt retention sweep failed: \(error)")
+                }
+                do { try await Task.sleep(for: interval) } catch { return }
+            }
+        }
+    }
+}
