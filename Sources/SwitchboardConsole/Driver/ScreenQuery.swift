@@ -42,6 +42,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var tierRows: Int
     public var unroutedRows: Int
     public var openBookingRows: Int
+    /// The receipts view's page, while it is open.
+    public var receipts: ReceiptsQuery?
 
     public init(
         orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
@@ -117,6 +119,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
     public var openBookings: [OpenBooking] = []
+    /// The receipts view's page and opened receipt.
+    public var receipts = ReceiptsPage()
 
     public init() {}
 
@@ -207,6 +211,9 @@ extension ConsoleViewQuery {
         }
         if query.openBookingRows > 0 {
             data.openBookings = try reads.openBookings(of: orgId, limit: query.openBookingRows)
+        }
+        if let receipts = query.receipts {
+            data.receipts = try receipts.read(from: reads)
         }
         return data
     }

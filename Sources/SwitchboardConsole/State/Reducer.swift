@@ -8,6 +8,7 @@ extension ConsoleState {
 
     /// Applies one action and says what the runner must do next. Pure: no I/O, no clock.
     public mutating func reduce(_ action: Action) -> [Effect] {
+        if let effects = reduceWebhookViews(action) { return effects }
         switch action {
         case .moveDown: return move(by: 1)
         case .moveUp: return move(by: -1)
@@ -30,6 +31,7 @@ extension ConsoleState {
             overlay = overlay == .unrouted ? nil : .unrouted
             return [.reload]
         case .togglePause: return togglePause()
+        case .toggleReceipts, .cycleReceiptVerdict, .routeSelected: return []  // see reduceWebhookViews
         case .nextOrg: return showNextOrg()
         case .cancel: return cancel()
         case .quit:

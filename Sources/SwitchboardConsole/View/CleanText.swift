@@ -61,6 +61,7 @@ extension ConsoleViewData {
             data.openBookings[index].service = clean(data.openBookings[index].service)
             data.openBookings[index].clientName = data.openBookings[index].clientName.map(clean)
         }
+        data.receipts = receipts.sanitized()
         return data
     }
 }

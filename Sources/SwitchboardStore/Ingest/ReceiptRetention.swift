@@ -14,21 +14,32 @@ extension AppDatabase {
 
     // MARK: - Writes
 
-    /// Removes the raw body of every accepted receipt received more than `age` ago; returns
-    /// how many lost theirs. Receipts of other verdicts keep theirs (refusals are bounded
-    /// samples already; unrouted texts wait to be routed).
+    /// The parameters a pruned receipt keeps, so the list still says who wrote to whom (and
+    /// a status callback which status): routing facts, not what the customer wrote.
+    static let parametersKeptByRetention: Set<String> = ["From", "To", "MessageStatus"]
+
+    /// Removes the raw body of every accepted receipt received more than `age` ago (keeping
+    /// only ``parametersKeptByRetention``, form-encoded); returns how many lost theirs.
+    /// Receipts of other verdicts keep theirs (refusals are bounded samples already;
+    /// unrouted texts wait to be routed).
     @discardableResult
     public func pruneReceiptBodies(olderThan age: TimeInterval) async throws -> Int {
         let now = clock.now
         let cutoff = now.addingTimeInterval(-age)
         return try await writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE webhook_receipt SET raw_body = '', body_pruned_at = ?
-                    WHERE verdict = ? AND created_at < ? AND body_pruned_at IS NULL
-                    """,
-                arguments: [now.storedPrecision, WebhookVerdict.accepted, cutoff])
-            return db.changesCount
+            let due = try Row.fetchAll(
+                db,
+                sql: "SELECT id, raw_body FROM webhook_receipt WHERE verdict = ? AND created_at < ? AND body_pruned_at IS NULL",
+                arguments: [WebhookVerdict.accepted, cutoff])
+            let statement = try db.makeStatement(sql: "UPDATE webhook_receipt SET raw_body = ?, body_pruned_at = ? WHERE id = ?")
+            let stamp = now.storedPrecision
+            for row in due {
+                let body: String = row["raw_body"]
+                let kept = (try? FormParameters.parse(Array(body.utf8)))
+                    .map { FormParameters($0.pairs.filter { Self.parametersKeptByRetention.contains($0.name) }).encoded() } ?? ""
+                try statement.execute(arguments: [kept, stamp, row["id"]])
+            }
+            return due.count
         }
     }
 }

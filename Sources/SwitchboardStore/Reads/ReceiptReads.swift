@@ -42,7 +42,9 @@ public struct ReceiptSummary: Sendable, Equatable, Identifiable {
 /// One webhook in full: what the receipts view shows on `Enter` and what replay re-sends.
 public struct ReceiptDetail: Sendable, Equatable {
     public var summary: ReceiptSummary
-    /// The body exactly as received ("" once retention removed it; a refusal keeps a sample).
+    /// The body exactly as received; once retention removed it, only its `From`, `To` and
+    /// `MessageStatus` (see ``AppDatabase/pruneReceiptBodies(olderThan:)``); a refusal keeps
+    /// a sample.
     public var rawBody: String
     /// The form's parameters in the order sent; empty when the body is not a form.
     public var parameters: [FormParameters.Pair]
