@@ -23,7 +23,8 @@ struct ListReceipts: AsyncParsableCommand {
         discussion: """
             Reads only: a database that does not exist is reported, never created. Times are \
             UTC; latency runs from the request's arrival to its receipt written (the commit \
-            follows). `switchboard replay ID` re-sends one; `switchboard route ID` routes an \
+            follows); WHY is a refused request's reason (--json has every answer). \
+            `switchboard replay ID` re-sends one; `switchboard route ID` routes an \
             unrouted text once its number is added.
             """
     )
@@ -73,7 +74,7 @@ struct ListReceipts: AsyncParsableCommand {
 struct PruneReceipts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prune",
-        abstract: "Remove the raw body of accepted receipts older than an age (the rows and verdicts stay).",
+        abstract: "Remove the raw body of accepted receipts older than an age, keeping From and To (the rows and verdicts stay).",
         discussion: """
             `switchboard serve` does the same once a day, with its --receipt-body-retention \
             (default 90d). Receipts of other verdicts keep their bodies.
@@ -102,13 +103,15 @@ enum ReceiptsText {
     static let verdictNames = WebhookVerdict.allCases.map(\.rawValue).joined(separator: ", ")
 
     static func table(_ receipts: [ReceiptSummary]) -> String {
-        let header = ["ID", "TIME (UTC)", "VERDICT", "STATUS", "FROM → TO", "LATENCY"]
+        let header = ["ID", "TIME (UTC)", "VERDICT", "STATUS", "FROM → TO", "LATENCY", "WHY"]
         // From, To and the path are what the sender wrote (a refusal's too): cleaned of
         // control characters and escape sequences before they reach a terminal.
         let rows = receipts.map { receipt in
             [
                 String(receipt.id), String(receipt.receivedAt.storedText.prefix(19)), verdictLabel(receipt),
                 String(receipt.statusCode), Sanitizer.clean(parties(receipt)), latency(receipt.latencySeconds),
+                // A refusal's answer is its reason: the why of this list.
+                receipt.verdict.isRefusal ? Sanitizer.clean(receipt.answer) : "",
             ]
         }
         var widths = header.map(TextWidth.of)
@@ -116,7 +119,7 @@ enum ReceiptsText {
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
                 index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - TextWidth.of(cell))
-            }.joined(separator: "  ")
+            }.joined(separator: "  ").trimmingTrailingSpaces
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
     }
@@ -150,6 +153,7 @@ enum ReceiptsText {
                 "latency_ms": receipt.latencySeconds.map { ($0 * 1_000_000).rounded() / 1000 } ?? NSNull(),
                 "routed_at": receipt.routedAt?.storedText ?? NSNull(),
                 "body_pruned_at": receipt.bodyPrunedAt?.storedText ?? NSNull(),
+                "answer": receipt.answer,
             ]
         }
         let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
@@ -166,5 +170,14 @@ extension DatabaseOptions {
             throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
         }
         return try open()
+    }
+}
+
+extension String {
+    /// Without the spaces a table's padding left at the end of a line.
+    var trimmingTrailingSpaces: String {
+        var text = Substring(self)
+        while text.last == " " { text.removeLast() }
+        return String(text)
     }
 }

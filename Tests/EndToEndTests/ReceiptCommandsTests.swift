@@ -99,6 +99,9 @@ struct ReceiptCommandsTests {
         let tampered = try Self.run(["replay", String(firstId), "--db", db])
         #expect(tampered.status == 1)
         #expect(tampered.stdout.contains("HTTP 403"), "\(tampered.stdout)")
+        let refused = try Self.run(["receipts", "--db", db, "--verdict", "rejected_signature"])
+        #expect(refused.stdout.contains("WHY"))
+        #expect(refused.stdout.contains("X-Twilio-Signature does not match this request"), "the why of a refusal: \(refused.stdout)")
 
         // Route: refused while the number is unknown, routed once it is ours.
         let early = try Self.run(["route", String(unroutedId), "--db", db])

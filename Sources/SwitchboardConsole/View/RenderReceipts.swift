@@ -70,7 +70,8 @@ extension Grid {
         func wrapped(_ text: String) -> [String] {
             text.split(separator: "\n", omittingEmptySubsequences: false).flatMap { TextWrap.lines(String($0), width: textWidth) }
         }
-        field("Received", ["\(summary.receivedAt.storedText) UTC (\(Age.short(from: summary.receivedAt, to: now)) ago) · latency \(Self.latency(summary.latencySeconds))"])
+        let age = Age.short(from: summary.receivedAt, to: now)
+        field("Received", ["\(summary.receivedAt.storedText) UTC (\(age == "now" ? "just now" : age + " ago")) · latency \(Self.latency(summary.latencySeconds))"])
         if let routedAt = summary.routedAt { field("Routed", ["later, at \(routedAt.storedText) UTC"]) }
         field("Path", wrapped(summary.path))
         field("MessageSid", [summary.messageSid ?? "—"])

@@ -19,12 +19,15 @@ public struct ReceiptSummary: Sendable, Equatable, Identifiable {
     public var routedAt: Date?
     /// Set when retention removed its raw body.
     public var bodyPrunedAt: Date?
+    /// What the listener answered: the TwiML, or for a refusal the reason (why it was refused).
+    public var answer: String
 
     public init(
         id: RowID, receivedAt: Date, verdict: WebhookVerdict, statusCode: Int, path: String, messageSid: String? = nil,
         from: String? = nil, to: String? = nil, latencySeconds: Double? = nil, routedAt: Date? = nil,
-        bodyPrunedAt: Date? = nil
+        bodyPrunedAt: Date? = nil, answer: String = ""
     ) {
+        self.answer = answer
         self.id = id
         self.receivedAt = receivedAt
         self.verdict = verdict
@@ -118,7 +121,7 @@ extension AppDatabase {
 
     /// One receipt in full, or nil when there is none with that id.
     static func receipt(_ db: Database, id: RowID) throws -> ReceiptDetail? {
-        try Row.fetchOne(db, sql: "SELECT \(summaryColumns), headers, response_body FROM webhook_receipt WHERE id = ?", arguments: [id])
+        try Row.fetchOne(db, sql: "SELECT \(summaryColumns), headers FROM webhook_receipt WHERE id = ?", arguments: [id])
             .map(detail)
     }
 
@@ -126,13 +129,13 @@ extension AppDatabase {
     static func receipt(_ db: Database, messageSid: String) throws -> ReceiptDetail? {
         try Row.fetchOne(
             db,
-            sql: "SELECT \(summaryColumns), headers, response_body FROM webhook_receipt WHERE message_sid = ? ORDER BY id LIMIT 1",
+            sql: "SELECT \(summaryColumns), headers FROM webhook_receipt WHERE message_sid = ? ORDER BY id LIMIT 1",
             arguments: [messageSid]
         ).map(detail)
     }
 
     private static let summaryColumns =
-        "id, created_at, verdict, status_code, path, message_sid, raw_body, latency_seconds, routed_at, body_pruned_at"
+        "id, created_at, verdict, status_code, path, message_sid, raw_body, latency_seconds, routed_at, body_pruned_at, response_body"
 
     private static func summary(_ row: Row) -> (summary: ReceiptSummary, rawBody: String, form: FormParameters?) {
         let rawBody: String = row[6]
@@ -141,18 +144,19 @@ extension AppDatabase {
         let verdict = WebhookVerdict(rawValue: row[2]) ?? .malformed
         let summary = ReceiptSummary(
             id: row[0], receivedAt: row[1], verdict: verdict, statusCode: row[3], path: row[4], messageSid: row[5],
-            from: form?["From"], to: form?["To"], latencySeconds: row[7], routedAt: row[8], bodyPrunedAt: row[9])
+            from: form?["From"], to: form?["To"], latencySeconds: row[7], routedAt: row[8], bodyPrunedAt: row[9],
+            answer: row[10])
         return (summary, rawBody, form)
     }
 
     private static func detail(_ row: Row) -> ReceiptDetail {
         let (summary, rawBody, form) = summary(row)
-        let headersJSON: String = row[10]
+        let headersJSON: String = row[11]
         let headers =
             (try? JSONDecoder().decode(ReceiptHeaders.self, from: Data(headersJSON.utf8)))
             ?? ReceiptHeaders(signature: nil, contentType: nil, userAgent: nil)
         return ReceiptDetail(
-            summary: summary, rawBody: rawBody, parameters: form?.pairs ?? [], headers: headers, responseBody: row[11])
+            summary: summary, rawBody: rawBody, parameters: form?.pairs ?? [], headers: headers, responseBody: summary.answer)
     }
 
     /// Receipts newest first, by filter (`switchboard receipts`).
