@@ -68,6 +68,21 @@ import Testing
         #expect(KeyMap.action(for: .character("v"), in: state) == nil, "v means something only in the receipts view")
     }
 
+    @Test("a webhook arriving while the view is open goes on top; the selection stays on its receipt")
+    func selectionStaysOnItsReceiptWhenOthersArrive() async throws {
+        let store = try await Fixture.makeStore()
+        try await Self.addReceipts(store)
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("w"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.selectedReceipt?.messageSid == "SMF1")
+        try await Fixture.addUnrouted(store, from: "+15559990003", to: "+15550177777", body: "another")
+        try Fixture.send(.databaseChanged, to: &state, store)
+        #expect(state.data.receipts.rows.first?.messageSid == "SM0003", "the newest on top")
+        #expect(state.webhookViews.cursor == 2)
+        #expect(state.selectedReceipt?.messageSid == "SMF1", "the selection stayed on its receipt")
+    }
+
     @Test("the receipts list and one receipt in full, sanitised: no escape or bidi character reaches the grid")
     func receiptsRenderSnapshots() async throws {
         let store = try await Fixture.makeStore()

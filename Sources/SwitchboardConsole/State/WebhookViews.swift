@@ -10,6 +10,10 @@ public struct WebhookViews: Equatable, Sendable {
     public var verdict: WebhookVerdict?
     /// The selected receipt's position in the (filtered) list, newest first.
     public var cursor = 0
+    /// The selected receipt: the selection stays on it when newer ones arrive, until the
+    /// operator moves (then the next read selects by position).
+    public var selectedId: RowID?
+    var anchorByPosition = false
     /// The first row on screen.
     public var scroll = 0
     /// The receipt opened in full, by id.
@@ -33,6 +37,9 @@ public struct WebhookViews: Equatable, Sendable {
 /// opened receipt.
 public struct ReceiptsQuery: Equatable, Sendable {
     public var verdict: WebhookVerdict?
+    /// The selection: this receipt wherever it is now, else the position `cursor`.
+    public var selectedId: RowID?
+    public var cursor: Int
     public var offset: Int
     public var rows: Int
     public var openedId: RowID?
@@ -40,7 +47,12 @@ public struct ReceiptsQuery: Equatable, Sendable {
     func read(from reads: StoreReads) throws -> ReceiptsPage {
         var page = ReceiptsPage()
         page.total = try reads.receiptCount(verdict: verdict)
-        page.offset = min(max(0, offset), max(0, page.total - rows))
+        let found = try selectedId.flatMap { try reads.receiptPosition(of: $0, verdict: verdict) }
+        page.cursor = min(max(0, found ?? cursor), max(0, page.total - 1))
+        var offset = min(max(0, offset), max(0, page.total - rows))
+        if page.cursor < offset { offset = page.cursor }
+        if page.cursor >= offset + rows { offset = page.cursor - rows + 1 }
+        page.offset = offset
         page.rows = try reads.receipts(ReceiptFilter(verdict: verdict, limit: rows, offset: page.offset))
         page.opened = try openedId.flatMap { try reads.receipt(id: $0) }
         return page
@@ -54,6 +66,8 @@ public struct ReceiptsPage: Equatable, Sendable {
     public var offset = 0
     /// Receipts in the filtered list.
     public var total = 0
+    /// The selection's position in the filtered list.
+    public var cursor = 0
     public var opened: ReceiptDetail?
 
     public init() {}
@@ -94,7 +108,9 @@ extension ConsoleState {
     /// The receipts read for the screen, while the view is open.
     var receiptsQuery: ReceiptsQuery? {
         guard overlay == .receipts else { return nil }
-        return ReceiptsQuery(verdict: webhookViews.verdict, offset: webhookViews.scroll, rows: receiptRows, openedId: webhookViews.openedId)
+        return ReceiptsQuery(
+            verdict: webhookViews.verdict, selectedId: webhookViews.anchorByPosition ? nil : webhookViews.selectedId,
+            cursor: webhookViews.cursor, offset: webhookViews.scroll, rows: receiptRows, openedId: webhookViews.openedId)
     }
 
     /// The receipt under the cursor, when it was read.
@@ -107,9 +123,21 @@ extension ConsoleState {
     /// console's own handling (the reducer then applies it as usual).
     mutating func reduceWebhookViews(_ action: Action) -> [Effect]? {
         switch action {
+        case .loaded(let newData, _) where overlay == .receipts:
+            // The selection as read; the reducer then loads the rest as usual.
+            webhookViews.cursor = newData.receipts.cursor
+            webhookViews.scroll = newData.receipts.offset
+            let row = newData.receipts.cursor - newData.receipts.offset
+            webhookViews.selectedId = newData.receipts.rows.indices.contains(row) ? newData.receipts.rows[row].id : nil
+            webhookViews.anchorByPosition = false
+            return nil
         case .toggleReceipts:
             overlay = overlay == .receipts ? nil : .receipts
+            // Opened on the newest webhook.
             webhookViews.openedId = nil
+            webhookViews.cursor = 0
+            webhookViews.scroll = 0
+            webhookViews.anchorByPosition = true
             return [.reload]
         case .routeSelected:
             guard overlay == .unrouted else { return [] }
@@ -133,6 +161,7 @@ extension ConsoleState {
             webhookViews.verdict = WebhookViews.next(after: webhookViews.verdict)
             webhookViews.cursor = 0
             webhookViews.scroll = 0
+            webhookViews.anchorByPosition = true
             webhookViews.openedId = nil
             return [.reload]
         case .open:
@@ -150,6 +179,7 @@ extension ConsoleState {
         let cursor = Self.clamp(webhookViews.cursor, by: delta, count: data.receipts.total)
         guard cursor != webhookViews.cursor else { return [] }
         webhookViews.cursor = cursor
+        webhookViews.anchorByPosition = true
         if cursor < webhookViews.scroll { webhookViews.scroll = cursor }
         if cursor >= webhookViews.scroll + receiptRows { webhookViews.scroll = cursor - receiptRows + 1 }
         return [.reload]

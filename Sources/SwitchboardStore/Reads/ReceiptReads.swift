@@ -119,6 +119,17 @@ extension AppDatabase {
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_receipt") ?? 0
     }
 
+    /// Where receipt `id` is in the list newest first (of one verdict, or of all): how many
+    /// are newer. Nil when it is not in that list (any more).
+    static func receiptPosition(_ db: Database, id: RowID, verdict: WebhookVerdict?) throws -> Int? {
+        let verdictCondition = verdict == nil ? "" : " AND verdict = ?"
+        var arguments: StatementArguments = [id]
+        if let verdict { arguments += [verdict] }
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM webhook_receipt WHERE id = ?\(verdictCondition)", arguments: arguments) == true
+        else { return nil }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_receipt WHERE id > ?\(verdictCondition)", arguments: arguments)
+    }
+
     /// One receipt in full, or nil when there is none with that id.
     static func receipt(_ db: Database, id: RowID) throws -> ReceiptDetail? {
         try Row.fetchOne(db, sql: "SELECT \(summaryColumns), headers FROM webhook_receipt WHERE id = ?", arguments: [id])
@@ -184,4 +195,10 @@ extension StoreReads {
 
     /// One receipt in full.
     public func receipt(id: RowID) throws -> ReceiptDetail? { try AppDatabase.receipt(db, id: id) }
+
+    /// How many receipts (of `verdict`, or of all) are newer than receipt `id`; nil when it
+    /// is not among them.
+    public func receiptPosition(of id: RowID, verdict: WebhookVerdict?) throws -> Int? {
+        try AppDatabase.receiptPosition(db, id: id, verdict: verdict)
+    }
 }
