@@ -142,6 +142,44 @@ struct ReceiptCommandsTests {
         #expect(down.stderr.contains("no listener serves"), "\(down.stderr)")
     }
 
+    @Test("serve sweeps at start: an accepted receipt older than --receipt-body-retention loses its body, a younger one keeps it")
+    func serveSweepsOldBodies() throws {
+        let db = try Self.folder().appendingPathComponent("shop.sqlite").path
+        #expect(try Self.run(["import", "Data/demo.json", "--db", db]).status == 0)
+        let queue = try DatabaseQueue(path: db)
+        try queue.write { db in
+            for (sid, age) in [("SMold", "-40 days"), ("SMyoung", "-10 days")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO webhook_receipt (path, message_sid, dedupe_key, raw_body, headers, verdict, status_code, response_body, created_at)
+                        VALUES ('/api/twilio/inbound', ?, ?, 'MessageSid=' || ? || '&From=%2B15550409999&To=%2B15550100100&Body=secret', '{}',
+                                'accepted', 200, '<Response/>', strftime('%Y-%m-%d %H:%M:%f', 'now', ?))
+                        """,
+                    arguments: [sid, "inbound:" + sid, sid, age])
+            }
+        }
+        let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0", "--receipt-body-retention", "30d"])
+        let output = Pipe()
+        serve.standardOutput = output
+        serve.standardError = FileHandle.nullDevice
+        try serve.run()
+        defer { if serve.isRunning { serve.terminate() } }
+        _ = try #require(ServeAndSimulateTests.waitForLine(output.fileHandleForReading, prefix: "listening on "))
+        var bodies: [String: String] = [:]
+        for _ in 0..<100 {
+            bodies = try queue.read { db in
+                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT message_sid, raw_body FROM webhook_receipt").map {
+                    (($0["message_sid"] as String?) ?? "", $0["raw_body"] as String)
+                })
+            }
+            if bodies["SMold"]?.contains("secret") == false { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        #expect(bodies["SMold"] == "From=%2B15550409999&To=%2B15550100100", "the body goes, From and To stay")
+        #expect(bodies["SMyoung"]?.contains("secret") == true)
+        try queue.close()
+    }
+
     @Test("bad input: an unknown verdict or duration is a usage mistake (64); an unknown receipt or SID, or no database, one sentence (1)")
     func badInput() throws {
         let folder = try Self.folder()
