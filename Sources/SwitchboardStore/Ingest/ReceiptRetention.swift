@@ -27,10 +27,13 @@ extension AppDatabase {
         let now = clock.now
         let cutoff = now.addingTimeInterval(-age)
         return try await writer.write { db in
+            // Older than the cutoff is a range of ids (see firstReceiptId), read through the
+            // (verdict, id) index.
+            let boundary = try Self.firstReceiptId(db, receivedSince: cutoff)
             let due = try Row.fetchAll(
                 db,
-                sql: "SELECT id, raw_body FROM webhook_receipt WHERE verdict = ? AND created_at < ? AND body_pruned_at IS NULL",
-                arguments: [WebhookVerdict.accepted, cutoff])
+                sql: "SELECT id, raw_body FROM webhook_receipt WHERE verdict = ? AND id < ? AND body_pruned_at IS NULL",
+                arguments: [WebhookVerdict.accepted, boundary])
             let statement = try db.makeStatement(sql: "UPDATE webhook_receipt SET raw_body = ?, body_pruned_at = ? WHERE id = ?")
             let stamp = now.storedPrecision
             for row in due {

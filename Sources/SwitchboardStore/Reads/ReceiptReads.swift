@@ -96,8 +96,8 @@ extension AppDatabase {
             arguments += [verdict]
         }
         if let since = filter.since {
-            conditions.append("created_at >= ?")
-            arguments += [since]
+            conditions.append("id >= ?")
+            arguments += [try firstReceiptId(db, receivedSince: since)]
         }
         arguments += [max(0, filter.limit), max(0, filter.offset)]
         let rows = try Row.fetchAll(
@@ -109,6 +109,28 @@ extension AppDatabase {
                 """,
             arguments: arguments)
         return rows.map { summary($0).summary }
+    }
+
+    /// The id of the first receipt received at or after `date` (one past the newest when
+    /// there is none). Receipts are written in time order, so ids grow with `created_at`: a
+    /// binary search over the primary key (about 20 probes for a million receipts) finds it,
+    /// where an index on `created_at` would cost every webhook one more write.
+    static func firstReceiptId(_ db: Database, receivedSince date: Date) throws -> RowID {
+        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM webhook_receipt"),
+            var low: RowID = bounds[0], let newest: RowID = bounds[1]
+        else { return 0 }
+        var high = newest + 1
+        let probe = try db.makeStatement(sql: "SELECT id, created_at FROM webhook_receipt WHERE id >= ? ORDER BY id LIMIT 1")
+        // Invariant: the answer is in [low, high]; `high` past the newest means "none".
+        while low < high {
+            let middle = low + (high - low) / 2
+            guard let row = try Row.fetchOne(probe, arguments: [middle]) else { high = middle; continue }
+            let id: RowID = row[0]
+            let receivedAt: Date = row[1]
+            if receivedAt >= date { high = middle } else { low = id + 1 }
+        }
+        guard low <= newest, let row = try Row.fetchOne(probe, arguments: [low]) else { return newest + 1 }
+        return row[0]
     }
 
     /// How many receipts a filter matches (without its limit).
