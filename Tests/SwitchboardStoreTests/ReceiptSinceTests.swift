@@ -52,4 +52,15 @@ import Testing
         #expect(try later.receipts(ReceiptFilter(limit: 100)).filter { $0.bodyPrunedAt != nil }.compactMap(\.messageSid).sorted()
             == (0..<10).map { "SM\($0)" }.sorted())
     }
+
+    @Test("prune works through any number of receipts a batch per transaction, and stops at the age")
+    func pruneInBatches() async throws {
+        let count = AppDatabase.pruneBatchSize * 2 + 37
+        let store = try Self.store(count: count + 10)
+        let later = try AppDatabase(try store.writer as! DatabaseQueue, clock: .fixed(Self.start.addingTimeInterval(Double(count + 10) * 60)))
+        #expect(try await later.pruneReceiptBodies(olderThan: 10 * 60 + 1) == count)
+        #expect(try await later.pruneReceiptBodies(olderThan: 10 * 60 + 1) == 0)
+        let kept = try later.receipts(ReceiptFilter(limit: 20)).filter { $0.bodyPrunedAt == nil }.count
+        #expect(kept == 10)
+    }
 }

@@ -22,27 +22,43 @@ extension AppDatabase {
     /// only ``parametersKeptByRetention``, form-encoded); returns how many lost theirs.
     /// Receipts of other verdicts keep theirs (refusals are bounded samples already;
     /// unrouted texts wait to be routed).
+    /// Receipts pruned per transaction: webhooks wait for the writer only that long (a few
+    /// milliseconds), however many receipts are due.
+    static let pruneBatchSize = 500
+
     @discardableResult
     public func pruneReceiptBodies(olderThan age: TimeInterval) async throws -> Int {
         let now = clock.now
         let cutoff = now.addingTimeInterval(-age)
-        return try await writer.write { db in
-            // Older than the cutoff is a range of ids (see firstReceiptId), read through the
-            // (verdict, id) index.
-            let boundary = try Self.firstReceiptId(db, receivedSince: cutoff)
-            let due = try Row.fetchAll(
-                db,
-                sql: "SELECT id, raw_body FROM webhook_receipt WHERE verdict = ? AND id < ? AND body_pruned_at IS NULL",
-                arguments: [WebhookVerdict.accepted, boundary])
-            let statement = try db.makeStatement(sql: "UPDATE webhook_receipt SET raw_body = ?, body_pruned_at = ? WHERE id = ?")
-            let stamp = now.storedPrecision
-            for row in due {
-                let body: String = row["raw_body"]
-                let kept = (try? FormParameters.parse(Array(body.utf8)))
-                    .map { FormParameters($0.pairs.filter { Self.parametersKeptByRetention.contains($0.name) }).encoded() } ?? ""
-                try statement.execute(arguments: [kept, stamp, row["id"]])
+        // Older than the cutoff is a range of ids (see firstReceiptId), read through the
+        // (verdict, id) index, a batch per transaction, each starting where the last ended.
+        let boundary = try await reader.read { db in try Self.firstReceiptId(db, receivedSince: cutoff) }
+        var after: RowID = 0
+        var pruned = 0
+        while true {
+            try Task.checkCancellation()
+            let start = after
+            let batch = try await writer.write { db -> (count: Int, last: RowID?) in
+                let due = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, raw_body FROM webhook_receipt
+                        WHERE verdict = ? AND id > ? AND id < ? AND body_pruned_at IS NULL ORDER BY id LIMIT ?
+                        """,
+                    arguments: [WebhookVerdict.accepted, start, boundary, Self.pruneBatchSize])
+                let statement = try db.makeStatement(sql: "UPDATE webhook_receipt SET raw_body = ?, body_pruned_at = ? WHERE id = ?")
+                let stamp = now.storedPrecision
+                for row in due {
+                    let body: String = row["raw_body"]
+                    let kept = (try? FormParameters.parse(Array(body.utf8)))
+                        .map { FormParameters($0.pairs.filter { Self.parametersKeptByRetention.contains($0.name) }).encoded() } ?? ""
+                    try statement.execute(arguments: [kept, stamp, row["id"]])
+                }
+                return (due.count, due.last?["id"])
             }
-            return due.count
+            pruned += batch.count
+            guard let last = batch.last, batch.count == Self.pruneBatchSize else { return pruned }
+            after = last
         }
     }
 }

@@ -116,8 +116,9 @@ extension AppDatabase {
     /// binary search over the primary key (about 20 probes for a million receipts) finds it,
     /// where an index on `created_at` would cost every webhook one more write.
     static func firstReceiptId(_ db: Database, receivedSince date: Date) throws -> RowID {
-        guard let bounds = try Row.fetchOne(db, sql: "SELECT min(id), max(id) FROM webhook_receipt"),
-            var low: RowID = bounds[0], let newest: RowID = bounds[1]
+        // Two queries: SQLite answers a lone min() or max() from the key, both at once by a scan.
+        guard var low = try RowID.fetchOne(db, sql: "SELECT min(id) FROM webhook_receipt"),
+            let newest = try RowID.fetchOne(db, sql: "SELECT max(id) FROM webhook_receipt")
         else { return 0 }
         var high = newest + 1
         let probe = try db.makeStatement(sql: "SELECT id, created_at FROM webhook_receipt WHERE id >= ? ORDER BY id LIMIT 1")
@@ -158,12 +159,19 @@ extension AppDatabase {
             .map(detail)
     }
 
-    /// The first receipt of a `MessageSid` (for an SMS, the one its arrival wrote), or nil.
+    /// The first receipt of a `MessageSid` (for an SMS, the one its arrival wrote; else its
+    /// first status callback), or nil. Found by the unique `dedupe_key`, an index lookup:
+    /// `message_sid` has no index of its own.
     static func receipt(_ db: Database, messageSid: String) throws -> ReceiptDetail? {
-        try Row.fetchOne(
+        let statusPrefix = statusDedupeKey(messageSid: messageSid, status: .queued).dropLast(DeliveryStatus.queued.rawValue.count)
+        return try Row.fetchOne(
             db,
-            sql: "SELECT \(summaryColumns), headers FROM webhook_receipt WHERE message_sid = ? ORDER BY id LIMIT 1",
-            arguments: [messageSid]
+            sql: """
+                SELECT \(summaryColumns), headers FROM webhook_receipt
+                WHERE dedupe_key = ? OR (dedupe_key >= ? AND dedupe_key < ?)
+                ORDER BY id LIMIT 1
+                """,
+            arguments: [inboundDedupeKey(messageSid: messageSid), String(statusPrefix), String(statusPrefix.dropLast()) + ";"]
         ).map(detail)
     }
 
