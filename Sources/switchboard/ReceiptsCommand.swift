@@ -4,29 +4,22 @@ import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
 
-/// `switchboard receipts`: every webhook received, newest first, like a webhook inspector;
-/// `receipts prune` removes old accepted receipts' raw bodies.
+/// `switchboard receipts [--verdict V] [--since DURATION] [--limit N] [--json]`: every
+/// webhook received, newest first, like a webhook inspector; `receipts prune` removes old
+/// accepted receipts' raw bodies.
 struct ReceiptsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "receipts",
-        abstract: "List the webhooks received, newest first, with their verdict; prune old bodies.",
-        subcommands: [ListReceipts.self, PruneReceipts.self],
-        defaultSubcommand: ListReceipts.self
-    )
-}
-
-/// `switchboard receipts [--verdict V] [--since DURATION] [--limit N] [--json]`.
-struct ListReceipts: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "list",
-        abstract: "List the webhooks received, newest first: time, verdict, status, From → To, latency.",
+        abstract: "List the webhooks received, newest first: time, verdict, status, From → To, latency, and why a refusal was refused.",
         discussion: """
             Reads only: a database that does not exist is reported, never created. Times are \
             UTC; latency runs from the request's arrival to its receipt written (the commit \
             follows); WHY is a refused request's reason (--json has every answer). \
             `switchboard replay ID` re-sends one; `switchboard route ID` routes an \
-            unrouted text once its number is added.
-            """
+            unrouted text once its number is added; `switchboard receipts prune` removes old \
+            bodies.
+            """,
+        subcommands: [PruneReceipts.self]
     )
 
     @OptionGroup var database: DatabaseOptions

@@ -213,6 +213,14 @@ struct ReceiptCommandsTests {
             #expect(!run.stderr.contains("USAGE"), "\(arguments): \(run.stderr)")
         }
 
+        let help = try Self.run(["receipts", "--help"])
+        for part in ["--verdict <verdict>", "--since <duration>", "--limit <limit>", "--json", "prune", "rejected_signature"] {
+            #expect(help.stdout.contains(part), "receipts --help: \(part)")
+        }
+        for command in ["replay", "route"] {
+            #expect(try Self.run([command, "--help"]).stdout.contains("receipt-id"), "\(command) --help")
+        }
+
         let missing = folder.appendingPathComponent("typo.sqlite").path
         for arguments in [["receipts", "--db", missing], ["receipts", "prune", "--db", missing], ["replay", "1", "--db", missing], ["route", "1", "--db", missing]] {
             let run = try Self.run(arguments)
