@@ -44,9 +44,13 @@ public struct ReceiptsQuery: Equatable, Sendable {
     public var rows: Int
     public var openedId: RowID?
 
+    /// How far the view counts receipts: the operator scrolls through the newest, and a
+    /// count of a million rows would cost every read of the screen tens of milliseconds.
+    static let countLimit = 10_000
+
     func read(from reads: StoreReads) throws -> ReceiptsPage {
         var page = ReceiptsPage()
-        page.total = try reads.receiptCount(verdict: verdict)
+        page.total = try reads.receiptCount(verdict: verdict, upTo: Self.countLimit)
         let found = try selectedId.flatMap { try reads.receiptPosition(of: $0, verdict: verdict) }
         page.cursor = min(max(0, found ?? cursor), max(0, page.total - 1))
         var offset = min(max(0, offset), max(0, page.total - rows))
@@ -64,7 +68,7 @@ public struct ReceiptsPage: Equatable, Sendable {
     public var rows: [ReceiptSummary] = []
     /// Position of `rows[0]` in the filtered list.
     public var offset = 0
-    /// Receipts in the filtered list.
+    /// Receipts in the filtered list, up to ``ReceiptsQuery/countLimit``.
     public var total = 0
     /// The selection's position in the filtered list.
     public var cursor = 0

@@ -16,7 +16,8 @@ extension Grid {
         box(rect, title: "Webhooks · \(filter) · newest first", focused: true)
         let inner = rect.inner
         if page.total > 0 {
-            let position = " \(min(state.webhookViews.cursor + 1, page.total)) of \(page.total) · v verdict "
+            let total = page.total >= ReceiptsQuery.countLimit ? "\(page.total)+" : "\(page.total)"
+            let position = " \(min(state.webhookViews.cursor + 1, page.total)) of \(total) · v verdict "
             write(position, x: rect.maxX - DisplayWidth.of(position) - 2, y: rect.y, style: .muted)
         }
         guard !page.rows.isEmpty else {

@@ -134,12 +134,14 @@ extension AppDatabase {
         return row[0]
     }
 
-    /// How many receipts a filter matches (without its limit).
-    static func receiptCount(_ db: Database, verdict: WebhookVerdict?) throws -> Int {
+    /// How many receipts there are (of one verdict, or of all), counting no further than
+    /// `cap`: a screen read stays cheap however many receipts a year of webhooks leaves.
+    static func receiptCount(_ db: Database, verdict: WebhookVerdict?, upTo cap: Int) throws -> Int {
         if let verdict {
-            return try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_receipt WHERE verdict = ?", arguments: [verdict]) ?? 0
+            return try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM (SELECT 1 FROM webhook_receipt WHERE verdict = ? LIMIT ?)", arguments: [verdict, cap]) ?? 0
         }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_receipt") ?? 0
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM webhook_receipt LIMIT ?)", arguments: [cap]) ?? 0
     }
 
     /// Where receipt `id` is in the list newest first (of one verdict, or of all): how many
@@ -220,8 +222,10 @@ extension StoreReads {
     /// A page of receipts, newest first (the console's receipts view).
     public func receipts(_ filter: ReceiptFilter) throws -> [ReceiptSummary] { try AppDatabase.receipts(db, filter) }
 
-    /// How many receipts there are, of one verdict or of all.
-    public func receiptCount(verdict: WebhookVerdict?) throws -> Int { try AppDatabase.receiptCount(db, verdict: verdict) }
+    /// How many receipts there are, of one verdict or of all, counting no further than `cap`.
+    public func receiptCount(verdict: WebhookVerdict?, upTo cap: Int) throws -> Int {
+        try AppDatabase.receiptCount(db, verdict: verdict, upTo: cap)
+    }
 
     /// One receipt in full.
     public func receipt(id: RowID) throws -> ReceiptDetail? { try AppDatabase.receipt(db, id: id) }
