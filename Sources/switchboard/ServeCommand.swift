@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SwitchboardCore
 import SwitchboardStore
 import SwitchboardWebhook
 
@@ -29,6 +30,19 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var sender: SenderOptions
 
+    @Option(
+        name: .customLong("receipt-body-retention"),
+        help: ArgumentHelp(
+            "How long accepted webhooks keep their raw body (90s, 15m, 2h, 7d); a daily sweep removes older ones.",
+            valueName: "duration"))
+    var receiptBodyRetention = "90d"
+
+    func validate() throws {
+        if DurationSpec(receiptBodyRetention) == nil {
+            throw ValidationError(DurationSpec.problem(flag: "--receipt-body-retention", value: receiptBodyRetention))
+        }
+    }
+
     func run() async throws {
         let credentials = try TwilioCredentials.load()
         let token = try credentials.requireAuthToken()
@@ -50,7 +64,8 @@ struct ServeCommand: AsyncParsableCommand {
                     for line in TwilioSetup.lines(publicURL: publicURL ?? url) { Self.printLine(line) }
                     Self.printLine("listening on \(url)")
                 },
-                sender: outbound))
+                sender: outbound,
+                receiptBodyRetention: DurationSpec(receiptBodyRetention)?.seconds ?? AppDatabase.defaultReceiptBodyRetention))
         do {
             try await services.run(logger: logger)
         } catch {

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import SwitchboardStore
@@ -12,6 +13,8 @@ struct ServicesConfiguration {
     /// Delivers the outbox (replies and offers typed in any console); nil leaves the outbox
     /// to another process.
     var sender: (any OutboundSender)? = nil
+    /// How long accepted receipts keep their raw body; swept daily beside the listener.
+    var receiptBodyRetention: TimeInterval = AppDatabase.defaultReceiptBodyRetention
 }
 
 /// The services every long-running command shares, wired once.
@@ -57,6 +60,8 @@ func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> 
         if let interval = listener.offerSweepInterval {
             services.configurations.append(.init(service: OfferExpiryService(store: store, interval: interval, logger: logger)))
         }
+        services.configurations.append(
+            .init(service: ReceiptRetentionService(store: store, age: configuration.receiptBodyRetention, logger: logger)))
         services.listenerAddress = address
     }
     if let sender = configuration.sender {

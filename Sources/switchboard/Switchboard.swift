@@ -14,6 +14,9 @@ struct Switchboard: AsyncParsableCommand {
             ImportCommand.self,
             MetricsCommand.self,
             StatusCommand.self,
+            ReceiptsCommand.self,
+            ReplayCommand.self,
+            RouteCommand.self,
             BenchCommand.self,
         ]
     )

@@ -76,7 +76,7 @@ import Testing
     @Test func theOwnersKeysAreRefusedWithAReason() async throws {
         let store = try await Fixture.makeStore(secondOrg: true)
         var state = try Fixture.state(store, viewer: try Self.viewer(store, "maya"))
-        for key in ["a", "o", "u", "O"] {
+        for key in ["a", "o", "u", "O", "w"] {
             let effects = try Fixture.press(.character(Character(key)), &state, store)
             #expect(effects.isEmpty, "\(key)")
             #expect(state.overlay == nil && state.notice?.kind == .error, "\(key)")

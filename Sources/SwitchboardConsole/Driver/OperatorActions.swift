@@ -52,6 +52,18 @@ extension OperatorActions {
         try await store.markThreadRead(threadId)
     }
 
+    /// Routes an unrouted text through the same routing as a fresh webhook (the store's
+    /// ``AppDatabase/routeUnrouted(receiptId:)``); a refusal says what to do.
+    public func routeUnrouted(receiptId: RowID) async throws -> String {
+        do {
+            let routed = try await store.routeUnrouted(receiptId: receiptId)
+            let place = "thread \(routed.threadId.map(String.init) ?? "?")" + (routed.mailboxName.map { " in \($0)" } ?? "")
+            return "Routed the text from \(routed.from) to \(place)."
+        } catch let error as StoreError {
+            throw ConsoleError(error.message.prefix(1).uppercased() + error.message.dropFirst() + ".")
+        }
+    }
+
     /// Runs the operator action an effect asks for. Returns the line to show, nil when the
     /// action is a quiet one (mark read) or the effect is not an operator action.
     public func perform(_ effect: Effect) async throws -> String? {
@@ -63,6 +75,7 @@ extension OperatorActions {
         case .reply(let threadId, let body): return try await reply(threadId: threadId, body: body)
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)
         case .simulateAnswer(let sitterId, let accept): return try await simulateAnswer(sitterId: sitterId, accept: accept)
+        case .routeUnrouted(let receiptId): return try await routeUnrouted(receiptId: receiptId)
         case .reload, .quit: return nil
         }
     }

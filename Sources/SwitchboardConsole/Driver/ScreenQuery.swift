@@ -44,6 +44,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var tierRows: Int
     public var unroutedRows: Int
     public var openBookingRows: Int
+    /// The receipts view's page, while it is open.
+    public var receipts: ReceiptsQuery?
 
     public init(
         viewer: Viewer = .owner, orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
@@ -124,6 +126,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var openBookings: [OpenBooking] = []
     /// A sitter's console: the offers waiting for her YES or NO.
     public var pendingOffers: [OfferWithBooking] = []
+    /// The receipts view's page and opened receipt.
+    public var receipts = ReceiptsPage()
 
     public init() {}
 
@@ -185,6 +189,9 @@ extension ConsoleViewQuery {
         }
         if query.openBookingRows > 0 {
             data.openBookings = try reads.openBookings(of: orgId, limit: query.openBookingRows)
+        }
+        if let receipts = query.receipts {
+            data.receipts = try receipts.read(from: reads)
         }
         return data
     }

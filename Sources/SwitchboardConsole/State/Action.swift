@@ -11,6 +11,9 @@ public enum Action: Equatable, Sendable {
     case open
     // Views
     case toggleHelp, toggleTiers, toggleUnrouted, togglePause
+    /// The receipts view (`w`); in it, `v` shows the next verdict. In the Unrouted view, `r`
+    /// routes the selected text.
+    case toggleReceipts, cycleReceiptVerdict, routeSelected
     /// Show the next org of the database (after the last, the first again).
     case nextOrg
     case cancel
@@ -37,6 +40,8 @@ public enum Effect: Equatable, Sendable {
     case assign(threadId: RowID, sitterId: RowID?)
     case offer(bookingId: RowID, sitterId: RowID)
     case simulateAnswer(sitterId: RowID, accept: Bool)
+    /// Route an unrouted text now that its number is ours.
+    case routeUnrouted(receiptId: RowID)
     case quit
 }
 

@@ -21,6 +21,8 @@ public enum Overlay: Equatable, Sendable {
     case help(Pane)
     case tiers
     case unrouted
+    /// Every webhook received, newest first (`w`): see ``WebhookViews``.
+    case receipts
     case picker(Picker)
 }
 
@@ -102,6 +104,8 @@ public struct ConsoleState: Equatable, Sendable {
     var anchorByIndex = false
     public var data = ConsoleViewData()
     public var overlay: Overlay?
+    /// The receipts and Unrouted views' filter and selection.
+    public var webhookViews = WebhookViews()
     public var prompt: Prompt?
     public var paused = false
     /// Changes committed while paused, not shown yet.
@@ -171,9 +175,9 @@ public struct ConsoleState: Equatable, Sendable {
             case .offer: bookingRows = max(1, (layout?.body.height ?? 3) - 6)
             case .assign: assignableSitters = true
             }
-        case .help, nil: break
+        case .help, .receipts, nil: break
         }
-        return ConsoleViewQuery(
+        var query = ConsoleViewQuery(
             viewer: viewer, orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, messageAnchorId: messageAnchor,
@@ -181,5 +185,7 @@ public struct ConsoleState: Equatable, Sendable {
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
             unroutedRows: unroutedRows, openBookingRows: bookingRows)
+        query.receipts = receiptsQuery
+        return query
     }
 }

@@ -7,6 +7,7 @@ public enum KeyMap {
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
+        if let action = webhookViewAction(for: key, in: state) { return action }
         return normalAction(for: key)
     }
 
@@ -34,6 +35,15 @@ public enum KeyMap {
         }
     }
 
+    /// The keys of the webhook views that mean something else elsewhere.
+    static func webhookViewAction(for key: Key, in state: ConsoleState) -> Action? {
+        switch (state.overlay, key) {
+        case (.receipts?, .character("v")): .cycleReceiptVerdict
+        case (.unrouted?, .character("r")): .routeSelected
+        default: nil
+        }
+    }
+
     static func normalAction(for key: Key) -> Action? {
         switch key {
         case .character("j"), .down: .moveDown
@@ -56,6 +66,7 @@ public enum KeyMap {
         case .character("n"): .simulateAnswer(accept: false)
         case .character("t"): .toggleTiers
         case .character("u"): .toggleUnrouted
+        case .character("w"): .toggleReceipts
         case .character("p"): .togglePause
         case .character("O"): .nextOrg
         default: nil

@@ -12,6 +12,7 @@ extension ConsoleState {
             notice = Notice(.error, refusal)
             return []
         }
+        if let effects = reduceWebhookViews(action) { return effects }
         switch action {
         case .moveDown: return move(by: 1)
         case .moveUp: return move(by: -1)
@@ -34,6 +35,7 @@ extension ConsoleState {
             overlay = overlay == .unrouted ? nil : .unrouted
             return [.reload]
         case .togglePause: return togglePause()
+        case .toggleReceipts, .cycleReceiptVerdict, .routeSelected: return []  // see reduceWebhookViews
         case .nextOrg: return showNextOrg()
         case .cancel: return cancel()
         case .quit:

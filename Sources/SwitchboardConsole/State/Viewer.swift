@@ -18,7 +18,8 @@ public enum Viewer: Equatable, Sendable {
         switch action {
         case .startAssign: return "Only the owner assigns threads; this console is yours alone."
         case .startOffer: return "Only the owner offers bookings; yours are in Your offers, answer them with y or n."
-        case .toggleUnrouted: return "Unrouted texts are the owner's to sort out."
+        case .toggleUnrouted, .routeSelected: return "Unrouted texts are the owner's to sort out."
+        case .toggleReceipts: return "Webhook receipts hold every mailbox's texts; they are the owner's to inspect."
         case .nextOrg: return "This console shows your own business only."
         default: return nil
         }

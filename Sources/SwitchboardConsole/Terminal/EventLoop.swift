@@ -96,6 +96,7 @@ extension Effect {
         case .assign: "assign"
         case .offer: "offer"
         case .simulateAnswer: "simulate"
+        case .routeUnrouted: "route unrouted"
         }
     }
 }

@@ -65,6 +65,7 @@ extension ConsoleViewData {
             data.pendingOffers[index].booking.code = clean(data.pendingOffers[index].booking.code)
             data.pendingOffers[index].booking.service = clean(data.pendingOffers[index].booking.service)
         }
+        data.receipts = receipts.sanitized()
         return data
     }
 }

@@ -41,7 +41,8 @@ enum Help {
     static let everywhere: [(String, String)] = [
         ("Tab / Shift-Tab", "next / previous pane (also l/h, →/←)"),
         ("t", "tier metrics of every sitter"),
-        ("u", "unrouted messages (texts to numbers that are not ours)"),
+        ("u", "unrouted texts (to numbers not ours); r routes one"),
+        ("w", "webhooks received: v by verdict, Enter opens one"),
         ("p", "pause / resume live updates"),
         ("O", "next org (when the database holds several)"),
         ("Esc", "close, cancel, clear the search"),

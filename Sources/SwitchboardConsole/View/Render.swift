@@ -12,6 +12,8 @@ public func render(_ state: ConsoleState, size: Size) -> Grid {
         grid.renderTiers(state, in: layout.body)
     case .unrouted:
         grid.renderUnrouted(state, in: layout.body)
+    case .receipts:
+        grid.renderReceipts(state, in: layout.body)
     case .help, .picker, nil:
         grid.renderOwnerPane(state, in: layout.owner)
         grid.renderSittersPane(state, in: layout.sitters)
@@ -21,7 +23,7 @@ public func render(_ state: ConsoleState, size: Size) -> Grid {
     switch state.overlay {
     case .help(let pane): grid.renderHelp(for: pane, viewer: state.viewer, in: layout.body)
     case .picker(let picker): grid.renderPicker(picker, in: layout.body)
-    case .tiers, .unrouted, nil: break
+    case .tiers, .unrouted, .receipts, nil: break
     }
     grid.renderNoticeLine(state, in: layout.notice)
     grid.renderFooter(state, in: layout.footer)

@@ -127,13 +127,16 @@ extension Grid {
         write(
             DisplayWidth.pad("AGE", to: 5) + DisplayWidth.pad("FROM", to: 17) + DisplayWidth.pad("TO", to: 17) + "MESSAGE",
             x: inner.x + 1, y: inner.y, width: inner.width - 2, style: .bold)
+        let selected = min(state.webhookViews.unroutedCursor, messages.count - 1)
         for (row, message) in messages.enumerated() where inner.y + 1 + row < inner.maxY {
             let line =
                 DisplayWidth.pad(Age.short(from: message.receivedAt, to: state.now), to: 5)
                 + DisplayWidth.pad(message.from ?? "?", to: 16) + " "
                 + DisplayWidth.pad(message.to ?? "?", to: 16) + " "
                 + (message.body ?? "")
-            write(line, x: inner.x + 1, y: inner.y + 1 + row, width: inner.width - 2)
+            let style: Style = row == selected ? .selected : .plain
+            if row == selected { fill(Rect(x: inner.x, y: inner.y + 1 + row, width: inner.width, height: 1), style: style) }
+            write(line, x: inner.x + 1, y: inner.y + 1 + row, width: inner.width - 2, style: style)
         }
     }
 }

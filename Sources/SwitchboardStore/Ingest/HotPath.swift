@@ -142,8 +142,9 @@ enum HotSQL {
     static let closeLink = "UPDATE message_response_link SET response_event_id = ?, response_seconds = ? WHERE id = ?"
     static let insertReceipt = """
         INSERT INTO webhook_receipt (
-            org_id, path, message_sid, dedupe_key, raw_body, headers, verdict, status_code, response_body, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            org_id, path, message_sid, dedupe_key, raw_body, headers, verdict, status_code, response_body, created_at,
+            latency_seconds)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     static let tally = """
         INSERT INTO webhook_tally(verdict, count, last_at) VALUES (?, 1, ?)

@@ -10,11 +10,15 @@ public struct ReceivedWebhook: Sendable {
     /// The body exactly as received (valid UTF-8: it parsed as a form).
     public var rawBody: String
     public var headers: ReceiptHeaders
+    /// When the request arrived, on a monotonic clock: its receipt keeps the latency from
+    /// here to its write.
+    public var arrivedAt: ContinuousClock.Instant?
 
-    public init(path: String, rawBody: String, headers: ReceiptHeaders) {
+    public init(path: String, rawBody: String, headers: ReceiptHeaders, arrivedAt: ContinuousClock.Instant? = nil) {
         self.path = path
         self.rawBody = rawBody
         self.headers = headers
+        self.arrivedAt = arrivedAt
     }
 }
 
@@ -138,7 +142,7 @@ extension AppDatabase {
 
     /// Applies the one routing decision of Core (``InboundRoute``, ``RelayDecision``) to the
     /// store: the facts are read here, the rules live there.
-    private func route(_ db: Database, _ sms: InboundSMS, to number: MessageNumber, now: Date) throws -> InboundOutcome {
+    func route(_ db: Database, _ sms: InboundSMS, to number: MessageNumber, now: Date) throws -> InboundOutcome {
         let orgId = number.orgId
         let sender = try db.fetchFirst(cached: HotSQL.sitterByPhone, [orgId, sms.from], Sitter.init(hotRow:))
         let consent = ConsentKeyword.detect(body: sms.body, optOutType: sms.optOutType)
@@ -332,7 +336,13 @@ extension AppDatabase {
         WebhookReceipt(
             orgId: orgId, path: received.path, messageSid: sid, dedupeKey: dedupeKey, rawBody: received.rawBody,
             headers: received.headers.json, verdict: answer.verdict, statusCode: answer.statusCode,
-            responseBody: answer.body, createdAt: now)
+            responseBody: answer.body, createdAt: now, latencySeconds: received.arrivedAt.map(Self.secondsSince))
+    }
+
+    /// Seconds from `instant` to now, on the monotonic clock.
+    static func secondsSince(_ instant: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - instant
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

@@ -106,6 +106,7 @@ extension AppDatabase {
             [
                 receipt.orgId, receipt.path, receipt.messageSid, receipt.dedupeKey, receipt.rawBody, receipt.headers,
                 receipt.verdict, receipt.statusCode, receipt.responseBody, createdAt ?? receipt.createdAt.databaseValue,
+                receipt.latencySeconds,
             ])
     }
 
@@ -119,7 +120,7 @@ extension AppDatabase {
     /// refusals of each verdict are kept (SPEC §6).
     public static func recordRefusal(
         _ db: Database, path: String, body: some Collection<UInt8>, headers: ReceiptHeaders,
-        verdict: WebhookVerdict, statusCode: Int, reason: String, at date: Date
+        verdict: WebhookVerdict, statusCode: Int, reason: String, at date: Date, arrivedAt: ContinuousClock.Instant? = nil
     ) throws {
         // Invalid UTF-8 and NUL (where SQLite would cut the text) become U+FFFD: a sample for
         // reading, the request's size and verdict are what is kept whole.
@@ -127,7 +128,8 @@ extension AppDatabase {
             .replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
         let receipt = WebhookReceipt(
             path: String(path.prefix(512)), messageSid: nil, dedupeKey: nil, rawBody: sample,
-            headers: headers.json, verdict: verdict, statusCode: statusCode, responseBody: reason, createdAt: date)
+            headers: headers.json, verdict: verdict, statusCode: statusCode, responseBody: reason, createdAt: date,
+            latencySeconds: arrivedAt.map(secondsSince))
         try insertReceipt(db, receipt)
         try tally(db, verdict, at: date)
         try db.execute(
@@ -143,12 +145,13 @@ extension AppDatabase {
     /// Records a refused request, sharing a transaction with the webhooks of the same moment
     /// (group commit), so a flood of forgeries costs one commit per batch.
     public func recordRefusal(
-        path: String, body: [UInt8], headers: ReceiptHeaders, verdict: WebhookVerdict, statusCode: Int, reason: String
+        path: String, body: [UInt8], headers: ReceiptHeaders, verdict: WebhookVerdict, statusCode: Int, reason: String,
+        arrivedAt: ContinuousClock.Instant? = nil
     ) async throws {
         try await ingestQueue.submit { db in
             try Self.recordRefusal(
                 db, path: path, body: body, headers: headers, verdict: verdict, statusCode: statusCode,
-                reason: reason, at: self.clock.now)
+                reason: reason, at: self.clock.now, arrivedAt: arrivedAt)
         }
     }
 

@@ -60,6 +60,16 @@ extension AppDatabase {
                 """)
             try db.execute(sql: "CREATE INDEX outbox_due ON outbox(next_attempt_at)")
         }
+        migrator.registerMigration("v6 receipt latency, routing and retention") { db in
+            // What the receipts view shows and does: how long a webhook took from arrival to
+            // its write, when an unrouted text was routed later (`switchboard route`), and
+            // when an old receipt's body was removed by retention (the row and verdict stay).
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN latency_seconds DOUBLE")
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN routed_at DATETIME")
+            try db.execute(sql: "ALTER TABLE webhook_receipt ADD COLUMN body_pruned_at DATETIME")
+            // No index on created_at: every webhook would pay for it. Ids grow with time, so
+            // "since" is an id found by a binary search (AppDatabase.firstReceiptId).
+        }
         return migrator
     }()
 

@@ -197,8 +197,14 @@ extension WebhookReceipt {
         public static let statusCode = Column("status_code")
         public static let responseBody = Column("response_body")
         public static let createdAt = Column("created_at")
+        public static let latencySeconds = Column("latency_seconds")
+        public static let routedAt = Column("routed_at")
+        public static let bodyPrunedAt = Column("body_pruned_at")
         /// Every column, in table order.
-        public static let all = [id, orgId, path, messageSid, dedupeKey, rawBody, headers, verdict, statusCode, responseBody, createdAt]
+        public static let all = [
+            id, orgId, path, messageSid, dedupeKey, rawBody, headers, verdict, statusCode, responseBody, createdAt,
+            latencySeconds, routedAt, bodyPrunedAt,
+        ]
     }
 }
 

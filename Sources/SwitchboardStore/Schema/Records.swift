@@ -327,12 +327,22 @@ public struct WebhookReceipt: Codable, Sendable, Equatable {
     public var statusCode: Int
     public var responseBody: String
     public var createdAt: Date
+    /// From the request's arrival to its receipt written (the commit follows); nil for
+    /// receipts older than the measure and for refusals made before the body was read.
+    public var latencySeconds: Double?
+    /// When an unrouted text was routed later, once its number was added.
+    public var routedAt: Date?
+    /// When retention removed the raw body of this old receipt (the row and verdict stay).
+    public var bodyPrunedAt: Date?
 
     public init(
         id: RowID? = nil, orgId: RowID? = nil, path: String, messageSid: String?, dedupeKey: String?,
         rawBody: String, headers: String, verdict: WebhookVerdict, statusCode: Int, responseBody: String,
-        createdAt: Date
+        createdAt: Date, latencySeconds: Double? = nil, routedAt: Date? = nil, bodyPrunedAt: Date? = nil
     ) {
+        self.latencySeconds = latencySeconds
+        self.routedAt = routedAt
+        self.bodyPrunedAt = bodyPrunedAt
         self.id = id
         self.orgId = orgId
         self.path = path

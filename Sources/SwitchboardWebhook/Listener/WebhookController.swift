@@ -63,27 +63,28 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         ingest: @Sendable (FormParameters, FormParameters, Received) async throws -> WebhookAnswer
     ) async throws -> Response {
         var request = request
+        let arrivedAt = ContinuousClock.now
         let contentType = request.headers[.contentType]
         guard Self.isForm(contentType) else {
             throw await refuse(
-                request, body: [], verdict: .unsupportedMediaType, status: .unsupportedMediaType,
+                request, arrivedAt: arrivedAt, body: [], verdict: .unsupportedMediaType, status: .unsupportedMediaType,
                 reason: "send the body as application/x-www-form-urlencoded, as Twilio does (got \(contentType ?? "no content type"))")
         }
         let tooLarge = "the body is larger than \(maxBodyBytes / 1024) KiB; Twilio webhooks are far smaller"
         // The rest of a refused body is not read: `Connection: close` ends the upload.
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
-            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
+            throw await refuse(request, arrivedAt: arrivedAt, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
         }
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: maxBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw await refuse(request, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
+            throw await refuse(request, arrivedAt: arrivedAt, body: [], verdict: .tooLarge, status: .contentTooLarge, closing: true, reason: tooLarge)
         } catch {
             // The HTTP parser gave up on the body (a bad chunk size, an unknown
             // Transfer-Encoding): the client's mistake, not ours.
             throw await refuse(
-                request, body: [], verdict: .malformed, status: .badRequest, closing: true,
+                request, arrivedAt: arrivedAt, body: [], verdict: .malformed, status: .badRequest, closing: true,
                 reason: "the body's framing is malformed (Content-Length or chunked Transfer-Encoding); send it as Twilio does")
         }
         let bytes = Array(buffer.readableBytesView)
@@ -91,7 +92,7 @@ public struct WebhookController<Context: RequestContext>: Sendable {
         do {
             form = try FormParameters.parse(bytes)
         } catch {
-            throw await refuse(request, body: bytes, verdict: .malformed, status: .badRequest, reason: error.message)
+            throw await refuse(request, arrivedAt: arrivedAt, body: bytes, verdict: .malformed, status: .badRequest, reason: error.message)
         }
         let headers = receiptHeaders(request)
         guard let base = publicURL.current else {
@@ -104,18 +105,19 @@ public struct WebhookController<Context: RequestContext>: Sendable {
             let reason = headers.signature == nil
                 ? "missing X-Twilio-Signature: only Twilio, or `switchboard simulate`, may post here"
                 : "X-Twilio-Signature does not match this request signed for \(url); check the auth token and --public-url"
-            throw await refuse(request, body: bytes, verdict: .rejectedSignature, status: .forbidden, reason: reason)
+            throw await refuse(request, arrivedAt: arrivedAt, body: bytes, verdict: .rejectedSignature, status: .forbidden, reason: reason)
         }
 
         let query = (request.uri.query.map { try? FormParameters.parse(Array($0.utf8)) } ?? nil) ?? FormParameters()
         let received = Received(
-            webhook: ReceivedWebhook(path: pathAndQuery, rawBody: String(decoding: bytes, as: UTF8.self), headers: headers),
+            webhook: ReceivedWebhook(
+                path: pathAndQuery, rawBody: String(decoding: bytes, as: UTF8.self), headers: headers, arrivedAt: arrivedAt),
             publicURL: base)
         let answer: WebhookAnswer
         do {
             answer = try await ingest(form, query, received)
         } catch let invalid as InboundSMS.Invalid {
-            throw await refuse(request, body: bytes, verdict: .malformed, status: .badRequest, reason: invalid.description)
+            throw await refuse(request, arrivedAt: arrivedAt, body: bytes, verdict: .malformed, status: .badRequest, reason: invalid.description)
         }
         WebhookOutcome.note(answer.verdict, messageSid: form["MessageSid"] ?? form["SmsSid"])
         guard answer.statusCode == 200 else { throw HTTPError(HTTPResponse.Status(code: answer.statusCode), message: answer.body) }
@@ -127,21 +129,22 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     /// Keeps a refused request in bounded form and returns the error to throw.
     /// `closing` closes the connection once answered, for a body left unread.
     func refuse(
-        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, closing: Bool = false,
-        reason: String
+        _ request: Request, arrivedAt: ContinuousClock.Instant? = nil, body: [UInt8], verdict: WebhookVerdict,
+        status: HTTPResponse.Status, closing: Bool = false, reason: String
     ) async -> HTTPError {
-        await recordRefusal(request, body: body, verdict: verdict, status: status, reason: reason)
+        await recordRefusal(request, arrivedAt: arrivedAt, body: body, verdict: verdict, status: status, reason: reason)
         return HTTPError(status, headers: closing ? [.connection: "close"] : [:], message: reason)
     }
 
     func recordRefusal(
-        _ request: Request, body: [UInt8], verdict: WebhookVerdict, status: HTTPResponse.Status, reason: String
+        _ request: Request, arrivedAt: ContinuousClock.Instant? = nil, body: [UInt8], verdict: WebhookVerdict,
+        status: HTTPResponse.Status, reason: String
     ) async {
         WebhookOutcome.note(verdict)
         do {
             try await store.recordRefusal(
                 path: request.head.path ?? request.uri.description, body: body, headers: receiptHeaders(request), verdict: verdict,
-                statusCode: status.code, reason: reason)
+                statusCode: status.code, reason: reason, arrivedAt: arrivedAt)
         } catch {
             Logger(label: "switchboard.webhook").error("could not record a refused webhook: \(error)")
         }
