@@ -50,6 +50,29 @@ static inline int sb_draw(int y, int x, const wchar_t *text, int count, attr_t a
 
 /// Reads one key: a character (returns OK) or a function key (returns KEY_CODE_YES).
 static inline int sb_read_key(wint_t *key) { return get_wch(key); }
+static inline int sb_key_mouse(void) { return KEY_MOUSE; }
+
+// MARK: - Mouse
+
+/// Asks the terminal for button presses and the wheel (no motion: nothing to track), with no
+/// click interval, so a press is reported at once.
+static inline void sb_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+    mouseinterval(0);
+}
+
+/// The pending mouse event: 1 for a left press or click, 4 for the wheel up, 5 for the wheel
+/// down, 0 for anything else; -1 when there was none.
+static inline int sb_read_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+    return 0;
+}
 
 // MARK: - Terminal restore on signals
 

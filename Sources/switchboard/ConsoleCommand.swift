@@ -37,6 +37,14 @@ struct ConsoleListenerOptions: ParsableArguments {
     var statusCallbackURL: String? { publicURL.map(TwilioSetup.statusCallbackURL) }
 }
 
+/// `--no-mouse`: leave clicks and the wheel to the terminal.
+struct MouseOptions: ParsableArguments {
+    @Flag(
+        name: .customLong("no-mouse"),
+        help: "Leave the mouse to the terminal (select and copy text as usual) instead of clicking panes and rows.")
+    var noMouse = false
+}
+
 /// `--no-listen`: the console without its webhook listener.
 struct ListeningOptions: ParsableArguments {
     @Flag(name: .customLong("no-listen"), help: "Run the console without the webhook listener.")
@@ -61,6 +69,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     @OptionGroup var sender: SenderOptions
 
     @OptionGroup var listening: ListeningOptions
+
+    @OptionGroup var mouse: MouseOptions
 
     @Option(help: ArgumentHelp("The log file.", discussion: "Defaults to the database's path with .log added.", valueName: "path"))
     var log: String?
@@ -100,7 +110,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer))
+                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, mouse: !mouse.noMouse))
         print("Console closed. Log: \(logPath)")
     }
 }

@@ -196,6 +196,34 @@ struct ConsoleEndToEndTests {
         #expect(tmux.waitForScreen { $0.contains("CONSOLE-EXITED") } != nil)
     }
 
+    /// What a terminal sends for a mouse event when the application asked for the mouse
+    /// (xterm's X10 encoding, the `kmous` of tmux's terminal): ESC [ M, then the button,
+    /// column and row, each plus 32 (cells counted from 1).
+    static func mouseBytes(button: Int, x: Int, y: Int) -> String {
+        "\u{1b}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + x))) + String(UnicodeScalar(UInt8(33 + y)))
+    }
+
+    @Test("a click on a thread selects it and shows its messages; the wheel over the list moves the selection")
+    func clicksAndTheWheel() throws {
+        let demo = try RunningDemo()
+        _ = try demo.waitUntilLive()
+        let screen = demo.tmux.capture()
+        // The owner inbox's third thread: its name is on the first line of its two rows.
+        let layout = (threads: (x: 27, y: 2), rowsPerThread: 2)
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let third = try #require(lines[layout.threads.y + 2 * layout.rowsPerThread].firstMatch(of: /│ ● ([^⚑]+?)  +(⚑|sitter chat)/)).output.1
+        try demo.tmux.sendKeys("-l", Self.mouseBytes(button: 0, x: layout.threads.x + 5, y: layout.threads.y + 2 * layout.rowsPerThread))
+        try demo.tmux.sendKeys("-l", Self.mouseBytes(button: 3, x: layout.threads.x + 5, y: layout.threads.y + 2 * layout.rowsPerThread))
+        _ = try #require(
+            demo.tmux.waitForScreen(timeout: 5) { $0.contains("Messages · \(third)") }, "the clicked thread (\(third)) is shown")
+        // A notch down on the wheel (button 5 is 64 + 1): the next thread.
+        let fourth = try #require(lines[layout.threads.y + 3 * layout.rowsPerThread].firstMatch(of: /│ ● ([^⚑]+?)  +(⚑|sitter chat)/)).output.1
+        try demo.tmux.sendKeys("-l", Self.mouseBytes(button: 65, x: layout.threads.x + 5, y: layout.threads.y + 4))
+        _ = try #require(demo.tmux.waitForScreen(timeout: 5) { $0.contains("Messages · \(fourth)") }, "the wheel moved to \(fourth)")
+        try demo.tmux.sendKeys("q")
+        _ = try demo.waitForExit()
+    }
+
     @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {
         let demo = try RunningDemo(width: 40, height: 10)
         #expect(demo.tmux.waitForScreen { $0.contains("Need 80×24 (now 40×10)") } != nil)

@@ -75,7 +75,8 @@ import Testing
 
     @Test func theOwnersKeysAreRefusedWithAReason() async throws {
         let store = try await Fixture.makeStore(secondOrg: true)
-        var state = try Fixture.state(store, viewer: try Self.viewer(store, "maya"))
+        let viewer = try Self.viewer(store, "maya")
+        var state = try Fixture.state(store, viewer: viewer)
         for key in ["a", "o", "u", "O", "w"] {
             let effects = try Fixture.press(.character(Character(key)), &state, store)
             #expect(effects.isEmpty, "\(key)")
@@ -87,6 +88,8 @@ import Testing
         try Fixture.press(.tab, &state, store)
         try Fixture.press(.enter, &state, store)
         #expect(state.data.threads.map(\.counterpartName) == ["Zoë Whitfield"])
+        #expect(state.mailbox == .sitter(viewer.sitterId!))
+        #expect(render(state, size: state.size).text.contains("Maya Okafor · 1 thread"), "the list is titled with her name, never the owner inbox")
     }
 
     @Test func herActionsCheckEachThreadAgainstHerMailbox() async throws {

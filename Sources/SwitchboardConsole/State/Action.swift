@@ -9,6 +9,10 @@ public enum Action: Equatable, Sendable {
     case moveDown, moveUp, moveToTop, moveToBottom, pageDown, pageUp
     case nextPane, previousPane
     case open
+    /// The mouse: a click focuses the pane under it and selects the row; the wheel scrolls
+    /// the pane under it by `lines` (negative: up).
+    case click(x: Int, y: Int)
+    case scroll(x: Int, y: Int, lines: Int)
     // Views
     case toggleHelp, toggleTiers, toggleUnrouted, togglePause
     /// The receipts view (`w`); in it, `v` shows the next verdict. In the Unrouted view, `r`

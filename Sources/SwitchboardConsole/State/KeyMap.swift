@@ -3,12 +3,24 @@
 public enum KeyMap {
     public static func action(for key: Key, in state: ConsoleState) -> Action? {
         if key == .interrupt { return .quit }
+        if case .mouse(let event) = key { return state.prompt == nil ? mouseAction(for: event) : nil }
         // Too small to draw: only quitting works, so the operator is never stuck.
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
         if let action = webhookViewAction(for: key, in: state) { return action }
         return normalAction(for: key)
+    }
+
+    /// Three lines a notch of the wheel, as terminals and pagers scroll.
+    static let wheelLines = 3
+
+    static func mouseAction(for event: MouseEvent) -> Action {
+        switch event {
+        case .click(let x, let y): .click(x: x, y: y)
+        case .wheelUp(let x, let y): .scroll(x: x, y: y, lines: -wheelLines)
+        case .wheelDown(let x, let y): .scroll(x: x, y: y, lines: wheelLines)
+        }
     }
 
     /// Typing: every printable key is text, so `q` and `j` can be typed.

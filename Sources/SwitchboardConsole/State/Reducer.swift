@@ -58,6 +58,8 @@ extension ConsoleState {
             prompt = current.replacingText(String(current.text.dropLast()))
             return []
         case .submit: return submit()
+        case .click(let x, let y): return click(x: x, y: y)
+        case .scroll(let x, let y, let lines): return scroll(x: x, y: y, lines: lines)
         case .resized(let newSize):
             size = newSize
             return [.reload]
@@ -146,6 +148,42 @@ extension ConsoleState {
         return [.reload]
     }
 
+    // MARK: - The mouse
+
+    /// A click focuses the pane under it and selects the row clicked; on help it closes it.
+    private mutating func click(x: Int, y: Int) -> [Effect] {
+        guard let layout, prompt == nil else { return [] }
+        if case .help = overlay {
+            overlay = nil
+            return []
+        }
+        guard overlay == nil, let pane = layout.pane(atX: x, y: y) else { return [] }
+        var effects = focus(pane)
+        switch pane {
+        case .owner, .messages: break
+        case .sitters:
+            let row = y - layout.sitters.inner.y
+            if row >= 0, row < data.sitters.count { effects += selectSitter(data.sitterOffset + row) }
+        case .threads:
+            let row = (y - layout.threads.inner.y) / ConsoleLayout.rowsPerThread
+            if y >= layout.threads.inner.y, row < data.threads.count { effects += selectThread(at: data.offset + row) }
+        }
+        return effects.contains(.reload) ? [.reload] + effects.filter { $0 != .reload } : effects
+    }
+
+    /// The wheel moves the list under the pointer a row a notch, and the message view three
+    /// lines; over a full-screen view it moves that view.
+    private mutating func scroll(x: Int, y: Int, lines: Int) -> [Effect] {
+        guard let layout, prompt == nil, lines != 0 else { return [] }
+        let step = lines > 0 ? 1 : -1
+        if overlay != nil { return move(by: step) }
+        guard let pane = layout.pane(atX: x, y: y), pane != .owner else { return [] }
+        if pane != focus { _ = focus(pane) }
+        var effects: [Effect] = []
+        for _ in 0..<(pane == .messages ? abs(lines) : 1) { effects += move(by: step) }
+        return effects.isEmpty ? [] : [.reload]
+    }
+
     private mutating func selectSitter(_ index: Int) -> [Effect] {
         guard data.sitterCount > 0 else { return [] }
         sitterCursor = clamp(index, count: data.sitterCount)
@@ -172,7 +210,8 @@ extension ConsoleState {
 
     /// Shows another mailbox in the thread list, from its top.
     private mutating func show(_ newMailbox: Mailbox) -> [Effect] {
-        guard newMailbox != mailbox else { return [] }
+        // A sitter's console shows her mailbox, whatever pane is focused.
+        guard newMailbox != mailbox, viewer.sitterId == nil else { return [] }
         mailbox = newMailbox
         search = nil
         startThreadListAtTop()

@@ -14,7 +14,7 @@ final class CursesBackend {
 
     /// Takes over the terminal: saves its modes, installs the crash handlers that restore
     /// them, then starts curses in the environment's locale (wide characters need it).
-    func start(wakeDescriptor: Int32) {
+    func start(wakeDescriptor: Int32, mouse: Bool) {
         sb_save_terminal_modes()
         sb_install_crash_handlers()
         sb_use_environment_locale()
@@ -28,6 +28,7 @@ final class CursesBackend {
         set_escdelay(25)
         curs_set(0)
         sb_install_resize_wakeup(wakeDescriptor)
+        if mouse { sb_enable_mouse() }
         if has_colors() {
             start_color()
             use_default_colors()
@@ -58,12 +59,27 @@ final class CursesBackend {
             let status = sb_read_key(&value)
             if status == sb_err() { break }
             if status == sb_key_code_yes() {
-                if let input = Self.functionKey(Int32(value)) { inputs.append(input) }
+                if Int32(value) == sb_key_mouse() {
+                    if let input = Self.mouseInput() { inputs.append(input) }
+                } else if let input = Self.functionKey(Int32(value)) {
+                    inputs.append(input)
+                }
             } else if let input = Self.characterKey(UInt32(value)) {
                 inputs.append(input)
             }
         }
         return inputs
+    }
+
+    /// The mouse event curses decoded, when it is one the console uses.
+    static func mouseInput() -> Input? {
+        var x: Int32 = 0, y: Int32 = 0
+        switch sb_read_mouse(&x, &y) {
+        case 1: return .key(.mouse(.click(x: Int(x), y: Int(y))))
+        case 4: return .key(.mouse(.wheelUp(x: Int(x), y: Int(y))))
+        case 5: return .key(.mouse(.wheelDown(x: Int(x), y: Int(y))))
+        default: return nil
+        }
     }
 
     static func functionKey(_ code: Int32) -> Input? {

@@ -12,11 +12,15 @@ final class EventLoop {
     private let queue: EventQueue
     private var driver: ConsoleDriver
     private let logger: Logger
+    /// Whether clicks and the wheel are asked of the terminal (`--no-mouse` leaves them to it,
+    /// so text can be selected and copied as usual).
+    private let mouse: Bool
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, logger: Logger) {
+    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, mouse: Bool, logger: Logger) {
         self.queue = queue
+        self.mouse = mouse
         self.logger = logger
         driver = ConsoleDriver(
             state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, viewer: viewer, startedAt: store.clock.now), store: store,
@@ -24,7 +28,7 @@ final class EventLoop {
     }
 
     func run() {
-        backend.start(wakeDescriptor: queue.writeDescriptor)
+        backend.start(wakeDescriptor: queue.writeDescriptor, mouse: mouse)
         defer { backend.stop() }
         driver.send(.resized(backend.size))
         reload()

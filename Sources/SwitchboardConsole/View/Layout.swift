@@ -31,6 +31,10 @@ public struct Rect: Hashable, Sendable {
     /// The rectangle inside a one-cell border.
     public var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 
+    public func contains(x: Int, y: Int) -> Bool {
+        x >= self.x && x < maxX && y >= self.y && y < maxY
+    }
+
     public func splitColumns(_ left: Int) -> (Rect, Rect) {
         let left = min(left, width)
         return (Rect(x: x, y: y, width: left, height: height), Rect(x: x + left, y: y, width: width - left, height: height))
@@ -93,6 +97,12 @@ public struct ConsoleLayout: Equatable, Sendable {
         self.body = body
         self.notice = notice
         self.footer = footer
+    }
+
+    /// The pane drawn at a cell, nil for the bars.
+    public func pane(atX x: Int, y: Int) -> Pane? {
+        [(owner, Pane.owner), (sitters, .sitters), (threads, .threads), (messages, .messages)]
+            .first { $0.0.contains(x: x, y: y) }?.1
     }
 
     /// Each thread takes two rows: who and what, then the last message.
