@@ -12,6 +12,7 @@
 #endif
 
 #include <locale.h>
+#include <stdio.h>
 #include <signal.h>
 #include <string.h>
 #include <termios.h>
@@ -51,6 +52,13 @@ static inline int sb_draw(int y, int x, const wchar_t *text, int count, attr_t a
 /// Reads one key: a character (returns OK) or a function key (returns KEY_CODE_YES).
 static inline int sb_read_key(wint_t *key) { return get_wch(key); }
 static inline int sb_key_mouse(void) { return KEY_MOUSE; }
+
+/// Writes the console's own control text (the title) straight to the terminal, after what
+/// curses has already flushed there.
+static inline void sb_write_terminal(const char *text) {
+    fputs(text, stdout);
+    fflush(stdout);
+}
 
 // MARK: - Mouse
 

@@ -37,12 +37,15 @@ struct ConsoleListenerOptions: ParsableArguments {
     var statusCallbackURL: String? { publicURL.map(TwilioSetup.statusCallbackURL) }
 }
 
-/// `--no-mouse`: leave clicks and the wheel to the terminal.
-struct MouseOptions: ParsableArguments {
+/// How the console uses the terminal: `--no-mouse`, `--bell`.
+struct TerminalOptions: ParsableArguments {
     @Flag(
         name: .customLong("no-mouse"),
         help: "Leave the mouse to the terminal (select and copy text as usual) instead of clicking panes and rows.")
     var noMouse = false
+
+    @Flag(help: "Ring the terminal's bell when a text arrives in your inbox (the title counts them either way).")
+    var bell = false
 }
 
 /// `--no-listen`: the console without its webhook listener.
@@ -70,7 +73,7 @@ struct ConsoleCommand: AsyncParsableCommand {
 
     @OptionGroup var listening: ListeningOptions
 
-    @OptionGroup var mouse: MouseOptions
+    @OptionGroup var terminal: TerminalOptions
 
     @Option(help: ArgumentHelp("The log file.", discussion: "Defaults to the database's path with .log added.", valueName: "path"))
     var log: String?
@@ -110,7 +113,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, mouse: !mouse.noMouse))
+                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, mouse: !terminal.noMouse, bell: terminal.bell))
         print("Console closed. Log: \(logPath)")
     }
 }

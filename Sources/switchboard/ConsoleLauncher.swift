@@ -26,6 +26,8 @@ enum ConsoleLauncher {
         var viewer: Viewer = .owner
         /// Clicks and the wheel (off with `--no-mouse`).
         var mouse = true
+        /// The bell on a new text (`--bell`).
+        var bell = false
     }
 
     struct Attached {
@@ -77,7 +79,7 @@ enum ConsoleLauncher {
         services.append(
             ConsoleService(
                 store: store, actions: settings.viewer.sitterId.map { SitterActions(base: actions, sitterId: $0) } ?? actions,
-                listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer, mouse: settings.mouse,
+                listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer, mouse: settings.mouse, bell: settings.bell,
                 waitForListener: waitForListener, logger: logger))
         do {
             try await services.run(logger: logger)

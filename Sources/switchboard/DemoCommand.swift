@@ -20,7 +20,7 @@ struct DemoCommand: AsyncParsableCommand {
 
     @OptionGroup var listener: ConsoleListenerOptions
     @OptionGroup var listening: ListeningOptions
-    @OptionGroup var mouse: MouseOptions
+    @OptionGroup var terminal: TerminalOptions
 
     func validate() throws {
         if let db, FileManager.default.fileExists(atPath: db) {
@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: listening.listen ? listener.configuration(authToken: token) : nil,
-                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), mouse: !mouse.noMouse))
+                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), mouse: !terminal.noMouse, bell: terminal.bell))
         print("Demo closed. Database: \(path) · log: \(path).log")
     }
 

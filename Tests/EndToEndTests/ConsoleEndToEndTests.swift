@@ -224,6 +224,20 @@ struct ConsoleEndToEndTests {
         _ = try demo.waitForExit()
     }
 
+    @Test("the terminal's title counts the owner inbox's unread threads and follows a new text")
+    func theTitleCountsUnreadThreads() throws {
+        let demo = try RunningDemo()
+        let (url, token) = try demo.waitUntilLive()
+        let before = demo.tmux.title()
+        let count = try #require(before.firstMatch(of: /^Switchboard \((\d+)\)$/).flatMap { Int($0.output.1) }, "title: \(before)")
+        _ = try Self.simulate(url: url, token: token, from: "+15559870077", to: "+15550100100", body: "a new client")
+        let deadline = Date().addingTimeInterval(5)
+        while demo.tmux.title() == before, Date() < deadline { usleep(20_000) }
+        #expect(demo.tmux.title() == "Switchboard (\(count + 1))")
+        try demo.tmux.sendKeys("q")
+        _ = try demo.waitForExit()
+    }
+
     @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {
         let demo = try RunningDemo(width: 40, height: 10)
         #expect(demo.tmux.waitForScreen { $0.contains("Need 80×24 (now 40×10)") } != nil)

@@ -33,6 +33,11 @@ final class TmuxSession {
         (try? run(["capture-pane", "-p", "-t", "main"])) ?? ""
     }
 
+    /// The pane's title, as the program set it (xterm's OSC 2).
+    func title() -> String {
+        ((try? run(["display-message", "-p", "-t", "main", "#{pane_title}"])) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     func sendKeys(_ keys: String...) throws {
         try run(["send-keys", "-t", "main"] + keys)
     }

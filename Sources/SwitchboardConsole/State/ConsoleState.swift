@@ -135,6 +135,33 @@ public struct ConsoleState: Equatable, Sendable {
 
     static let welcome = Notice(.info, "Tab moves between panes, Enter opens, ? lists the keys of the pane you are in.")
 
+    /// What the terminal's title counts, and the bell rings for when it grows: the threads
+    /// with unread texts in the mailbox this console is for (the owner inbox, or a sitter's
+    /// own mailbox).
+    public var unreadForTitle: Int {
+        viewer.sitterId == nil ? data.ownerUnread : (data.sitters.first?.unread ?? 0)
+    }
+
+    /// The bell's rule: it rings when more threads are unread than at the last frame, never
+    /// for the first frame (what was waiting before the console opened).
+    public struct BellRule: Sendable {
+        var last: Int?
+        public init() {}
+
+        public mutating func shouldRing(unread: Int) -> Bool {
+            defer { last = unread }
+            guard let last else { return false }
+            return unread > last
+        }
+    }
+
+    /// The terminal's title: `Switchboard (3)` while texts wait, else `Switchboard`; a
+    /// sitter's console names her.
+    public var terminalTitle: String {
+        let name = if case .sitter(_, let name) = viewer { "Switchboard · \(Sanitizer.clean(name))" } else { "Switchboard" }
+        return unreadForTitle > 0 ? "\(name) (\(unreadForTitle))" : name
+    }
+
     public var layout: ConsoleLayout? { ConsoleLayout(size: size) }
     public var isTooSmall: Bool { layout == nil }
 

@@ -40,9 +40,35 @@ final class CursesBackend {
         }
     }
 
+    /// Whether this terminal takes a title (xterm's OSC 2, which tmux, screen and the
+    /// common emulators understand); others would print it.
+    private lazy var takesTitle: Bool = {
+        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        return ["xterm", "tmux", "screen", "rxvt", "alacritty", "foot", "kitty", "wezterm", "vte", "gnome", "konsole"]
+            .contains { term.hasPrefix($0) }
+    }()
+    private var titleSet = false
+
+    /// Sets the terminal's title; the first time, the title it had is saved (xterm's title
+    /// stack) so ``stop()`` can put it back. `text` is the console's own, made of clean text.
+    func setTitle(_ text: String) {
+        guard isOpen, takesTitle else { return }
+        let safe = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F && !(0x80..<0xA0).contains($0.value) })
+        if !titleSet { sb_write_terminal("\u{1b}[22;2t") }
+        sb_write_terminal("\u{1b}]2;\(safe)\u{07}")
+        titleSet = true
+    }
+
+    /// The terminal's bell (or its visible flash, as the terminal is set).
+    func ringBell() {
+        guard isOpen else { return }
+        beep()
+    }
+
     /// Gives the terminal back as it was: `endwin`, then the modes saved before `initscr`.
     func stop() {
         guard isOpen else { return }
+        if titleSet { sb_write_terminal("\u{1b}[23;2t") }
         isOpen = false
         endwin()
         sb_restore_saved_modes()

@@ -15,12 +15,17 @@ final class EventLoop {
     /// Whether clicks and the wheel are asked of the terminal (`--no-mouse` leaves them to it,
     /// so text can be selected and copied as usual).
     private let mouse: Bool
+    /// Ring the bell when a text arrives in the mailbox this console is for (`--bell`).
+    private let bell: Bool
+    private var bellRule = ConsoleState.BellRule()
+    private var lastTitle = ""
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, mouse: Bool, logger: Logger) {
+    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, mouse: Bool, bell: Bool, logger: Logger) {
         self.queue = queue
         self.mouse = mouse
+        self.bell = bell
         self.logger = logger
         driver = ConsoleDriver(
             state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, viewer: viewer, startedAt: store.clock.now), store: store,
@@ -33,6 +38,7 @@ final class EventLoop {
         driver.send(.resized(backend.size))
         reload()
         backend.draw(driver.frame())
+        alert()
         var descriptors = [
             pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
             pollfd(fd: queue.wakeDescriptor, events: Int16(POLLIN), revents: 0),
@@ -58,8 +64,20 @@ final class EventLoop {
             if !driver.state.isRunning { break }
             reload(onlyIfNeeded: true)
             backend.draw(driver.frame())
+            alert()
         }
         logger.info("console closed")
+    }
+
+    /// The terminal's title counts the unread threads; the bell rings when there are more
+    /// than at the last frame (a text arrived while the operator looked elsewhere).
+    private func alert() {
+        if bellRule.shouldRing(unread: driver.state.unreadForTitle), bell { backend.ringBell() }
+        let title = driver.state.terminalTitle
+        if title != lastTitle {
+            backend.setTitle(title)
+            lastTitle = title
+        }
     }
 
     /// Reads what the screen shows; a failed read becomes a notice, not a crash.
