@@ -46,6 +46,20 @@ struct TerminalOptions: ParsableArguments {
 
     @Flag(help: "Ring the terminal's bell when a text arrives in your inbox (the title counts them either way).")
     var bell = false
+
+    /// These flags with the config file's `keys` and `colors`, and `NO_COLOR`.
+    func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TerminalSettings {
+        let file = try ConfigFile.load(environment: environment)
+        let path = ConfigFile.path(environment: environment)
+        do {
+            let colors = try ColorScheme(file.colors ?? [:])
+            return TerminalSettings(
+                mouse: !noMouse, bell: bell, keys: try KeyRemap(file.keys ?? [:]),
+                colors: (environment["NO_COLOR"] ?? "").isEmpty ? colors : nil)
+        } catch let error as KeyRemapError {
+            throw CommandFailure("The config file \(path): \(error.description)")
+        }
+    }
 }
 
 /// `--no-listen`: the console without its webhook listener.
@@ -113,7 +127,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, mouse: !terminal.noMouse, bell: terminal.bell))
+                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, terminal: try terminal.settings()))
         print("Console closed. Log: \(logPath)")
     }
 }

@@ -24,10 +24,8 @@ enum ConsoleLauncher {
         var attached: Attached? = nil
         /// The owner's console, or one sitter's (`--sitter`).
         var viewer: Viewer = .owner
-        /// Clicks and the wheel (off with `--no-mouse`).
-        var mouse = true
-        /// The bell on a new text (`--bell`).
-        var bell = false
+        /// The mouse, the bell, the operator's keys and colours.
+        var terminal = TerminalSettings()
     }
 
     struct Attached {
@@ -79,7 +77,7 @@ enum ConsoleLauncher {
         services.append(
             ConsoleService(
                 store: store, actions: settings.viewer.sitterId.map { SitterActions(base: actions, sitterId: $0) } ?? actions,
-                listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer, mouse: settings.mouse, bell: settings.bell,
+                listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer, terminal: settings.terminal,
                 waitForListener: waitForListener, logger: logger))
         do {
             try await services.run(logger: logger)

@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: listening.listen ? listener.configuration(authToken: token) : nil,
-                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), mouse: !terminal.noMouse, bell: terminal.bell))
+                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), terminal: try terminal.settings()))
         print("Demo closed. Database: \(path) · log: \(path).log")
     }
 

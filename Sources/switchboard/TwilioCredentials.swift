@@ -8,38 +8,16 @@ import SwitchboardWebhook
 /// from the optional config file. Never from a flag, so they never show in `ps` or in shell
 /// history, and never logged.
 ///
-/// The config file is `$SWITCHBOARD_CONFIG`, else `$XDG_CONFIG_HOME/switchboard/config.json`
-/// (or `~/.config/switchboard/config.json`): `{"twilio_auth_token": "…", "twilio_account_sid": "AC…"}`.
+/// The config file is ``ConfigFile``: `{"twilio_auth_token": "…", "twilio_account_sid": "AC…"}`.
 struct TwilioCredentials {
     var authToken: String?
     var accountSid: String?
 
-    struct ConfigFile: Decodable {
-        var twilioAuthToken: String?
-        var twilioAccountSid: String?
-    }
-
-    static func configPath(environment: [String: String]) -> String {
-        if let path = environment["SWITCHBOARD_CONFIG"], !path.isEmpty { return path }
-        let configHome = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (environment["HOME"] ?? ".") + "/.config"
-        return configHome + "/switchboard/config.json"
-    }
-
     /// Environment beats the config file; a config file that exists but cannot be read is an
     /// error rather than silently ignored.
     static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TwilioCredentials {
-        let path = configPath(environment: environment)
-        var file = ConfigFile()
-        if FileManager.default.fileExists(atPath: path) {
-            do {
-                let decoder = JSONDecoder()
-                decoder.keyDecodingStrategy = .convertFromSnakeCase
-                file = try decoder.decode(ConfigFile.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-            } catch {
-                throw CommandFailure("Cannot read the config file \(path); fix its JSON or remove it.")
-            }
-        }
+        let path = ConfigFile.path(environment: environment)
+        let file = try ConfigFile.load(environment: environment)
         func nonEmpty(_ value: String?) -> String? { value.flatMap { $0.isEmpty ? nil : $0 } }
         if nonEmpty(file.twilioAuthToken) != nil, let warning = exposedTokenWarning(path: path) {
             FileHandle.standardError.write(Data((warning + "\n").utf8))

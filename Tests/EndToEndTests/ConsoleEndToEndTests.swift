@@ -25,7 +25,7 @@ struct ConsoleEndToEndTests {
         let folder: URL
         var database: String { folder.appendingPathComponent("demo.sqlite").path }
 
-        init(width: Int = 120, height: Int = 40) throws {
+        init(width: Int = 120, height: Int = 40, environment: [String: String] = [:]) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-console-e2e-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let dir = folder.path
@@ -36,7 +36,8 @@ struct ConsoleEndToEndTests {
                 """
             tmux = try TmuxSession(
                 width: width, height: height, command: command,
-                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "", "SWIFT_BACKTRACE": "enable=no"])
+                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "", "SWIFT_BACKTRACE": "enable=no", "NO_COLOR": ""]
+                    .merging(environment) { _, given in given })
         }
 
         func read(_ name: String) -> String? {
@@ -236,6 +237,33 @@ struct ConsoleEndToEndTests {
         #expect(demo.tmux.title() == "Switchboard (\(count + 1))")
         try demo.tmux.sendKeys("q")
         _ = try demo.waitForExit()
+    }
+
+    @Test("the config file's keys and colours: x quits instead of q, the accent is magenta; NO_COLOR draws without colour")
+    func keysAndColorsFromTheConfigFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("config.json").path
+        try #"{"keys": {"quit": "x"}, "colors": {"accent": "magenta"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let demo = try RunningDemo(environment: ["SWITCHBOARD_CONFIG": config])
+        _ = try demo.waitUntilLive()
+        let colored = demo.tmux.capture(attributes: true)
+        #expect(colored.contains("\u{1b}[35m"), "the accent (focused pane's border) is magenta")
+        #expect(demo.tmux.capture().contains(" x quit"), "the hints name her key")
+        try demo.tmux.sendKeys("q")
+        usleep(300_000)
+        #expect(!demo.tmux.capture().contains("CONSOLE-EXITED"), "q no longer quits")
+        try demo.tmux.sendKeys("x")
+        #expect(try demo.waitForExit().status == "0")
+
+        let plain = try RunningDemo(environment: ["NO_COLOR": "1"])
+        _ = try plain.waitUntilLive()
+        let screen = plain.tmux.capture(attributes: true)
+        #expect(screen.firstMatch(of: /\x1b\[(?:[0-9;]*;)?3[0-7]m/) == nil, "no foreground colour with NO_COLOR")
+        #expect(screen.contains("\u{1b}[1"), "bold still marks what matters")
+        try plain.tmux.sendKeys("q")
+        _ = try plain.waitForExit()
     }
 
     @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {

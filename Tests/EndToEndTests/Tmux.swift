@@ -29,8 +29,8 @@ final class TmuxSession {
     }
 
     /// The screen as text, one line per row.
-    func capture() -> String {
-        (try? run(["capture-pane", "-p", "-t", "main"])) ?? ""
+    func capture(attributes: Bool = false) -> String {
+        (try? run(["capture-pane", "-p"] + (attributes ? ["-e"] : []) + ["-t", "main"])) ?? ""
     }
 
     /// The pane's title, as the program set it (xterm's OSC 2).

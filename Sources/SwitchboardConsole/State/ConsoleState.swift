@@ -77,6 +77,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var listener: ListenerInfo
     /// The owner's console, or one sitter's: fixed for a run.
     public let viewer: Viewer
+    /// The operator's own keys, applied before the key map.
+    public let keys: KeyRemap
     public var focus: Pane = .owner
     /// The org the console shows: nil until the first read picks the first org; `O` moves
     /// to the next one. Every read of the screen is of this org.
@@ -120,10 +122,13 @@ public struct ConsoleState: Equatable, Sendable {
     public var now: Date
     public var isRunning = true
 
-    public init(size: Size, listener: ListenerInfo = ListenerInfo(), viewer: Viewer = .owner, startedAt: Date) {
+    public init(
+        size: Size, listener: ListenerInfo = ListenerInfo(), viewer: Viewer = .owner, keys: KeyRemap = KeyRemap(), startedAt: Date
+    ) {
         self.size = size
         self.listener = listener
         self.viewer = viewer
+        self.keys = keys
         if let sitterId = viewer.sitterId {
             mailbox = .sitter(sitterId)
             focus = .threads
@@ -161,6 +166,8 @@ public struct ConsoleState: Equatable, Sendable {
         let name = if case .sitter(_, let name) = viewer { "Switchboard · \(Sanitizer.clean(name))" } else { "Switchboard" }
         return unreadForTitle > 0 ? "\(name) (\(unreadForTitle))" : name
     }
+
+    var isPickerOpen: Bool { if case .picker = overlay { true } else { false } }
 
     public var layout: ConsoleLayout? { ConsoleLayout(size: size) }
     public var isTooSmall: Bool { layout == nil }

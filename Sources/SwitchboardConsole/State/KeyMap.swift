@@ -8,6 +8,7 @@ public enum KeyMap {
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
+        guard let key = state.keys.translate(key) else { return nil }
         if let action = webhookViewAction(for: key, in: state) { return action }
         return normalAction(for: key)
     }

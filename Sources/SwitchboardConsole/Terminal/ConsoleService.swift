@@ -11,23 +11,21 @@ public struct ConsoleService: Service {
     let actions: any OperatorActions
     let listener: ListenerInfo
     let viewer: Viewer
-    let mouse: Bool
-    let bell: Bool
+    let terminal: TerminalSettings
     let waitForListener: (@Sendable () async -> String?)?
     let logger: Logger
 
     /// - Parameter waitForListener: when the console runs with a listener, returns its
     ///   address once it is bound; the console starts then, showing the real port.
     public init(
-        store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer = .owner, mouse: Bool = true, bell: Bool = false,
+        store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer = .owner, terminal: TerminalSettings = TerminalSettings(),
         waitForListener: (@Sendable () async -> String?)? = nil, logger: Logger
     ) {
         self.store = store
         self.actions = actions
         self.listener = listener
         self.viewer = viewer
-        self.mouse = mouse
-        self.bell = bell
+        self.terminal = terminal
         self.waitForListener = waitForListener
         self.logger = logger
     }
@@ -37,8 +35,8 @@ public struct ConsoleService: Service {
             throw ConsoleError("The console needs a terminal; run it in one (or use `switchboard serve` for the listener alone).")
         }
         let queue = try EventQueue()
-        let (store, actions, logger, waitForListener, initialListener, viewer, mouse, bell) =
-            (self.store, self.actions, self.logger, self.waitForListener, self.listener, self.viewer, self.mouse, self.bell)
+        let (store, actions, logger, waitForListener, initialListener, viewer, terminal) =
+            (self.store, self.actions, self.logger, self.waitForListener, self.listener, self.viewer, self.terminal)
         // Stopped like every service: a graceful shutdown cancels this task, and the
         // cancellation wakes the console's thread, which restores the terminal and returns.
         await cancelWhenGracefulShutdown {
@@ -65,7 +63,7 @@ public struct ConsoleService: Service {
                 let info = listener
                 await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                     let thread = Thread {
-                        EventLoop(queue: queue, store: store, actions: actions, listener: info, viewer: viewer, mouse: mouse, bell: bell, logger: logger).run()
+                        EventLoop(queue: queue, store: store, actions: actions, listener: info, viewer: viewer, terminal: terminal, logger: logger).run()
                         done.resume()
                     }
                     thread.name = "switchboard-console"

@@ -11,10 +11,13 @@ final class CursesBackend {
 
     private var previous: Grid?
     private var isOpen = false
+    /// Colour pairs were set up: the terminal has colours and `NO_COLOR` is not set.
+    private var usesColor = false
 
     /// Takes over the terminal: saves its modes, installs the crash handlers that restore
     /// them, then starts curses in the environment's locale (wide characters need it).
-    func start(wakeDescriptor: Int32, mouse: Bool) {
+    /// - Parameter colors: the roles' colours; nil draws without colour (`NO_COLOR`).
+    func start(wakeDescriptor: Int32, mouse: Bool, colors: ColorScheme?) {
         sb_save_terminal_modes()
         sb_install_crash_handlers()
         sb_use_environment_locale()
@@ -29,14 +32,13 @@ final class CursesBackend {
         curs_set(0)
         sb_install_resize_wakeup(wakeDescriptor)
         if mouse { sb_enable_mouse() }
-        if has_colors() {
+        if has_colors(), colors != nil {
             start_color()
             use_default_colors()
-            init_pair(1, Int16(COLOR_CYAN), -1)
-            init_pair(2, Int16(COLOR_WHITE), -1)
-            init_pair(3, Int16(COLOR_GREEN), -1)
-            init_pair(4, Int16(COLOR_YELLOW), -1)
-            init_pair(5, Int16(COLOR_RED), -1)
+            for (pair, role) in [(1, Style.Color.accent), (2, .muted), (3, .good), (4, .warning), (5, .alert)] {
+                init_pair(Int16(pair), colors?.cursesColor(role) ?? -1, -1)
+            }
+            usesColor = true
         }
     }
 
@@ -174,7 +176,7 @@ final class CursesBackend {
         var text: [wchar_t] = []
         func flush() {
             guard !text.isEmpty else { return }
-            let (attributes, pair) = Self.attributes(for: runStyle)
+            let (attributes, pair) = self.attributes(for: runStyle)
             _ = sb_draw(Int32(y), Int32(runStart), text, Int32(text.count), attributes, pair)
             text.removeAll(keepingCapacity: true)
         }
@@ -197,7 +199,7 @@ final class CursesBackend {
         flush()
     }
 
-    static func attributes(for style: Style) -> (attr_t, Int16) {
+    func attributes(for style: Style) -> (attr_t, Int16) {
         var attributes = sb_a_normal()
         if style.bold { attributes |= sb_a_bold() }
         if style.reverse { attributes |= sb_a_reverse() }
@@ -211,6 +213,6 @@ final class CursesBackend {
             case .warning: 4
             case .alert: 5
             }
-        return (attributes, has_colors() ? pair : 0)
+        return (attributes, usesColor ? pair : 0)
     }
 }

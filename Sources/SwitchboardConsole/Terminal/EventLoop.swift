@@ -12,28 +12,24 @@ final class EventLoop {
     private let queue: EventQueue
     private var driver: ConsoleDriver
     private let logger: Logger
-    /// Whether clicks and the wheel are asked of the terminal (`--no-mouse` leaves them to it,
-    /// so text can be selected and copied as usual).
-    private let mouse: Bool
-    /// Ring the bell when a text arrives in the mailbox this console is for (`--bell`).
-    private let bell: Bool
+    private let terminal: TerminalSettings
     private var bellRule = ConsoleState.BellRule()
     private var lastTitle = ""
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, mouse: Bool, bell: Bool, logger: Logger) {
+    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, terminal: TerminalSettings, logger: Logger) {
         self.queue = queue
-        self.mouse = mouse
-        self.bell = bell
+        self.terminal = terminal
         self.logger = logger
         driver = ConsoleDriver(
-            state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, viewer: viewer, startedAt: store.clock.now), store: store,
+            state: ConsoleState(
+                size: Size(width: 0, height: 0), listener: listener, viewer: viewer, keys: terminal.keys, startedAt: store.clock.now), store: store,
             perform: { effect in Self.run(effect, actions: actions, queue: queue, logger: logger) })
     }
 
     func run() {
-        backend.start(wakeDescriptor: queue.writeDescriptor, mouse: mouse)
+        backend.start(wakeDescriptor: queue.writeDescriptor, mouse: terminal.mouse, colors: terminal.colors)
         defer { backend.stop() }
         driver.send(.resized(backend.size))
         reload()
@@ -72,7 +68,7 @@ final class EventLoop {
     /// The terminal's title counts the unread threads; the bell rings when there are more
     /// than at the last frame (a text arrived while the operator looked elsewhere).
     private func alert() {
-        if bellRule.shouldRing(unread: driver.state.unreadForTitle), bell { backend.ringBell() }
+        if bellRule.shouldRing(unread: driver.state.unreadForTitle), terminal.bell { backend.ringBell() }
         let title = driver.state.terminalTitle
         if title != lastTitle {
             backend.setTitle(title)

@@ -86,7 +86,9 @@ extension Grid {
     mutating func renderFooter(_ state: ConsoleState, in rect: Rect) {
         fill(rect, style: .bar)
         var x = rect.x
-        for (key, label) in Self.hints(for: state) {
+        for (standard, label) in Self.hints(for: state) {
+            // Outside prompts and pickers the operator's own keys apply (`"keys"`).
+            let key = state.prompt == nil && !state.isPickerOpen ? state.keys.shown(standard) : standard
             let width = DisplayWidth.of(key) + DisplayWidth.of(label) + 3
             guard x + width <= rect.maxX else {
                 write("…", x: min(x, rect.maxX - 1), y: rect.y, style: .bar)
