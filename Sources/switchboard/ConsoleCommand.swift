@@ -99,6 +99,8 @@ struct ConsoleCommand: AsyncParsableCommand {
     var sitter: String?
 
     func run() async throws {
+        // A wrong config file stops the console before anything is opened or created.
+        let terminalSettings = try terminal.settings()
         let store = try database.open(tierSettings: try TierOptions.defaultSettings())
         var viewer = Viewer.owner
         if let sitter {
@@ -127,7 +129,7 @@ struct ConsoleCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, terminal: try terminal.settings()))
+                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, terminal: terminalSettings))
         print("Console closed. Log: \(logPath)")
     }
 }

@@ -32,6 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
         guard let demoFile = DataFiles.locate("demo.json") else {
             throw CommandFailure("Data/demo.json was not found; run the demo from the Switchboard package folder.")
         }
+        let terminalSettings = try terminal.settings()
         // Nothing is created when the listener could not start: the same command can be rerun.
         if listening.listen { try listener.configuration(authToken: "").checkPortIsFree() }
         let path = try db ?? Self.temporaryDatabasePath()
@@ -46,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: listening.listen ? listener.configuration(authToken: token) : nil,
-                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), terminal: try terminal.settings()))
+                demoToken: configuredToken == nil ? token : nil, logPath: path + ".log", sender: SimulatedSender(store: store), terminal: terminalSettings))
         print("Demo closed. Database: \(path) · log: \(path).log")
     }
 

@@ -52,6 +52,24 @@ private func temporaryFolder() throws -> URL {
 
 /// The commands of SPEC §8 that need no terminal, run as a user would.
 struct CommandLineTests {
+    @Test("a config file whose keys or colors are wrong stops console and demo with one sentence, before any database is created")
+    func aWrongKeysOrColorsObjectIsOneSentence() throws {
+        let folder = try temporaryFolder()
+        let config = folder.appendingPathComponent("config.json").path
+        try #"{"keys": {"answer": "x"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let db = folder.appendingPathComponent("new.sqlite").path
+        for command in [["console", "--db", db], ["demo", "--db", db, "--port", "0"]] {
+            let run = try Binary.run(command, environment: ["SWITCHBOARD_CONFIG": config])
+            #expect(run.status == 1, "\(command)")
+            #expect(run.stderr.contains("The config file \(config): \"keys\" names \"answer\", which is not an action; the actions are down, up"), "\(run.stderr)")
+            #expect(!run.stderr.contains("USAGE"))
+            #expect(!FileManager.default.fileExists(atPath: db), "nothing is created")
+        }
+        try #"{"colors": {"accent": "teal"}}"#.write(toFile: config, atomically: true, encoding: .utf8)
+        let colors = try Binary.run(["console", "--db", db], environment: ["SWITCHBOARD_CONFIG": config])
+        #expect(colors.stderr.contains("\"colors\".\"accent\" must be one of default, black, red"), "\(colors.stderr)")
+    }
+
     @Test("console --sitter with a name that names no sitter, or several, is one sentence naming the sitters, before any terminal is needed")
     func sitterConsoleNamesTheSittersWhenTheNameIsWrong() throws {
         let db = try temporaryFolder().appendingPathComponent("demo.sqlite").path
