@@ -19,12 +19,14 @@ struct BenchIngestCommand: AsyncParsableCommand {
 
     @Option(help: "How many webhooks to send.") var requests: Int = 20_000
     @Option(help: "How many keep-alive connections send at once.") var concurrency: Int = 16
+    @Option(help: "Webhooks per second, paced (default: as fast as the listener answers).") var rate: Double?
     @Option(help: ArgumentHelp("The listener's database, to draw numbers from and verify against.", valueName: "path"))
     var db: String?
 
     func validate() throws {
         guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be more than 0 webhooks a second.") }
         guard let parsed = URL(string: url), parsed.scheme == "http", parsed.host != nil else {
             throw ValidationError("--url must be an http:// URL such as http://127.0.0.1:8080/api/twilio/inbound.")
         }
@@ -43,7 +45,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
             options: .init(
                 url: URL(string: url)!, authToken: token, requests: requests, concurrency: concurrency,
                 sitters: max(sitters, 1), clients: max(clients, 1),
-                runID: String(UInt32.random(in: 0...UInt32.max), radix: 16).padding(toLength: 8, withPad: "0", startingAt: 0)))
+                runID: String(UInt32.random(in: 0...UInt32.max), radix: 16).padding(toLength: 8, withPad: "0", startingAt: 0),
+                rate: rate))
         let report = await Task.detached { load.run() }.value
         print(report)
         if let store {

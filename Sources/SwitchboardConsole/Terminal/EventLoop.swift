@@ -17,6 +17,10 @@ final class EventLoop {
     private var lastTitle = ""
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
+    /// Commits arriving faster than this make one frame, not one each: about 30 frames a
+    /// second is all a person reads, and a burst of webhooks must not take a core. Keys are
+    /// drawn at once.
+    static let frameIntervalMilliseconds = 33
 
     init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, terminal: TerminalSettings, logger: Logger) {
         self.queue = queue
@@ -39,11 +43,17 @@ final class EventLoop {
             pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
             pollfd(fd: queue.wakeDescriptor, events: Int16(POLLIN), revents: 0),
         ]
+        var timeout = idleRefreshMilliseconds
+        var frameDeferred = false
+        var lastFrame = Self.milliseconds()
         while driver.state.isRunning {
-            let ready = poll(&descriptors, 2, idleRefreshMilliseconds)
-            if ready == 0, !driver.state.paused { driver.setNeedsReload() }
+            let ready = poll(&descriptors, 2, timeout)
+            timeout = idleRefreshMilliseconds
+            if ready == 0, !frameDeferred, !driver.state.paused { driver.setNeedsReload() }
             // Also after EINTR: SIGWINCH interrupts poll and curses then reports KEY_RESIZE.
+            var typed = false
             for input in backend.readInput() {
+                typed = true
                 switch input {
                 case .resize: driver.send(.resized(backend.size))
                 case .key(let key):
@@ -58,9 +68,18 @@ final class EventLoop {
                 }
             }
             if !driver.state.isRunning { break }
+            let sinceLastFrame = Self.milliseconds() - lastFrame
+            if !typed, sinceLastFrame < Self.frameIntervalMilliseconds {
+                // Too soon after the last frame: wait out the interval (or a key), then draw once.
+                frameDeferred = true
+                timeout = Int32(Self.frameIntervalMilliseconds - sinceLastFrame)
+                continue
+            }
+            frameDeferred = false
             reload(onlyIfNeeded: true)
             backend.draw(driver.frame())
             alert()
+            lastFrame = Self.milliseconds()
         }
         logger.info("console closed")
     }
@@ -74,6 +93,13 @@ final class EventLoop {
             backend.setTitle(title)
             lastTitle = title
         }
+    }
+
+    /// The monotonic clock, in milliseconds.
+    static func milliseconds() -> Int {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return spec.tv_sec * 1000 + spec.tv_nsec / 1_000_000
     }
 
     /// Reads what the screen shows; a failed read becomes a notice, not a crash.
