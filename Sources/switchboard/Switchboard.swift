@@ -14,6 +14,14 @@ struct Switchboard: AsyncParsableCommand {
             ImportCommand.self,
             MetricsCommand.self,
             StatusCommand.self,
+            SitterCommand.self,
+            ClientCommand.self,
+            NumberCommand.self,
+            BookingCommand.self,
+            OfferBookingCommand.self,
+            WithdrawCommand.self,
+            ReplyCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )
