@@ -95,7 +95,7 @@ struct ExportAndFailureTests {
         #expect(written.status == 0 && written.stdout.isEmpty, "\(written.stderr)")
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        #expect(try String(contentsOfFile: file, encoding: .utf8).hasPrefix("\u{FEFF}message_id,"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: file)).starts(with: Data("\u{FEFF}message_id,".utf8)))
         let unknown = try shop.run(["export", "threads", "--mailbox", "Nobody"])
         #expect(unknown.status == 1 && unknown.stderr.contains(#"no sitter is "Nobody""#), "\(unknown.stderr)")
     }

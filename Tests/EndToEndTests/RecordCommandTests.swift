@@ -38,14 +38,14 @@ struct RecordCommandTests {
         let shop = try Shop()
         Self.expectOneLine(
             try shop.run(["sitter", "add", "Ana Ruiz", "--phone", "+1 555 020 0999"]),
-            "Added sitter #8 Ana Ruiz (+15550200999) to Pawsitive Pet Sitting Co..")
+            "Added sitter #8 Ana Ruiz (+15550200999).")
         Self.expectOneLine(try shop.run(["number", "add", "+15550300950", "--sitter", "Ana"]), "Added +15550300950 as Ana Ruiz's number.")
         Self.expectOneLine(try shop.run(["number", "add", "+15550300951"]), "Added +15550300951 to the pool.")
         Self.expectOneLine(
-            try shop.run(["client", "add", "Mateo Rossi", "--phone", "+15550409999"]),
-            "Added client #31 Mateo Rossi (+15550409999) to Pawsitive Pet Sitting Co..")
+            try shop.run(["client", "add", "Inês Duarte", "--phone", "+15550409999"]),
+            "Added client #31 Inês Duarte (+15550409999).")
         let booking = try shop.run([
-            "booking", "add", "b2001", "--client", "Mateo", "--service", "Dog walk, 30 min", "--starts", "2030-01-15T09:00Z",
+            "booking", "add", "b2001", "--client", "Inês", "--service", "Dog walk, 30 min", "--starts", "2030-01-15T09:00Z",
             "--ends", "2030-01-15T09:30Z",
         ])
         Self.expectOneLine(
@@ -83,7 +83,7 @@ struct RecordCommandTests {
         Self.expectOneLine(
             try shop.run(["sitter", "edit", "Ana", "--name", "Ana Ruiz-Vega"]), "Sitter #8 is now Ana Ruiz-Vega (+15550200999).")
         Self.expectOneLine(
-            try shop.run(["client", "edit", "+15550409999", "--phone", "+15550409998"]), "Client #31 is now Mateo Rossi (+15550409998).")
+            try shop.run(["client", "edit", "+15550409999", "--phone", "+15550409998"]), "Client #31 is now Inês Duarte (+15550409998).")
         Self.expectOneLine(
             try shop.run(["number", "release", "+15550300950"]),
             "+15550300950 is back in the pool (was Ana Ruiz-Vega's); 0 threads moved to the owner inbox.")

@@ -40,7 +40,7 @@ struct NumberCommand: AsyncParsableCommand {
             let added = try await store.addNumber(e164, role: role, orgId: org.id!)
             let line: String
             switch added.number.numberClass {
-            case .frontDesk: line = "Added \(e164) as the front desk of \(org.name)."
+            case .frontDesk: line = "Added \(e164) as the front desk."
             case .pool: line = "Added \(e164) to the pool."
             case .sitter: line = "Added \(e164) as \(added.sitter?.name ?? "the sitter")'s number."
             }

@@ -25,7 +25,7 @@ struct SitterCommand: AsyncParsableCommand {
         func run() async throws {
             let (store, org) = try options.open()
             let sitter = try await store.addSitter(try input(), orgId: org.id!)
-            try options.answer("Added sitter #\(sitter.id!) \(sitter.name) (\(sitter.phoneE164)) to \(org.name).", RecordJSON.sitter(sitter))
+            try options.answer("Added sitter #\(sitter.id!) \(sitter.name) (\(sitter.phoneE164)).", RecordJSON.sitter(sitter))
         }
     }
 
@@ -109,7 +109,7 @@ struct ClientCommand: AsyncParsableCommand {
             let client = added.client
             let line = added.namedExistingContact
                 ? "Named the contact \(client.phoneE164) (#\(client.id!)) \(client.name ?? "")."
-                : "Added client #\(client.id!) \(client.name ?? "") (\(client.phoneE164)) to \(org.name)."
+                : "Added client #\(client.id!) \(client.name ?? "") (\(client.phoneE164))."
             try options.answer(line, RecordJSON.client(client))
         }
     }
