@@ -30,14 +30,22 @@ struct ImportCommand: AsyncParsableCommand {
 /// Reading a file a person named, with a sentence for each way it can fail.
 enum InputFile {
     static func read(_ path: String, what: String) throws -> Data {
+        try check(path, what: what)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CommandFailure("\(path) cannot be read; check it is a file you can read")
+        }
+        return data
+    }
+
+    /// That `path` names a file that exists, is not a folder and can be read.
+    static func check(_ path: String, what: String) throws {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             throw CommandFailure("\(path) does not exist; check the path of \(what)")
         }
         guard !isFolder.boolValue else { throw CommandFailure("\(path) is a folder; give the path of \(what) itself") }
-        guard FileManager.default.isReadableFile(atPath: path), let data = FileManager.default.contents(atPath: path) else {
+        guard FileManager.default.isReadableFile(atPath: path) else {
             throw CommandFailure("\(path) cannot be read (permission denied); run chmod u+r \(path) or run as its owner")
         }
-        return data
     }
 }

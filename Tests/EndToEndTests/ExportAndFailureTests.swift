@@ -123,6 +123,8 @@ struct ExportAndFailureTests {
             (["import", folder.appendingPathComponent("missing.json").path, "--db", db], "missing.json does not exist; check the path of the file to import"),
             (["import", folder.path, "--db", db], "is a folder; give the path of the file to import itself"),
         ]
+        cases.append((["metrics", "--db", db, "--tiers", folder.appendingPathComponent("tiers.json").path], "tiers.json does not exist; check the path of the tiers file (--tiers)"))
+        cases.append((["metrics", "--db", db, "--tiers", folder.path], "is a folder; give the path of the tiers file (--tiers) itself"))
         let notes = folder.appendingPathComponent("notes.txt")
         try Data("groceries: milk, eggs\n".utf8).write(to: notes)
         cases.append((["import", notes.path, "--db", db], "\(notes.path): $: not valid JSON"))
