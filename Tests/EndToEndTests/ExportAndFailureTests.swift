@@ -182,7 +182,7 @@ struct ExportAndFailureTests {
     }
 
     @Test("Every record command has --help", arguments: [
-        ["sitter", "add"], ["sitter", "edit"], ["sitter", "deactivate"], ["client", "add"], ["client", "edit"], ["number", "add"],
+        ["sitter", "add"], ["sitter", "edit"], ["sitter", "deactivate"], ["sitter", "activate"], ["client", "add"], ["client", "edit"], ["number", "add"],
         ["number", "assign"], ["number", "release"], ["booking", "add"], ["booking", "cancel"], ["offer"], ["withdraw"], ["reply"], ["export"],
     ])
     func help(command: [String]) throws {

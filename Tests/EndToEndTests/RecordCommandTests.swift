@@ -110,6 +110,9 @@ struct RecordCommandTests {
         #expect(again.status == 0, "\(again.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
         #expect(object["changed"] as? Bool == false && object["active"] as? Bool == false && object["name"] as? String == "Maya Okafor")
+        Self.expectOneLine(
+            try shop.run(["sitter", "activate", "#1"]), "Activated Maya Okafor; give her a number with `switchboard number assign E164 1`.")
+        Self.expectOneLine(try shop.run(["number", "assign", "+15550300101", "1"]), "+15550300101 is now Maya Okafor's number.")
     }
 
     @Test(

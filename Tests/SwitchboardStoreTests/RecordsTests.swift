@@ -101,6 +101,43 @@ struct RecordsTests {
         #expect(!again.changed && again.movedThreads == 0)
     }
 
+    @Test("After deactivation a client's text to her former number reaches the owner inbox and is forwarded to nobody; activate brings her back")
+    func textsAfterDeactivation() async throws {
+        let (store, orgId) = try await Self.demo()
+        let maya = try Self.sitter(store, "Maya Okafor")
+        _ = try await store.deactivateSitter(.id(maya.id!), orgId: orgId)
+        let received = ReceivedWebhook(path: "/api/twilio/inbound", rawBody: "", headers: ReceiptHeaders(signature: nil, contentType: nil, userAgent: nil))
+        let render: AnswerRenderer<InboundOutcome> = { outcome in
+            WebhookAnswer(statusCode: 200, body: "\(outcome.replies.count)", verdict: outcome.verdict)
+        }
+        for (sid, from) in [("SMrecords1", "+15550401011"), ("SMrecords2", "+15550407777")] {  // her client Mateo; a stranger
+            let answer = try await store.ingest(
+                InboundSMS(sid: sid, from: from, to: "+15550300101", body: "Hello?"), received: received, answer: render)
+            #expect(answer.verdict == .accepted && answer.body == "0", "\(from): stored, forwarded to nobody")
+            let mailbox = try await store.reader.read { db in
+                try RowID.fetchOne(
+                    db, sql: "SELECT \(Mailbox.sqlKeyExpression) FROM message_thread WHERE id = (SELECT thread_id FROM message_event WHERE provider_message_sid = ?)",
+                    arguments: [sid])
+            }
+            #expect(mailbox == Mailbox.owner.key, "\(from)'s text is in the owner inbox")
+        }
+        let activated = try await store.activateSitter(.name("Maya"), orgId: orgId)
+        #expect(activated.changed && activated.sitter.active)
+        #expect(try await store.activateSitter(.name("Maya"), orgId: orgId).changed == false)
+    }
+
+    @Test("Deactivation on a WAL pool (the production setup) keeps mailbox_stats in step too")
+    func deactivateOnPool() async throws {
+        let (store, _) = try makeTemporaryDatabase(clock: .fixed(Self.now))
+        let orgId = try await store.importFile(atPath: demoFilePath).orgId
+        let maya = try Self.sitter(store, "Maya Okafor")
+        let done = try await store.deactivateSitter(.name("Maya Okafor"), orgId: orgId)
+        #expect(done.movedThreads == 7)
+        #expect(try Self.mailboxCounts(store, orgId: orgId, .sitter(maya.id!)) == (0, 0))
+        let owner = try Self.mailboxCounts(store, orgId: orgId, .owner)
+        #expect(owner.counted == owner.kept)
+    }
+
     @Test("client add names a contact who texted in; a named client's phone twice is refused; client edit follows the phone")
     func clients() async throws {
         let (store, orgId) = try await Self.demo()

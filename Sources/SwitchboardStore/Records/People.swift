@@ -104,6 +104,21 @@ extension AppDatabase {
         }
     }
 
+    /// Makes an inactive sitter active again, so she can be offered bookings. What
+    /// deactivation moved stays where it went: give her a number with ``assignNumber(_:to:orgId:)``
+    /// and threads with ``assignThread(_:to:)``. `changed` is false when she was active already.
+    public func activateSitter(_ reference: RecordReference, orgId: RowID) async throws -> (sitter: Sitter, changed: Bool) {
+        let now = clock.now
+        return try await writer.write { db in
+            var sitter = try Self.sitter(db, reference, orgId: orgId)
+            guard !sitter.active else { return (sitter, false) }
+            sitter.active = true
+            try sitter.update(db, columns: ["active"])
+            try Self.logEvent(db, orgId: orgId, type: "sitter.activated", metadata: ["sitter_id": String(sitter.id ?? 0)], at: now)
+            return (sitter, true)
+        }
+    }
+
     /// Adds a client. A phone that texted in before is an unnamed contact already: adding it
     /// with a name names that contact rather than failing.
     public func addClient(_ new: NewClient, orgId: RowID) async throws -> ClientAddition {

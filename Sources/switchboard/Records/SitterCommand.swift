@@ -6,8 +6,8 @@ import SwitchboardStore
 struct SitterCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sitter",
-        abstract: "Add, edit or deactivate a sitter.",
-        subcommands: [Add.self, Edit.self, Deactivate.self]
+        abstract: "Add, edit, deactivate or reactivate a sitter.",
+        subcommands: [Add.self, Edit.self, Deactivate.self, Activate.self]
     )
 
     struct Add: AsyncParsableCommand {
@@ -80,6 +80,31 @@ struct SitterCommand: AsyncParsableCommand {
             object["numbers_released"] = done.releasedNumbers
             object["changed"] = done.changed
             try options.answer(line, object)
+        }
+    }
+}
+
+extension SitterCommand {
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an inactive sitter active again (her threads and numbers stay where deactivation put them).")
+
+        @Argument(help: "The sitter: her id, her phone, or her name.") var sitter: String
+        @OptionGroup var options: RecordOptions
+
+        func reference() throws -> RecordReference { try validating { () throws(RecordInputError) in try RecordReference.parse(sitter, field: "the sitter") } }
+        func validate() throws { _ = try reference() }
+
+        func run() async throws {
+            let (store, org) = try options.open()
+            let (sitter, changed) = try await store.activateSitter(try reference(), orgId: org.id!)
+            var object = RecordJSON.sitter(sitter)
+            object["changed"] = changed
+            try options.answer(
+                changed
+                    ? "Activated \(sitter.name); give her a number with `switchboard number assign E164 \(sitter.id!)`."
+                    : "\(sitter.name) is active already; nothing changed.",
+                object)
         }
     }
 }
