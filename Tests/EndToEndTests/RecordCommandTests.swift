@@ -115,6 +115,30 @@ struct RecordCommandTests {
         Self.expectOneLine(try shop.run(["number", "assign", "+15550300101", "1"]), "+15550300101 is now Maya Okafor's number.")
     }
 
+    @Test("--json answers with the record, for scripts")
+    func json() throws {
+        let shop = try Shop()
+        func object(_ arguments: [String]) throws -> [String: Any] {
+            let run = try shop.run(arguments + ["--json"])
+            #expect(run.status == 0, "\(arguments): \(run.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        }
+        let sitter = try object(["sitter", "add", "Ana Ruiz", "--phone", "+15550200999"])
+        #expect(sitter["name"] as? String == "Ana Ruiz" && sitter["phone_e164"] as? String == "+15550200999" && sitter["active"] as? Bool == true)
+        let number = try object(["number", "add", "+15550300950", "--sitter", "Ana"])
+        #expect(number["number_class"] as? String == "sitter" && number["assigned_sitter_id"] as? Int == sitter["id"] as? Int)
+        let booking = try object(["booking", "add", "B2001", "--client", "Zoë", "--service", "Walk", "--starts", "in 1 day", "--ends", "in 1 day 1 hour"])
+        #expect(booking["code"] as? String == "B2001" && booking["status"] as? String == "open")
+        let offer = try object(["offer", "B2001", "Ana"])
+        #expect(offer["status"] as? String == "offered" && offer["created"] as? Bool == true)
+        let invitation = try #require(offer["invitation"] as? [String: Any])
+        #expect(invitation["to"] as? String == "+15550200999" && invitation["from"] as? String == "+15550100100")
+        let withdrawn = try object(["withdraw", "B2001"])
+        #expect((withdrawn["offers"] as? [[String: Any]])?.map { $0["status"] as? String } == ["withdrawn"])
+        let reply = try object(["reply", "1", "Hello"])
+        #expect(reply["body"] as? String == "Hello" && reply["thread_id"] as? Int == 1)
+    }
+
     @Test(
         "A mistyped value is a usage mistake: exit 64, one sentence, the usage",
         arguments: [
