@@ -224,3 +224,20 @@ public struct NewBooking: Equatable, Sendable {
         self.endsAt = endsAt
     }
 }
+
+/// How a typed name finds a record: without regard to case or accents (`ines` finds
+/// `Inês`, `ZOË` finds `Zoë`), the whole name first, else a beginning of it.
+public enum NameMatch {
+    /// The names (by index) `query` picks: those equal to it when any is, else those it begins.
+    public static func pick(_ query: String, among names: [String]) -> [Int] {
+        let key = folded(query)
+        let keys = names.map(folded)
+        let exact = keys.indices.filter { keys[$0] == key }
+        return exact.isEmpty ? keys.indices.filter { keys[$0].hasPrefix(key) } : exact
+    }
+
+    static func folded(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}

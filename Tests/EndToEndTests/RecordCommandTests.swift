@@ -45,7 +45,7 @@ struct RecordCommandTests {
             try shop.run(["client", "add", "Inês Duarte", "--phone", "+15550409999"]),
             "Added client #31 Inês Duarte (+15550409999).")
         let booking = try shop.run([
-            "booking", "add", "b2001", "--client", "Inês", "--service", "Dog walk, 30 min", "--starts", "2030-01-15T09:00Z",
+            "booking", "add", "b2001", "--client", "ines", "--service", "Dog walk, 30 min", "--starts", "2030-01-15T09:00Z",
             "--ends", "2030-01-15T09:30Z",
         ])
         Self.expectOneLine(

@@ -62,6 +62,16 @@ struct RecordInputTests {
         #expect(throws: RecordInputError.self) { try RecordReference.parse("+12", field: "x") }
     }
 
+    @Test("Names are found without regard to case or accents: the whole name first, else a beginning")
+    func nameMatch() {
+        let names = ["Inês Duarte", "Zoë Whitfield", "Priya Natarajan", "Priyanka Das", "Priya"]
+        #expect(NameMatch.pick("ines", among: names) == [0])
+        #expect(NameMatch.pick("ZOË WHITFIELD", among: names) == [1])
+        #expect(NameMatch.pick("priya", among: names) == [4], "the whole name wins over beginnings")
+        #expect(NameMatch.pick("priy", among: names) == [2, 3, 4])
+        #expect(NameMatch.pick("Bo", among: names).isEmpty)
+    }
+
     @Test("A booking must end after it starts; an edit must change something")
     func inputs() throws {
         let start = Date(timeIntervalSince1970: 1_800_000_000)

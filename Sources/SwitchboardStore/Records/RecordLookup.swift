@@ -52,17 +52,17 @@ extension AppDatabase {
         return number
     }
 
-    /// Records of `table` whose name is `name` (any case); when none is, those whose name
-    /// begins with it.
+    /// Records of `table` whose name ``NameMatch`` picks for `name`. Read in Swift, not with
+    /// SQL's `LIKE`, which folds ASCII letters only: a typed `zoe` must find `Zoë`.
     private static func matchingByName<Record: FetchableRecord & TableRecord>(
         _ db: Database, table: Record.Type, orgId: RowID, name: String
     ) throws -> [Record] {
-        let exact = try Record.filter(sql: "org_id = ? AND name = ? COLLATE NOCASE", arguments: [orgId, name]).fetchAll(db)
-        if !exact.isEmpty { return exact }
-        let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-            .replacingOccurrences(of: "_", with: "\\_")
-        return try Record.filter(sql: "org_id = ? AND name LIKE ? ESCAPE '\\'", arguments: [orgId, escaped + "%"])
-            .order(sql: "name COLLATE NOCASE").fetchAll(db)
+        let candidates = try Row.fetchAll(
+            db, sql: "SELECT id, name FROM \(Record.databaseTableName) WHERE org_id = ? AND name IS NOT NULL ORDER BY name COLLATE NOCASE, id",
+            arguments: [orgId])
+        let picked = NameMatch.pick(name, among: candidates.map { $0["name"] as String })
+        let ids: [RowID] = picked.map { candidates[$0]["id"] }
+        return try ids.compactMap { try Record.fetchOne(db, key: $0) }
     }
 
     private static func single<Record>(
