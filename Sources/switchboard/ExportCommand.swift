@@ -150,16 +150,49 @@ final class ExportTable {
         case .csv:
             try sink.write(CSV.record(fields.map { $0.map { "\($0)" } ?? "" }))
         case .json:
-            var object: [String: Any] = [:]
-            for (column, value) in zip(columns, fields) { object[column] = value ?? NSNull() }
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            try sink.write((count == 0 ? "\n" : ",\n") + String(decoding: data, as: UTF8.self))
+            // Written by hand, in column order: JSONSerialization per row took 4× as long as
+            // the CSV on 100,000 messages.
+            let members = zip(columns, fields).map { column, value in Self.jsonString(column) + ":" + Self.jsonValue(value) }
+            try sink.write((count == 0 ? "\n{" : ",\n{") + members.joined(separator: ",") + "}")
         }
         count += 1
     }
 
     func end() throws {
         if format == .json { try sink.write(count == 0 ? "]\n" : "\n]\n") }
+    }
+
+    /// A JSON value for a field: a number, true/false, null, or a string.
+    static func jsonValue(_ value: Any?) -> String {
+        switch value {
+        case nil: "null"
+        case let flag as Bool: flag ? "true" : "false"
+        case let number as Int64: String(number)
+        case let number as Int: String(number)
+        case let number as Double: number.isFinite ? String(number) : "null"
+        case let text as String: jsonString(text)
+        case let other?: jsonString("\(other)")
+        }
+    }
+
+    /// A JSON string (RFC 8259): quotes, backslashes and control characters escaped; the
+    /// rest as UTF-8.
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     /// `YYYY-MM-DD HH:MM:SS` in UTC: what spreadsheets read as a date and time.

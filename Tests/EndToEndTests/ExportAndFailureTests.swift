@@ -49,7 +49,7 @@ struct ExportAndFailureTests {
         let threadId = try #require(try shop.read { db in
             try Int64.fetchOne(db, sql: "SELECT id FROM message_thread WHERE scope = 'client_general' AND assigned_sitter_id IS NULL ORDER BY id LIMIT 1")
         })
-        let tricky = "=HYPERLINK(\"http://evil.example\",\"click\"), then\r\na \"quote\" and Zoë 🐶"
+        let tricky = "=HYPERLINK(\"http://evil.example\",\"click\"), then\r\na \"quote\" and Zoë 🐶 \u{7}\tbell"
         #expect(try shop.run(["reply", String(threadId), tricky]).status == 0)
 
         let csv = try shop.run(["export", "messages", "--format", "csv"])
