@@ -24,7 +24,8 @@ public enum CSV {
     /// One field: neutralised against formulas, then quoted when needed.
     public static func field(_ value: String) -> String {
         let safe = neutralised(value)
-        guard safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return safe }
+        // By bytes: a comma, quote, CR or LF is one ASCII byte in UTF-8, never part of another character.
+        guard safe.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else { return safe }
         return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 

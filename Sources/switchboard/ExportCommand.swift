@@ -148,7 +148,7 @@ final class ExportTable {
     func row(_ fields: [Any?]) throws {
         switch format {
         case .csv:
-            try sink.write(CSV.record(fields.map { $0.map { "\($0)" } ?? "" }))
+            try sink.write(CSV.record(fields.map(Self.csvText)))
         case .json:
             // Written by hand, in column order: JSONSerialization per row took 4× as long as
             // the CSV on 100,000 messages.
@@ -160,6 +160,17 @@ final class ExportTable {
 
     func end() throws {
         if format == .json { try sink.write(count == 0 ? "]\n" : "\n]\n") }
+    }
+
+    /// A field's text in a CSV: empty for nil.
+    static func csvText(_ value: Any?) -> String {
+        switch value {
+        case nil: ""
+        case let text as String: text
+        case let flag as Bool: flag ? "true" : "false"
+        case let number as Int64: String(number)
+        case let other?: "\(other)"
+        }
     }
 
     /// A JSON value for a field: a number, true/false, null, or a string.
