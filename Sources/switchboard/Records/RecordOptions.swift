@@ -17,7 +17,7 @@ struct RecordOptions: ParsableArguments {
     /// The database (which must exist: records belong to an org, which `import` creates)
     /// and the org the command works on.
     func open() throws -> (AppDatabase, Org) {
-        let store = try database.openExisting(tierSettings: try TierOptions.defaultSettings())
+        let store = try database.openExisting()
         return (store, try Self.pick(try store.read { try $0.orgs() }, named: org))
     }
 
