@@ -49,13 +49,16 @@ struct SimulateCommand: AsyncParsableCommand {
         configuration.timeout.connect = .seconds(2)
         configuration.connectionPool.retryConnectionEstablishment = false
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let answer: (status: Int, body: String)
+        var answer: (status: Int, body: String)?
+        var failure: (any Error)?
         do {
             answer = try await WebhookSimulator.sendSMS(url: url, authToken: token, from: from, to: to, body: body, sid: sid, httpClient: client)
-            try await client.shutdown()
         } catch {
-            try? await client.shutdown()
-            throw CommandFailure("Could not reach \(url) (\(Self.reason(error))); is `switchboard serve` running there?")
+            failure = error
+        }
+        try? await client.shutdown()
+        guard let answer else {
+            throw CommandFailure("Could not reach \(url) (\(failure.map(Self.reason) ?? "no answer")); is `switchboard serve` running there?")
         }
         print("HTTP \(answer.status)")
         print(answer.body.hasSuffix("\n") ? String(answer.body.dropLast()) : answer.body)
@@ -66,7 +69,7 @@ struct SimulateCommand: AsyncParsableCommand {
     static func reason(_ error: any Error) -> String {
         let text = "\(error)"
         if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
-        if text.localizedCaseInsensitiveContains("timeout") || text.localizedCaseInsensitiveContains("timed out") { return "no answer within 2 s" }
+        if text.localizedCaseInsensitiveContains("timeout") || text.localizedCaseInsensitiveContains("timed out") { return "timed out" }
         return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
     }
 }
