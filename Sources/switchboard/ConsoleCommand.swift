@@ -11,7 +11,9 @@ struct ConsoleListenerOptions: ParsableArguments {
     @Option(help: "The address the webhook listener binds.")
     var host = "127.0.0.1"
 
-    @Option(help: "The listener's port; 0 picks a free one.")
+    /// Parsed unconditionally, so `--port -1` reaches ``validate()`` and is told the range
+    /// rather than read as an unknown flag `-1`.
+    @Option(parsing: .unconditional, help: "The listener's port; 0 picks a free one.")
     var port = 8080
 
     @Option(
@@ -23,8 +25,9 @@ struct ConsoleListenerOptions: ParsableArguments {
         guard (0...65_535).contains(port) else {
             throw ValidationError("--port must be between 0 and 65535 (0 picks a free port); got \(port).")
         }
-        if let publicURL, URL(string: publicURL)?.scheme?.hasPrefix("http") != true {
-            throw ValidationError("--public-url must be an http(s) URL such as https://example.ngrok.app; got \(publicURL).")
+        if let publicURL, !WebURL.isAbsoluteHTTP(publicURL) {
+            throw ValidationError(
+                "--public-url must be an absolute http(s) URL with a host, such as https://example.ngrok.app; got \(publicURL).")
         }
     }
 

@@ -18,9 +18,34 @@ struct DatabaseOptions: ParsableArguments {
         DatabaseLocation.resolve(flag: db, environment: environment)
     }
 
-    /// Opens the database; a file that cannot be used throws the store's one-sentence
-    /// ``StoreError`` (a runtime failure, printed without the usage text).
+    /// Opens the database, creating it when missing (commands that write: `import`, `serve`,
+    /// `console`); a file that cannot be used throws the store's one-sentence ``StoreError``
+    /// (a runtime failure, printed without the usage text).
     func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
-        try AppDatabase.open(path: resolvedPath(), clock: clock, tierSettings: tierSettings)
+        let path = resolvedPath()
+        try Self.refuseFolder(path)
+        return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
+    }
+
+    /// Opens a database that must exist already: what commands that only read (`status`,
+    /// `metrics`, `export`, `receipts`) and the record commands use, so a mistyped `--db` is
+    /// reported rather than created empty.
+    func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
+        let path = resolvedPath()
+        try Self.refuseFolder(path)
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
+        }
+        return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
+    }
+
+    /// A folder given as `--db` (a common slip: `--db ~/shop/`) is named as such, not
+    /// reported as a file SQLite cannot open.
+    static func refuseFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            let file = (path.hasSuffix("/") ? String(path.dropLast()) : path) + "/switchboard.sqlite"
+            throw CommandFailure("\(path) is a folder, not a database file; pass --db with a file's path, such as \(file)")
+        }
     }
 }

@@ -47,7 +47,7 @@ struct ReceiptsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openWithoutCreating()
+        let store = try database.openExisting()
         let filter = ReceiptFilter(
             verdict: verdict.flatMap(WebhookVerdict.init(rawValue:)),
             since: since.flatMap(DurationSpec.init).map { store.clock.now.addingTimeInterval(-$0.seconds) },
@@ -85,7 +85,7 @@ struct PruneReceipts: AsyncParsableCommand {
 
     func run() async throws {
         let age = DurationSpec(olderThan)!
-        let store = try database.openWithoutCreating()
+        let store = try database.openExisting()
         let pruned = try await store.pruneReceiptBodies(olderThan: age.seconds)
         print("removed the raw body of \(pruned) accepted receipt\(pruned == 1 ? "" : "s") older than \(age)")
     }
@@ -151,18 +151,6 @@ enum ReceiptsText {
         }
         let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-extension DatabaseOptions {
-    /// Opens a database that must exist already: commands that only read (or only tidy)
-    /// never create one, and a mistyped `--db` says so in one sentence.
-    func openWithoutCreating() throws -> AppDatabase {
-        let path = resolvedPath()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
-        }
-        return try open()
     }
 }
 

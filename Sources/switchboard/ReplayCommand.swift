@@ -44,7 +44,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openWithoutCreating()
+        let store = try database.openExisting()
         let found = try ReceiptLookup.find(receipt, in: store)
         let server: String
         if let to {
@@ -94,7 +94,7 @@ struct RouteCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try database.openWithoutCreating()
+        let store = try database.openExisting()
         let routed: RoutedReceipt
         do {
             routed = try await store.routeUnrouted(receiptId: receipt)

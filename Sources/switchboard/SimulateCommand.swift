@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import SwitchboardCore
 import SwitchboardWebhook
@@ -31,7 +32,7 @@ struct SimulateCommand: AsyncParsableCommand {
     var sid: String?
 
     func validate() throws {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+        guard WebURL.isAbsoluteHTTP(url) else {
             throw ValidationError("--url must be an http(s) URL such as http://127.0.0.1:8080/api/twilio/inbound; got \(url).")
         }
         for (flag, value) in [("--from", from), ("--to", to)] where !E164.isValid(value) {
@@ -41,14 +42,34 @@ struct SimulateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let token = try TwilioCredentials.load().requireAuthToken()
-        let answer: (status: Int, body: String)
+        // A client of its own that tries to connect once, for at most 2 s: the shared client
+        // retries a refused connection until the request's deadline (30 s), so a closed port
+        // looked like a hang.
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(2)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        var answer: (status: Int, body: String)?
+        var failure: (any Error)?
         do {
-            answer = try await WebhookSimulator.sendSMS(url: url, authToken: token, from: from, to: to, body: body, sid: sid)
+            answer = try await WebhookSimulator.sendSMS(url: url, authToken: token, from: from, to: to, body: body, sid: sid, httpClient: client)
         } catch {
-            throw CommandFailure("Could not reach \(url): \(error). Is `switchboard serve` running there?")
+            failure = error
+        }
+        try? await client.shutdown()
+        guard let answer else {
+            throw CommandFailure("Could not reach \(url) (\(failure.map(Self.reason) ?? "no answer")); is `switchboard serve` running there?")
         }
         print("HTTP \(answer.status)")
         print(answer.body.hasSuffix("\n") ? String(answer.body.dropLast()) : answer.body)
         if !(200..<300).contains(answer.status) { throw ExitCode.failure }
+    }
+
+    /// The cause in a few words: "connection refused", not NIO's type names.
+    static func reason(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.localizedCaseInsensitiveContains("refused") { return "connection refused" }
+        if text.localizedCaseInsensitiveContains("timeout") || text.localizedCaseInsensitiveContains("timed out") { return "timed out" }
+        return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
     }
 }

@@ -17,11 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let path = database.resolvedPath()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
-        }
-        let status = try database.open().status()
+        let status = try database.openExisting().status()
         print(json ? try Self.json(status) : Self.text(status))
     }
 

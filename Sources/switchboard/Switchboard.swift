@@ -17,6 +17,14 @@ struct Switchboard: AsyncParsableCommand {
             ReceiptsCommand.self,
             ReplayCommand.self,
             RouteCommand.self,
+            SitterCommand.self,
+            ClientCommand.self,
+            NumberCommand.self,
+            BookingCommand.self,
+            OfferBookingCommand.self,
+            WithdrawCommand.self,
+            ReplyCommand.self,
+            ExportCommand.self,
             BenchCommand.self,
         ]
     )

@@ -23,6 +23,7 @@ struct TierOptions: ParsableArguments {
         guard let path = tiers ?? DataFiles.locate("tiers.json") else {
             return TierSettings(windowDays: windowDays)
         }
+        if let tiers { try InputFile.check(tiers, what: "the tiers file (--tiers)") }
         do {
             return try TierSettings.load(policyAt: path, windowDays: windowDays)
         } catch let error as TierPolicyError {

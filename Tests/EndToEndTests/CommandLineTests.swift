@@ -3,7 +3,7 @@ import GRDB
 import Testing
 
 /// The `switchboard` binary beside the test bundle (SwiftPM builds both into one folder).
-private enum Binary {
+enum Binary {
     static var url: URL {
         var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         // The runner may be inside `switchboardPackageTests.xctest/…`: walk up to the build folder.
@@ -42,9 +42,9 @@ private enum Binary {
     }
 }
 
-private let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-private func temporaryFolder() throws -> URL {
+func temporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     return folder
@@ -240,8 +240,7 @@ struct CommandLineTests {
         let run = try Binary.run(["import", file.path, "--db", db])
         #expect(run.status != 0)
         #expect(run.stderr.contains("\(file.path): $.sitters[0].phone: required field is missing"), "\(run.stderr)")
-        let sitters = try Binary.run(["metrics", "--db", db, "--json"])
-        #expect(sitters.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[\n\n]" || sitters.stdout.contains("[]"))
+        #expect(!FileManager.default.fileExists(atPath: db), "the file is checked before the database is created")
     }
 
     @Test("A --db that is not SQLite is refused with a sentence, and left untouched")

@@ -179,4 +179,24 @@ import Testing
         #expect(try await status(fixture, id) == .sent)
         #expect(sender.calls.withLock { $0 } == [id])
     }
+
+    @Test func anOfferClosedBeforeItsTextLeftIsNeverSent() async throws {
+        let fixture = try Fixture.make()
+        let expiry = fixture.clock.now.addingTimeInterval(3600)
+        let withdrawn = try await fixture.store.createOffer(bookingId: try fixture.booking("B1").id!, sitterId: fixture.alice.id!, expiresAt: expiry)
+        let expiring = try await fixture.store.createOffer(
+            bookingId: try fixture.booking("B2").id!, sitterId: fixture.alice.id!, expiresAt: fixture.clock.now.addingTimeInterval(60))
+        let kept = try await fixture.store.createOffer(bookingId: try fixture.booking("B3").id!, sitterId: fixture.alice.id!, expiresAt: expiry)
+        #expect(try await fixture.store.outboxDepth() == 3)
+
+        _ = try await fixture.store.withdrawOffer(offerId: withdrawn.offer.id!)
+        fixture.clock.advance(by: 61)
+        #expect(try await fixture.store.expireOffers() == 1)
+
+        let sender = ScriptedSender(store: fixture.store)
+        #expect(try await fixture.deliverOutbox(sender) == 1)
+        #expect(sender.calls.withLock { $0 } == [kept.invitation!.event.id!], "only the offer still open is texted")
+        #expect(try await status(fixture, withdrawn.invitation!.event.id!) == .canceled)
+        #expect(try await status(fixture, expiring.invitation!.event.id!) == .canceled)
+    }
 }

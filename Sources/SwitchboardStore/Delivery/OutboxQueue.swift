@@ -34,10 +34,12 @@ extension AppDatabase {
 
     // MARK: - Writes (inside a caller's transaction)
 
-    /// Puts a stored outbound message in the outbox, due now.
-    static func enqueueOutbound(_ db: Database, eventId: RowID, now: Date) throws {
+    /// Puts a stored outbound message in the outbox, due now. An offer's text names its offer,
+    /// so closing the offer before the text leaves cancels it (trigger `outbox_cancel_closed_offer`).
+    static func enqueueOutbound(_ db: Database, eventId: RowID, offerId: RowID? = nil, now: Date) throws {
         try db.execute(
-            sql: "INSERT INTO outbox (message_event_id, next_attempt_at) VALUES (?, ?)", arguments: [eventId, now.storedPrecision])
+            sql: "INSERT INTO outbox (message_event_id, next_attempt_at, offer_event_id) VALUES (?, ?, ?)",
+            arguments: [eventId, now.storedPrecision, offerId])
     }
 
     // MARK: - Writes

@@ -145,7 +145,10 @@ public struct ImportFile: Decodable, Sendable {
         case .valueNotFound(let type, let context):
             return "\(jsonPath(context.codingPath)): expected \(typeName(type)), found null"
         case .dataCorrupted(let context):
-            if context.codingPath.isEmpty { return "$: not valid JSON (\(context.underlyingError.map { "\($0)" } ?? context.debugDescription))" }
+            if context.codingPath.isEmpty {
+                let reason = (context.underlyingError.map { "\($0)" } ?? context.debugDescription).split(whereSeparator: \.isNewline).first ?? ""
+                return "$: not valid JSON (\(reason)); give a file in the format of Data/demo.json"
+            }
             return "\(jsonPath(context.codingPath)): \(context.debugDescription)"
         @unknown default:
             return "\(error)"

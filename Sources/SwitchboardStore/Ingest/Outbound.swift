@@ -42,7 +42,7 @@ extension AppDatabase {
     /// outbox for the listener to deliver, after checking that the recipient has not opted
     /// out. Closes the thread's open response link.
     func queueOutbound(
-        _ db: Database, to thread: MessageThread, actor: ActorType, body: String, now: Date
+        _ db: Database, to thread: MessageThread, actor: ActorType, body: String, offerId: RowID? = nil, now: Date
     ) throws -> PendingOutbound {
         guard let to = thread.counterpartE164, let from = thread.maskedNumberE164 else {
             throw OutboundError(.noRecipient, "this thread has no phone to text; only client and sitter threads can be answered by SMS")
@@ -50,7 +50,7 @@ extension AppDatabase {
         try Self.checkNotOptedOut(db, phone: to, orgId: thread.orgId)
         let appended = try append(
             db, to: thread, direction: .outbound, actor: actor, body: body, sid: nil, status: .queued, now: now)
-        if let eventId = appended.event.id { try Self.enqueueOutbound(db, eventId: eventId, now: now) }
+        if let eventId = appended.event.id { try Self.enqueueOutbound(db, eventId: eventId, offerId: offerId, now: now) }
         return PendingOutbound(event: appended.event, to: to, from: from)
     }
 

@@ -61,7 +61,7 @@ extension AppDatabase {
         let text = OfferInvitation.text(
             code: booking.code, service: booking.service, startsAt: booking.startsAt, endsAt: booking.endsAt,
             expiresAt: expiresAt)
-        let invitation = try queueOutbound(db, to: thread, actor: .system, body: text, now: now)
+        let invitation = try queueOutbound(db, to: thread, actor: .system, body: text, offerId: offer.id, now: now)
         return OfferCreation(offer: offer, created: true, invitation: invitation)
     }
 

@@ -56,9 +56,23 @@ extension AppDatabase {
                     attempts INTEGER NOT NULL DEFAULT 0,
                     next_attempt_at DATETIME NOT NULL,
                     claimed_until DATETIME,
-                    last_error TEXT)
+                    last_error TEXT,
+                    offer_event_id INTEGER REFERENCES offer_event(id))
                 """)
             try db.execute(sql: "CREATE INDEX outbox_due ON outbox(next_attempt_at)")
+            try db.execute(sql: "CREATE INDEX outbox_offer ON outbox(offer_event_id) WHERE offer_event_id IS NOT NULL")
+            // An offer withdrawn, expired or declined before its text left must not be sent:
+            // whatever closes it (a sweep, the console, the command line), its text is
+            // cancelled here.
+            try db.execute(sql: """
+                CREATE TRIGGER outbox_cancel_closed_offer AFTER UPDATE OF status ON offer_event
+                WHEN NEW.status <> 'offered'
+                BEGIN
+                    UPDATE message_event SET delivery_status = 'canceled'
+                    WHERE id IN (SELECT message_event_id FROM outbox WHERE offer_event_id = NEW.id);
+                    DELETE FROM outbox WHERE offer_event_id = NEW.id;
+                END
+                """)
         }
         migrator.registerMigration("v6 receipt latency, routing and retention") { db in
             // What the receipts view shows and does: how long a webhook took from arrival to
