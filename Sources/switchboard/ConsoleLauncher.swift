@@ -76,7 +76,8 @@ enum ConsoleLauncher {
         }
         services.append(
             ConsoleService(
-                store: store, actions: settings.viewer.sitterId.map { SitterActions(base: actions, sitterId: $0) } ?? actions,
+                store: store,
+                actions: settings.viewer.sitterId.map { SitterActions(base: actions, sitterId: $0) } ?? RecordingActions(base: actions),
                 listener: ListenerInfo(address: nil, demoToken: settings.demoToken), viewer: settings.viewer, terminal: settings.terminal,
                 waitForListener: waitForListener, logger: logger))
         do {

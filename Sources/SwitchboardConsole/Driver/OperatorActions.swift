@@ -23,6 +23,11 @@ public protocol OperatorActions: Sendable {
     func assign(threadId: RowID, to sitterId: RowID?) async throws -> String
     /// Marks a thread read (the operator opened it).
     func markRead(threadId: RowID) async throws
+    /// Routes an unrouted text now that its number is ours.
+    func routeUnrouted(receiptId: RowID) async throws -> String
+    /// Runs a record command of the command line (`sitter add …`, `number assign …`) on the
+    /// org on screen; returns its one-line answer.
+    func recordCommand(_ line: String, orgId: RowID) async throws -> String
 }
 
 /// How long an offer made from the console stays open.
@@ -52,6 +57,10 @@ extension OperatorActions {
         try await store.markThreadRead(threadId)
     }
 
+    public func recordCommand(_ line: String, orgId: RowID) async throws -> String {
+        throw ConsoleError("Record commands need the switchboard command's console.")
+    }
+
     /// Routes an unrouted text through the same routing as a fresh webhook (the store's
     /// ``AppDatabase/routeUnrouted(receiptId:)``); a refusal says what to do.
     public func routeUnrouted(receiptId: RowID) async throws -> String {
@@ -76,6 +85,7 @@ extension OperatorActions {
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)
         case .simulateAnswer(let sitterId, let accept): return try await simulateAnswer(sitterId: sitterId, accept: accept)
         case .routeUnrouted(let receiptId): return try await routeUnrouted(receiptId: receiptId)
+        case .recordCommand(let line, let orgId): return try await recordCommand(line, orgId: orgId)
         case .reload, .quit: return nil
         }
     }
@@ -132,6 +142,14 @@ public struct SitterActions: OperatorActions {
     public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
         guard sitterId == self.sitterId else { throw ConsoleError("You can answer only your own offers.") }
         return try await base.simulateAnswer(sitterId: sitterId, accept: accept)
+    }
+
+    public func recordCommand(_ line: String, orgId: RowID) async throws -> String {
+        throw ConsoleError("Only the owner changes the business's records.")
+    }
+
+    public func routeUnrouted(receiptId: RowID) async throws -> String {
+        throw ConsoleError("Unrouted texts are the owner's to sort out.")
     }
 
     private func checkIsHers(_ threadId: RowID) throws {

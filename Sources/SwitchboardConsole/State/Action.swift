@@ -46,6 +46,9 @@ public enum Effect: Equatable, Sendable {
     case simulateAnswer(sitterId: RowID, accept: Bool)
     /// Route an unrouted text now that its number is ours.
     case routeUnrouted(receiptId: RowID)
+    /// A record command typed on the `:` line (`sitter add "Ana Ruiz" --phone +1…`), run on
+    /// the org on screen.
+    case recordCommand(line: String, orgId: RowID)
     case quit
 }
 

@@ -141,6 +141,7 @@ extension Effect {
         case .offer: "offer"
         case .simulateAnswer: "simulate"
         case .routeUnrouted: "route unrouted"
+        case .recordCommand: "record command"
         }
     }
 }

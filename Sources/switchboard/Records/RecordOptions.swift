@@ -17,6 +17,13 @@ struct RecordOptions: ParsableArguments {
     /// The database (which must exist: records belong to an org, which `import` creates)
     /// and the org the command works on.
     func open() throws -> (AppDatabase, Org) {
+        // Typed as a `:` command in the console: its database and the org on its screen.
+        if let console = RecordContext.console {
+            guard let org = try console.store.read({ try $0.orgs() }).first(where: { $0.id == console.orgId }) else {
+                throw CommandFailure("the org on screen no longer exists")
+            }
+            return (console.store, org)
+        }
         let store = try database.openExisting()
         return (store, try Self.pick(try store.read { try $0.orgs() }, named: org))
     }
@@ -39,10 +46,24 @@ struct RecordOptions: ParsableArguments {
         }
     }
 
-    /// Prints `line`, or `object` as JSON with `--json`.
+    /// Prints `line`, or `object` as JSON with `--json`; in the console, hands `line` to it.
     func answer(_ line: String, _ object: [String: Any]) throws {
+        if let console = RecordContext.console {
+            console.answer(line)
+            return
+        }
         print(json ? try RecordJSON.text(object) : line)
     }
+}
+
+/// Where a record command runs when the console's `:` command line runs it: the console's
+/// database and org, and its notice line instead of standard output.
+struct RecordContext: Sendable {
+    let store: AppDatabase
+    let orgId: RowID
+    let answer: @Sendable (String) -> Void
+
+    @TaskLocal static var console: RecordContext?
 }
 
 /// A value typed on the command line, checked in `validate()`: a mistake there is a usage
