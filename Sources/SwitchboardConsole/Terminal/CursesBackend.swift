@@ -136,20 +136,24 @@ final class CursesBackend {
             _ = sb_draw(Int32(y), Int32(runStart), text, Int32(text.count), attributes, pair)
             text.removeAll(keepingCapacity: true)
         }
+        var startsRun = false
         for x in columns {
             let cell = grid[x, y]
             if cell.isContinuation { continue }
-            if cell.style != runStyle {
+            if startsRun || cell.style != runStyle {
                 flush()
                 runStart = x
                 runStyle = cell.style
+                startsRun = false
             }
+            // The whole cluster in one go: ncursesw spreads its scalars over the cells by
+            // their `wcwidth`, the way the grid counted them.
             text.append(contentsOf: cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
             // A wide character ends its run: should the terminal measure it differently,
             // only that cell is off, not the rest of the row.
             if x + 1 <= columns.upperBound, grid[x + 1, y].isContinuation {
                 flush()
-                runStart = x + 2
+                startsRun = true
             }
         }
         flush()
