@@ -30,10 +30,10 @@ struct LiveOperatorActions: OperatorActions {
             : "That sitter already has this offer pending; nothing new was sent."
     }
 
-    func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
+    func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String {
         guard let base = listenerURL() else { throw ConsoleError("The listener is not running, so there is nowhere to send the text.") }
         let route = try store.sitterTextRoute(sitterId: sitterId)
-        let word = accept ? "YES" : "NO"
+        let word = (accept ? "YES" : "NO") + (code.map { " \($0)" } ?? "")
         let answer = try await WebhookSimulator.sendSMS(
             url: base + WebhookController<BasicRequestContext>.inboundPath, authToken: authToken,
             from: route.from, to: route.to, body: word)

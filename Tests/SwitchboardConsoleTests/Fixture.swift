@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Testing
 import SwitchboardConsole
 import SwitchboardCore
 @testable import SwitchboardStore
@@ -116,6 +117,23 @@ enum Fixture {
     static func press(_ key: Key, _ state: inout ConsoleState, _ store: AppDatabase) throws -> [Effect] {
         guard let action = KeyMap.action(for: key, in: state) else { return [] }
         return try send(action, to: &state, store)
+    }
+
+    /// Offers a new open booking (for Zoë, a dog walk of an hour) to the sitter named, pending
+    /// for two hours. Returns the sitter's id.
+    @discardableResult
+    static func addPendingOffer(_ store: AppDatabase, code: String, sitter name: String, startsIn: TimeInterval) async throws -> RowID {
+        let (bookingId, sitterId) = try await store.writer.write { db -> (RowID, RowID) in
+            let sitter = try #require(try Sitter.filter(sql: "name = ?", arguments: [name]).fetchOne(db))
+            let client = try #require(try Client.filter(sql: "name = ?", arguments: ["Zoë Whitfield"]).fetchOne(db))
+            var booking = Booking(
+                orgId: sitter.orgId, code: code, clientId: client.id!, service: "Dog walk", startsAt: now.addingTimeInterval(startsIn),
+                endsAt: now.addingTimeInterval(startsIn + 3600))
+            try booking.insert(db)
+            return (booking.id!, sitter.id!)
+        }
+        _ = try await store.createOffer(bookingId: bookingId, sitterId: sitterId, expiresAt: now.addingTimeInterval(7200))
+        return sitterId
     }
 
     /// Stores an unrouted text (to a number that is not ours), as the listener would.

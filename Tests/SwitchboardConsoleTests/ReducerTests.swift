@@ -316,8 +316,12 @@ import Testing
         try Fixture.press(.character("o"), &state, store)
         guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
         #expect(picker.title == "Offer a booking to Diego Ramírez")
-        #expect(picker.options.map(\.label) == ["B1050  Cat visit · 王芳 (Fang Wang)"])
-        let effects = try Fixture.press(.enter, &state, store)
+        let starts = DayTime.text(Fixture.now.addingTimeInterval(2 * 86_400), timeZone: state.data.timeZone)
+        #expect(picker.options.map(\.label) == ["B1050  \(starts) · Cat visit · 王芳 (Fang Wang)"])
+        #expect(try Fixture.press(.enter, &state, store) == [], "nothing is texted before the question is answered")
+        #expect(state.confirmation?.question == "Offer B1050 (Cat visit, \(starts)) to Diego Ramírez?")
+        #expect(render(state, size: state.size).lines[38].hasPrefix("Offer B1050 (Cat visit, \(starts)) to Diego Ramírez? y/n"))
+        let effects = try Fixture.press(.character("y"), &state, store)
         #expect(effects == [.offer(bookingId: picker.options[0].id!, sitterId: state.data.sitters[0].id)])
     }
 
@@ -328,12 +332,79 @@ import Testing
         try Fixture.press(.character("G"), &state, store)
         let yuki = state.data.sitters[2]
         #expect(yuki.pendingOffers == 1)
-        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: true)])
-        #expect(try Fixture.press(.character("n"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: false)])
+        // One pending offer: no picker, a question naming the sitter and the booking.
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reload], "a read of the pending offers, nothing texted")
+        let starts = DayTime.text(Fixture.now.addingTimeInterval(2 * 86_400), timeZone: state.data.timeZone)
+        #expect(state.confirmation?.question == "YES as 田中 ゆき (Yuki) for B1050 (Cat visit, \(starts))?")
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: true, code: "B1050")])
+        try Fixture.press(.character("n"), &state, store)
+        #expect(state.confirmation?.question.hasPrefix("NO as 田中 ゆき (Yuki) for B1050") == true)
+        #expect(try Fixture.press(.character("n"), &state, store) == [], "n declines the question")
+        #expect(state.confirmation == nil && state.notice?.text == "Nothing sent.")
         // The listener's answer comes back as an event and lands in the status area.
         let answer = Notice(.success, "YES → 200 <Response><Message>Booking B1050 is yours.</Message></Response>")
         try Fixture.send(.operatorFinished(answer), to: &state, store)
         #expect(render(state, size: state.size).lines[38].contains("Booking B1050 is yours."))
+    }
+
+    /// Issue 14, defect 1: with Diego's sitter chat on screen and the (unfocused) sitters
+    /// cursor on Yuki, `y` and `o` are about Diego, and say so before anything happens.
+    @Test func yesNoAndOfferActOnTheSitterInViewNotAHiddenCursor() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)  // the sitters cursor on Yuki
+        try Fixture.press(.backTab, &state, store)  // back to the owner inbox
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.selectedThread?.counterpartName == "Diego Ramírez", "Diego's sitter chat is on screen")
+        let diego = try #require(state.selectedThread?.thread.assignedSitterId)
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reload])
+        #expect(state.confirmation?.question == "YES as Diego Ramírez, who has no pending offer?")
+        #expect(render(state, size: state.size).lines[38].hasPrefix("YES as Diego Ramírez, who has no pending offer? y/n"))
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: diego, accept: true, code: nil)])
+        try Fixture.press(.character("o"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Offer a booking to Diego Ramírez")
+    }
+
+    @Test func withNoSitterInViewYesAndOfferSaySoAndDoNothing() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)  // Fang's unassigned thread
+        for key in ["y", "n", "o"] {
+            #expect(try Fixture.press(.character(Character(key)), &state, store) == [])
+            #expect(state.overlay == nil && state.confirmation == nil)
+            #expect(state.notice?.kind == .error && state.notice?.text.hasPrefix("No sitter in view") == true)
+        }
+    }
+
+    /// Issue 14, defect 2: several pending offers open a picker of their codes with the
+    /// bookings' times; the chosen code is named in the question and sent with the answer.
+    @Test func severalPendingOffersOpenAPickerOfCodesWithTimes() async throws {
+        let store = try await Fixture.makeStore()
+        let yukiId = try await Fixture.addPendingOffer(store, code: "B1060", sitter: "田中 ゆき (Yuki)", startsIn: 3 * 86_400)
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)
+        #expect(try Fixture.press(.character("n"), &state, store) == [.reload])
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Text NO as 田中 ゆき (Yuki) for which offer?")
+        let zone = state.data.timeZone
+        let b1050 = DayTime.span(
+            from: Fixture.now.addingTimeInterval(2 * 86_400), to: Fixture.now.addingTimeInterval(2 * 86_400 + 3600), timeZone: zone)
+        let b1060 = DayTime.span(
+            from: Fixture.now.addingTimeInterval(3 * 86_400), to: Fixture.now.addingTimeInterval(3 * 86_400 + 3600), timeZone: zone)
+        #expect(picker.options.map(\.label) == [
+            "B1050  \(b1050) · Cat visit · 王芳 (Fang Wang)", "B1060  \(b1060) · Dog walk · Zoë Whitfield",
+        ])
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "answer-picker") { Issue.record("\(mismatch)") }
+        try Fixture.press(.character("j"), &state, store)
+        #expect(try Fixture.press(.enter, &state, store) == [])
+        #expect(state.confirmation?.question.hasPrefix("NO as 田中 ゆき (Yuki) for B1060 (Dog walk") == true)
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yukiId, accept: false, code: "B1060")])
     }
 
     @Test func overlaysToggleAndEscapeCloses() async throws {

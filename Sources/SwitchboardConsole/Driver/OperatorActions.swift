@@ -16,8 +16,9 @@ public protocol OperatorActions: Sendable {
     func reply(threadId: RowID, body: String) async throws -> String
     /// Offers a booking to a sitter (the sitter is texted the offer).
     func offer(bookingId: RowID, sitterId: RowID) async throws -> String
-    /// Posts a signed webhook to the console's own listener as if the sitter texted YES or NO.
-    func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String
+    /// Posts a signed webhook to the console's own listener as if the sitter texted YES or NO,
+    /// followed by the booking's code when one is given (`YES B1042`).
+    func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String
     /// Moves a client thread to a sitter's mailbox, or back to the owner inbox (nil).
     func assign(threadId: RowID, to sitterId: RowID?) async throws -> String
     /// Marks a thread read (the operator opened it).
@@ -45,7 +46,8 @@ extension OperatorActions {
         case .assign(let threadId, let sitterId): return try await assign(threadId: threadId, to: sitterId)
         case .reply(let threadId, let body): return try await reply(threadId: threadId, body: body)
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)
-        case .simulateAnswer(let sitterId, let accept): return try await simulateAnswer(sitterId: sitterId, accept: accept)
+        case .simulateAnswer(let sitterId, let accept, let code):
+            return try await simulateAnswer(sitterId: sitterId, accept: accept, code: code)
         case .reload, .quit: return nil
         }
     }
@@ -65,5 +67,5 @@ public struct ListenerlessActions: OperatorActions {
 
     public func reply(threadId: RowID, body: String) async throws -> String { throw Self.reason }
     public func offer(bookingId: RowID, sitterId: RowID) async throws -> String { throw Self.reason }
-    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String { throw Self.reason }
+    public func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String { throw Self.reason }
 }

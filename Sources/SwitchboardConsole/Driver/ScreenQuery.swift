@@ -42,13 +42,16 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var tierRows: Int
     public var unroutedRows: Int
     public var openBookingRows: Int
+    /// The answer picker is open: read this sitter's pending offers.
+    public var pendingOffersOfSitter: RowID?
 
     public init(
         orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
         sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
-        unroutedRows: Int = 0, openBookingRows: Int = 0
+        unroutedRows: Int = 0, openBookingRows: Int = 0, pendingOffersOfSitter: RowID? = nil
     ) {
+        self.pendingOffersOfSitter = pendingOffersOfSitter
         self.orgId = orgId
         self.mailbox = mailbox
         self.search = search
@@ -79,6 +82,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     /// The org this screen shows, and its name.
     public var orgId: RowID?
     public var orgName: String = ""
+    /// The org's time zone: booking times on screen are in it.
+    public var timeZone: TimeZone = .current
     public var ownerThreadCount = 0
     public var ownerUnread = 0
     public var ownerUnassigned = 0
@@ -117,6 +122,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
     public var openBookings: [OpenBooking] = []
+    /// The pending offers of the sitter the answer picker is about.
+    public var pendingOffers: [PendingOffer] = []
 
     public init() {}
 
@@ -204,6 +211,9 @@ extension ConsoleViewQuery {
         }
         if query.unroutedRows > 0 {
             data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows)
+        }
+        if let sitterId = query.pendingOffersOfSitter {
+            data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 50)
         }
         if query.openBookingRows > 0 {
             data.openBookings = try reads.openBookings(of: orgId, limit: query.openBookingRows)

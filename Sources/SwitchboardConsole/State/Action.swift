@@ -18,6 +18,8 @@ public enum Action: Equatable, Sendable {
     // Operator actions
     case startSearch, startReply, startAssign, startOffer
     case simulateAnswer(accept: Bool)
+    /// `y` on a confirmation question: do what it names.
+    case confirm
     // Typing in a prompt
     case type(Character), deleteBackward, submit
     // From outside
@@ -36,7 +38,8 @@ public enum Effect: Equatable, Sendable {
     case reply(threadId: RowID, body: String)
     case assign(threadId: RowID, sitterId: RowID?)
     case offer(bookingId: RowID, sitterId: RowID)
-    case simulateAnswer(sitterId: RowID, accept: Bool)
+    /// Texts YES or NO as the sitter, naming the booking when `code` is set (`YES B1042`).
+    case simulateAnswer(sitterId: RowID, accept: Bool, code: String?)
     case quit
 }
 

@@ -28,19 +28,47 @@ public enum Overlay: Equatable, Sendable {
 public struct Picker: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case assign(threadId: RowID)
-        case offer(sitterId: RowID)
+        case offer(sitter: SitterRef)
+        /// Which pending offer a simulated YES or NO answers.
+        case answer(sitter: SitterRef, accept: Bool)
     }
 
     public struct Option: Equatable, Sendable {
         /// The sitter or booking chosen; nil means "the owner inbox" (unassign).
         public var id: RowID?
         public var label: String
+        /// The booking's code, when the option is a booking.
+        public var code: String? = nil
+        /// What a confirmation question says of the booking: `B1042 (Dog walk, Nov 27 09:00)`.
+        public var summary: String? = nil
     }
 
     public var purpose: Purpose
     public var title: String
     public var options: [Option]
     public var cursor: Int
+    /// Set once a read has filled the options.
+    public var filled = false
+}
+
+/// A sitter an action is about, named on screen before it happens.
+public struct SitterRef: Equatable, Sendable {
+    public var id: RowID
+    public var name: String
+
+    public init(id: RowID, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// A question on the notice line before an action that texts someone: `y` does what it
+/// names (`YES as Diego for B1041? y/n`), `n` or `Esc` does nothing.
+public struct Confirmation: Equatable, Sendable {
+    public var question: String
+    public var effect: Effect
+    /// What the notice line says once confirmed.
+    public var progress: String
 }
 
 /// A line being typed at the bottom of the screen.
@@ -101,6 +129,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var data = ConsoleViewData()
     public var overlay: Overlay?
     public var prompt: Prompt?
+    /// A question waiting for `y` or `n` before an action happens.
+    public var confirmation: Confirmation?
     public var paused = false
     /// Changes committed while paused, not shown yet.
     public var pendingChanges = 0
@@ -132,6 +162,18 @@ public struct ConsoleState: Equatable, Sendable {
         return data.threads.first { $0.id == id }
     }
 
+    /// The sitter on screen that `y`, `n` and `o` act on: the highlighted sitter while the
+    /// sitters pane has the focus, otherwise the sitter of the thread in view, otherwise the
+    /// sitter whose mailbox is shown. Never a cursor the operator cannot see.
+    public var sitterInView: SitterRef? {
+        if focus == .sitters, let sitter = cursorSitter { return SitterRef(id: sitter.id, name: sitter.name) }
+        if let thread = selectedThread, let id = thread.thread.assignedSitterId {
+            return SitterRef(id: id, name: thread.sitterName ?? "sitter \(id)")
+        }
+        if case .sitter(let id) = mailbox, let name = data.mailboxSitterName { return SitterRef(id: id, name: name) }
+        return nil
+    }
+
     public var cursorSitter: SitterMailbox? {
         let row = sitterCursor - data.sitterOffset
         return data.sitters.indices.contains(row) ? data.sitters[row] : nil
@@ -156,6 +198,7 @@ public struct ConsoleState: Equatable, Sendable {
         var bookingRows = 0
         var tierRows = 0
         var assignableSitters = false
+        var offersOfSitter: RowID?
         switch overlay {
         case .tiers: tierRows = layout?.tierRows ?? 1
         case .unrouted: unroutedRows = max(1, (layout?.body.height ?? 3) - 3)
@@ -163,6 +206,7 @@ public struct ConsoleState: Equatable, Sendable {
             switch picker.purpose {
             case .offer: bookingRows = max(1, (layout?.body.height ?? 3) - 6)
             case .assign: assignableSitters = true
+            case .answer(let sitter, _): offersOfSitter = sitter.id
             }
         case .help, nil: break
         }
@@ -173,6 +217,6 @@ public struct ConsoleState: Equatable, Sendable {
             sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
-            unroutedRows: unroutedRows, openBookingRows: bookingRows)
+            unroutedRows: unroutedRows, openBookingRows: bookingRows, pendingOffersOfSitter: offersOfSitter)
     }
 }

@@ -5,9 +5,19 @@ public enum KeyMap {
         if key == .interrupt { return .quit }
         // Too small to draw: only quitting works, so the operator is never stuck.
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
+        if state.confirmation != nil { return confirmationAction(for: key) }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
         return normalAction(for: key)
+    }
+
+    /// A question on the notice line: `y` confirms, `n` or `Esc` declines, nothing else acts.
+    static func confirmationAction(for key: Key) -> Action? {
+        switch key {
+        case .character("y"), .character("Y"): .confirm
+        case .character("n"), .character("N"), .escape: .cancel
+        default: nil
+        }
     }
 
     /// Typing: every printable key is text, so `q` and `j` can be typed.

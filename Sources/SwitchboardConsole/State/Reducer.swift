@@ -42,6 +42,11 @@ extension ConsoleState {
         case .startAssign: return startAssign()
         case .startOffer: return startOffer()
         case .simulateAnswer(let accept): return simulate(accept: accept)
+        case .confirm:
+            guard let question = confirmation else { return [] }
+            confirmation = nil
+            notice = Notice(.info, question.progress)
+            return [question.effect]
         case .type(let character):
             // Typed (or pasted) text is untrusted too: cleaned as it arrives.
             guard let current = prompt, current.text.count < Self.promptLimit else { return [] }
@@ -255,6 +260,11 @@ extension ConsoleState {
     }
 
     private mutating func cancel() -> [Effect] {
+        if confirmation != nil {
+            confirmation = nil
+            notice = Notice(.info, "Nothing sent.")
+            return []
+        }
         if prompt != nil {
             prompt = nil
             return []
@@ -304,25 +314,51 @@ extension ConsoleState {
 
     static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
 
+    /// Said when `y`, `n` or `o` has no sitter on screen to act on.
+    static let noSitterInView = Notice(
+        .error, "No sitter in view: pick one in the Sitters pane (Tab) or open a thread with a sitter, then press the key again.")
+
     private mutating func startOffer() -> [Effect] {
         guard overlay == nil else { return [] }
-        guard let sitter = cursorSitter else {
-            notice = Notice(.error, "There is no sitter to offer a booking to.")
+        guard let sitter = sitterInView else {
+            notice = Self.noSitterInView
             return []
         }
         overlay = .picker(
-            Picker(purpose: .offer(sitterId: sitter.id), title: "Offer a booking to \(sitter.name)", options: [], cursor: 0))
+            Picker(purpose: .offer(sitter: sitter), title: "Offer a booking to \(sitter.name)", options: [], cursor: 0))
         return [.reload]
     }
 
+    /// `y`/`n`: opens the pending offers of the sitter in view. The read decides: with one
+    /// offer (or none) the confirmation question comes at once, with several a picker.
     private mutating func simulate(accept: Bool) -> [Effect] {
         guard overlay == nil else { return [] }
-        guard let sitter = cursorSitter else {
-            notice = Notice(.error, "There is no sitter to answer as.")
+        guard let sitter = sitterInView else {
+            notice = Self.noSitterInView
             return []
         }
-        notice = Notice(.info, "Texting \(accept ? "YES" : "NO") as \(sitter.name)…")
-        return [.simulateAnswer(sitterId: sitter.id, accept: accept)]
+        let word = accept ? "YES" : "NO"
+        overlay = .picker(
+            Picker(
+                purpose: .answer(sitter: sitter, accept: accept), title: "Text \(word) as \(sitter.name) for which offer?",
+                options: [], cursor: 0))
+        return [.reload]
+    }
+
+    /// The question that names what a simulated answer does.
+    private mutating func confirmAnswer(as sitter: SitterRef, accept: Bool, offer: Picker.Option?) {
+        let word = accept ? "YES" : "NO"
+        if let offer, let code = offer.code {
+            confirmation = Confirmation(
+                question: "\(word) as \(sitter.name) for \(offer.summary ?? code)?",
+                effect: .simulateAnswer(sitterId: sitter.id, accept: accept, code: code),
+                progress: "Texting \(word) \(code) as \(sitter.name)…")
+        } else {
+            confirmation = Confirmation(
+                question: "\(word) as \(sitter.name), who has no pending offer?",
+                effect: .simulateAnswer(sitterId: sitter.id, accept: accept, code: nil),
+                progress: "Texting \(word) as \(sitter.name)…")
+        }
     }
 
     private mutating func submit() -> [Effect] {
@@ -334,10 +370,16 @@ extension ConsoleState {
             case .assign(let threadId):
                 notice = Notice(.info, "Assigning to \(choice.label)…")
                 return [.assign(threadId: threadId, sitterId: choice.id)]
-            case .offer(let sitterId):
+            case .offer(let sitter):
                 guard let bookingId = choice.id else { return [] }
-                notice = Notice(.info, "Offering \(choice.label)…")
-                return [.offer(bookingId: bookingId, sitterId: sitterId)]
+                confirmation = Confirmation(
+                    question: "Offer \(choice.summary ?? choice.label) to \(sitter.name)?",
+                    effect: .offer(bookingId: bookingId, sitterId: sitter.id),
+                    progress: "Offering \(choice.code ?? choice.label) to \(sitter.name)…")
+                return []
+            case .answer(let sitter, let accept):
+                confirmAnswer(as: sitter, accept: accept, offer: choice)
+                return []
             }
         }
         guard let current = prompt else { return [] }
@@ -387,16 +429,37 @@ extension ConsoleState {
     /// A picker's options come with the read: open bookings to offer, sitters to assign to.
     private mutating func fillPicker() {
         guard case .picker(var picker) = overlay else { return }
+        let firstFill = !picker.filled
+        picker.filled = true
+        let zone = data.timeZone
         switch picker.purpose {
         case .offer:
             picker.options = data.openBookings.map { booking in
                 Picker.Option(
                     id: booking.id,
-                    label: "\(booking.code)  \(booking.service) · \(booking.clientName ?? "unknown client")")
+                    label: "\(booking.code)  \(DayTime.text(booking.startsAt, timeZone: zone)) · \(booking.service) · "
+                        + (booking.clientName ?? "unknown client"),
+                    code: booking.code,
+                    summary: "\(booking.code) (\(booking.service), \(DayTime.text(booking.startsAt, timeZone: zone)))")
             }
             picker.cursor = clamp(picker.cursor, count: picker.options.count)
+        case .answer(let sitter, let accept):
+            picker.options = data.pendingOffers.map { offer in
+                Picker.Option(
+                    id: offer.bookingId,
+                    label: "\(offer.code)  \(DayTime.span(from: offer.startsAt, to: offer.endsAt, timeZone: zone)) · "
+                        + "\(offer.service) · \(offer.clientName ?? "unknown client")",
+                    code: offer.code,
+                    summary: "\(offer.code) (\(offer.service), \(DayTime.text(offer.startsAt, timeZone: zone)))")
+            }
+            picker.cursor = clamp(picker.cursor, count: picker.options.count)
+            // One offer or none: nothing to choose, straight to the question.
+            if firstFill, picker.options.count <= 1 {
+                overlay = nil
+                confirmAnswer(as: sitter, accept: accept, offer: picker.options.first)
+                return
+            }
         case .assign(let threadId):
-            let firstFill = picker.options.count <= 1
             let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
             picker.options =
                 [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }

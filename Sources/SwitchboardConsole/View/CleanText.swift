@@ -61,6 +61,11 @@ extension ConsoleViewData {
             data.openBookings[index].service = clean(data.openBookings[index].service)
             data.openBookings[index].clientName = data.openBookings[index].clientName.map(clean)
         }
+        for index in data.pendingOffers.indices {
+            data.pendingOffers[index].code = clean(data.pendingOffers[index].code)
+            data.pendingOffers[index].service = clean(data.pendingOffers[index].service)
+            data.pendingOffers[index].clientName = data.pendingOffers[index].clientName.map(clean)
+        }
         return data
     }
 }

@@ -50,6 +50,11 @@ extension Grid {
 
     mutating func renderNoticeLine(_ state: ConsoleState, in rect: Rect) {
         fill(rect)
+        if let confirmation = state.confirmation {
+            let used = write(confirmation.question + " ", x: rect.x, y: rect.y, width: max(1, rect.width - 4), style: .title)
+            write("y/n", x: rect.x + used, y: rect.y, style: Style(color: .warning, bold: true, reverse: true))
+            return
+        }
         if let prompt = state.prompt {
             let label: String =
                 switch prompt {
@@ -94,6 +99,7 @@ extension Grid {
 
     /// The keys that work now, the way out first.
     static func hints(for state: ConsoleState) -> [(String, String)] {
+        if state.confirmation != nil { return [("y", "yes, do it"), ("n/Esc", "no"), ("Ctrl-C", "quit")] }
         if state.prompt != nil { return [("Enter", "done"), ("Esc", "cancel"), ("Backspace", "delete")] }
         switch state.overlay {
         case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]

@@ -35,6 +35,7 @@ extension Grid {
                 switch picker.purpose {
                 case .offer: "No open bookings to offer."
                 case .assign: "No sitters."
+                case .answer: "No pending offers."
                 }
             write(text, x: inner.x + 1, y: inner.y, width: inner.width - 2, style: .muted)
             return

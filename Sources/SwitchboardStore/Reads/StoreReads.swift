@@ -22,6 +22,29 @@ public struct SitterMailbox: Equatable, Sendable, Identifiable {
     }
 }
 
+/// An offer waiting for a sitter's YES or NO, with its booking: for the answer picker.
+public struct PendingOffer: Equatable, Sendable {
+    public var bookingId: RowID
+    public var code: String
+    public var service: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var expiresAt: Date
+    public var clientName: String?
+
+    public init(
+        bookingId: RowID, code: String, service: String, startsAt: Date, endsAt: Date, expiresAt: Date, clientName: String?
+    ) {
+        self.bookingId = bookingId
+        self.code = code
+        self.service = service
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.expiresAt = expiresAt
+        self.clientName = clientName
+    }
+}
+
 /// An open booking, for the "offer a booking" picker.
 public struct OpenBooking: Equatable, Sendable, Identifiable {
     public var id: RowID
@@ -169,8 +192,31 @@ public struct StoreReads {
     /// Webhooks received, by verdict.
     public func webhookCounts() throws -> WebhookCounts { try AppDatabase.webhookCounts(db) }
 
-    /// The newest texts to numbers that are not ours.
-    public func unroutedMessages(limit: Int) throws -> [UnroutedMessage] { try AppDatabase.unroutedMessages(db, limit: limit) }
+    /// Texts to numbers that are not ours, newest first: `limit` of them after the `offset` newest.
+    public func unroutedMessages(limit: Int, offset: Int = 0) throws -> [UnroutedMessage] {
+        try AppDatabase.unroutedMessages(db, limit: limit, offset: offset)
+    }
+
+    /// A sitter's offers still open to an answer (not expired), soonest booking first: what
+    /// a YES or NO from that sitter could be about.
+    public func pendingOffers(ofSitter sitterId: RowID, now: Date, limit: Int) throws -> [PendingOffer] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT booking.id, booking.code, booking.service, booking.starts_at, booking.ends_at,
+                       offer_event.expires_at, client.name AS client_name
+                FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
+                LEFT JOIN client ON client.id = booking.client_id
+                WHERE offer_event.sitter_id = ? AND offer_event.status = 'offered' AND offer_event.expires_at > ?
+                ORDER BY booking.starts_at, booking.id LIMIT ?
+                """,
+            arguments: [sitterId, now, limit]
+        ).map { row in
+            PendingOffer(
+                bookingId: row["id"], code: row["code"], service: row["service"], startsAt: row["starts_at"],
+                endsAt: row["ends_at"], expiresAt: row["expires_at"], clientName: row["client_name"])
+        }
+    }
 
     /// Bookings still open, soonest first.
     public func openBookings(of orgId: RowID, limit: Int) throws -> [OpenBooking] {
