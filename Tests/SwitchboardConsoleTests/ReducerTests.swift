@@ -154,8 +154,9 @@ import Testing
         #expect(text.contains("NEW sitter chat"))
     }
 
-    /// In the message pane j/k scroll the thread (not the thread list): back a message,
-    /// a page, to its first message and to its newest.
+    /// In the message pane j/k scroll the thread (not the thread list) by line, as a pager:
+    /// a page, the thread's first line and its newest. Each "message N" takes three lines
+    /// (header, body, blank).
     @Test func theMessagePaneScrollsALongThread() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
@@ -171,7 +172,11 @@ import Testing
 
         try Fixture.press(.character("k"), &state, store)
         #expect(state.selectedThreadId == fang.id, "the selection stays on its thread")
-        #expect(state.messageSkip == 1)
+        #expect(state.messageSkip == 0 && state.messageLineSkip == 1, "one line back")
+        #expect(render(state, size: state.size).text.contains("▼ more below"))
+        try Fixture.press(.character("k"), &state, store)
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0, "three lines: a message back")
         #expect(state.data.messages.last?.body == "message 59")
         #expect(render(state, size: state.size).text.contains("▼ 1 newer"))
 
@@ -182,41 +187,86 @@ import Testing
         #expect(state.messageSkip == 4)
         #expect(render(state, size: state.size).text.contains("▼ 4 newer"))
         try Fixture.press(.character("j"), &state, store)
-        #expect(state.data.messages.last?.body == "message 60")
+        #expect(state.data.messages.last?.body == "message 60" && state.messageLineSkip == 2, "message 60's header shows")
         try Fixture.press(.character("j"), &state, store)
         try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageSkip == 3 && state.messageLineSkip == 0)
+        for _ in 0..<3 { try Fixture.press(.character("k"), &state, store) }
         #expect(state.messageSkip == 4 && state.data.messages.last?.body == "message 59")
-        try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("j"), &state, store)
+        for _ in 0..<9 { try Fixture.press(.character("j"), &state, store) }
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0)
 
+        // A page is a screenful less a line, both ways.
+        let page = try #require(state.layout).messages.inner.height - 3 - 1
         try Fixture.press(.pageUp, &state, store)
-        let paged = state.messageSkip
-        #expect(paged > 2)
-        #expect(state.data.messages.last?.body == "message \(63 - paged)")
+        #expect(state.messageSkip * 3 + state.messageLineSkip == 3 + page)
+        #expect(state.data.messages.last?.body == "message \(63 - state.messageSkip)")
         try Fixture.press(.pageDown, &state, store)
-        #expect(state.messageSkip == 1)
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0)
 
         try Fixture.press(.character("g"), &state, store)
         #expect(state.data.messages.first?.body == "Hi 🐶 can you walk Mochi on Tuesday? 你好，谢谢！")
         let start = render(state, size: state.size).text
         #expect(start.contains("Hi 🐶 can you walk Mochi"), "the first message is on screen, whole")
-        #expect(!start.contains("▲ older messages"))
+        #expect(!start.contains("▲"), "nothing above the first line")
         #expect(try Fixture.press(.character("k"), &state, store) == [], "nothing before the first message")
-        #expect(state.messageSkip == 64 - state.data.messages.count)
 
         try Fixture.press(.character("G"), &state, store)
-        #expect(state.messageSkip == 0)
+        #expect(state.messageSkip == 0 && state.messageLineSkip == 0)
         #expect(state.data.messages.last?.body == "message 63")
 
         // Another thread starts at its newest message.
         try Fixture.press(.character("k"), &state, store)
         try Fixture.press(.backTab, &state, store)
         try Fixture.press(.character("j"), &state, store)
-        #expect(state.messageSkip == 0 && state.data.messageSkip == 0)
+        #expect(state.messageSkip == 0 && state.data.messageSkip == 0 && state.messageLineSkip == 0)
+    }
+
+    /// Issue 14, defect 3: a 1,600-character SMS taller than the pane reads from its first
+    /// line, its header kept visible while scrolling through it, ▲/▼ only when true.
+    @Test func aMessageTallerThanThePaneReadsLineByLineFromItsStart() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.selectedThread)
+        let words = (1...200).map { "w\($0)" }.joined(separator: " ")  // 1,600 characters or so
+        let long = String((words + " " + words).prefix(1600))
+        try await store.writer.write { db in
+            _ = try AppDatabase.appendMessage(
+                db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound, actor: .client,
+                body: long, providerMessageSid: "SMlong1600", at: Fixture.now.addingTimeInterval(-10))
+        }
+        try Fixture.reload(&state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.enter, &state, store)
+        let layout = try #require(state.layout)
+        let area = layout.messages.inner.height - 3
+        var text = render(state, size: state.size).text
+        #expect(text.contains("▲ ◀ 王芳 (Fang Wang) · 10s"), "the cut message's header stays above the view")
+        #expect(!text.contains("▼"), "nothing below the newest line")
+        // Line by line up to the message's first line.
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageLineSkip == 1)
+        #expect(render(state, size: state.size).text.contains("▼ more below"))
+        try Fixture.press(.character("g"), &state, store)
+        text = render(state, size: state.size).text
+        #expect(text.contains("Hi 🐶 can you walk Mochi"), "the thread's first message is at the top")
+        #expect(!text.contains("▲"))
+        // Page down to the long message: its header and first words come into view.
+        for _ in 0..<40 where !render(state, size: state.size).text.contains("w1 w2 w3") {
+            try Fixture.press(.character("j"), &state, store)
+        }
+        text = render(state, size: state.size).text
+        #expect(text.contains("w1 w2 w3"), "the long message's first line is readable")
+        #expect(text.contains("◀ 王芳 (Fang Wang) · 10s"))
+        let paneTop = layout.messages.y + 1
+        #expect(area > 10)
+        for _ in 0..<5 { try Fixture.press(.character("j"), &state, store) }
+        let grid = render(state, size: state.size)
+        #expect(grid.lines[paneTop + 1].contains("▲ ◀ 王芳 (Fang Wang) · 10s"), "mid-message: its header is pinned")
+        #expect(grid.text.contains("▼ more below"))
+        if let mismatch = try snapshotMismatch(grid, named: "pager-long-message") { Issue.record("\(mismatch)") }
+        try Fixture.press(.character("G"), &state, store)
+        #expect(!render(state, size: state.size).text.contains("▼"))
     }
 
     /// Texts "message N" from the client of a thread, a second apart.

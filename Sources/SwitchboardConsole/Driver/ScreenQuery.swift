@@ -235,7 +235,7 @@ extension ConsoleViewQuery {
             return
         }
         var skip = max(0, messageSkip)
-        if let anchor = messageAnchorId, skip > 0, let newer = try reads.messageCount(inThread: threadId, newerThan: anchor) {
+        if let anchor = messageAnchorId, let newer = try reads.messageCount(inThread: threadId, newerThan: anchor) {
             skip = newer
         }
         var page = try reads.messages(inThread: threadId, limit: limit + 1, skippingNewest: skip)

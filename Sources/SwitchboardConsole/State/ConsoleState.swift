@@ -124,6 +124,17 @@ public struct ConsoleState: Equatable, Sendable {
     public var threadOffset = 0
     /// How far the message view is scrolled back: the newest messages it leaves out.
     public var messageSkip = 0
+    /// The message view scrolls by line: how many lines of the newest message on screen
+    /// (the last one read) are below the view. Always less than that message's lines.
+    public var messageLineSkip = 0
+    /// After moving down past the newest message read: that message, and how many lines
+    /// below its end the view's bottom goes once the newer ones are read.
+    var revealBelow: RevealBelow?
+
+    struct RevealBelow: Equatable, Sendable {
+        var messageId: RowID
+        var lines: Int
+    }
     /// Set when the operator moved by position: the next read selects by index, not by id.
     var anchorByIndex = false
     public var data = ConsoleViewData()
@@ -182,7 +193,7 @@ public struct ConsoleState: Equatable, Sendable {
     /// While scrolled back and not moved since the last read, the newest message on screen:
     /// the next read keeps it there when more arrive. After a move the new skip applies.
     var messageAnchor: RowID? {
-        messageSkip > 0 && messageSkip == data.messageSkip ? data.messages.last?.id : nil
+        (messageSkip > 0 || messageLineSkip > 0) && messageSkip == data.messageSkip ? data.messages.last?.id : nil
     }
 
     /// The read that fills the current screen: only what is visible.

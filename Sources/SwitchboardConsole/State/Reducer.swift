@@ -113,6 +113,8 @@ extension ConsoleState {
         case .messages:
             // The list's top is the newest thread; the thread's top is its first message.
             messageSkip = position == 0 ? ConsoleViewQuery.oldestMessages : 0
+            messageLineSkip = 0
+            revealBelow = nil
             return [.reload]
         }
     }
@@ -125,23 +127,48 @@ extension ConsoleState {
         return [.reload]
     }
 
-    /// Scrolls the message view: up (negative) goes back to older messages, a page is a
-    /// screenful. A page back past the first message shows the thread's start.
+    /// Scrolls the message view by line, as a pager: up (negative) towards older lines, a
+    /// page is a screenful less one line. Lines past the newest message read are reached by
+    /// reading further back (`messageSkip`); the view never goes past the thread's first line.
     private mutating func scrollMessages(by delta: Int) -> [Effect] {
         guard let layout else { return [] }
-        let view = MessageView(pane: layout.messages, scrolledBack: messageSkip > 0, media: data.media)
-        let shown = view.shownFromBottom(data.messages)
-        let isPage = abs(delta) > 1
+        let view = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
+        let step = abs(delta) > 1 ? max(1, view.area.height - 1) : 1
         if delta < 0 {
-            guard data.hasOlderMessages || view.isCut(data.messages) else { return [] }
-            let step = isPage ? max(1, shown - 1) : 1
-            let after = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
-            let reachesStart = !data.hasOlderMessages && !after.isCut(Array(data.messages.dropLast(step)))
-            messageSkip = reachesStart ? ConsoleViewQuery.oldestMessages : messageSkip + step
-        } else {
-            guard messageSkip > 0 else { return [] }
-            messageSkip = max(0, messageSkip - (isPage ? max(1, shown - 1) : 1))
+            // The first line on screen, counted in the lines read; it moves up by `step`,
+            // never above the thread's first line.
+            let total = data.messages.reduce(0) { $0 + view.rows(of: $1) }
+            let top = total - view.area.height - messageLineSkip
+            let newTop = data.hasOlderMessages ? top - step : max(0, top - step)
+            guard newTop < top else { return [] }
+            // The same position, said as messages and lines below the view.
+            var messages = data.messages
+            var skip = messageSkip
+            var lines = total - view.area.height - newTop
+            while let bottom = messages.last, messages.count > 1, lines >= view.rows(of: bottom) {
+                lines -= view.rows(of: bottom)
+                skip += 1
+                messages.removeLast()
+            }
+            messageSkip = skip
+            messageLineSkip = lines
+            return [.reload]
         }
+        if messageLineSkip >= step {
+            messageLineSkip -= step
+            return [.reload]
+        }
+        guard messageSkip > 0 else {
+            guard messageLineSkip > 0 else { return [] }
+            messageLineSkip = 0
+            return [.reload]
+        }
+        // Onto messages not read yet: each takes at least two lines, so skipping `remaining`
+        // fewer messages reads enough of them; the read then places the view exactly.
+        let remaining = step - messageLineSkip
+        if let bottom = data.messages.last?.id { revealBelow = RevealBelow(messageId: bottom, lines: remaining) }
+        messageSkip = max(0, messageSkip - remaining)
+        messageLineSkip = 0
         return [.reload]
     }
 
@@ -163,6 +190,7 @@ extension ConsoleState {
         guard target != selectedIndex || selectedThreadId == nil else { return [] }
         selectedIndex = target
         messageSkip = 0
+        messageLineSkip = 0
         let pageIndex = target - data.offset
         selectedThreadId = data.threads.indices.contains(pageIndex) ? data.threads[pageIndex].id : nil
         anchorByIndex = true
@@ -208,6 +236,7 @@ extension ConsoleState {
         selectedThreadId = nil
         threadOffset = 0
         messageSkip = 0
+        messageLineSkip = 0
         anchorByIndex = true
     }
 
@@ -470,16 +499,51 @@ extension ConsoleState {
         overlay = .picker(picker)
     }
 
-    /// Takes the message view's scroll from the read, and after a jump to the thread's
-    /// start keeps only the first messages that fit, so the first one is at the top.
+    /// Takes the message view's scroll from the read. After a jump to the thread's start it
+    /// keeps the first messages that fill the view, scrolled so the first line is at the top;
+    /// after a move down onto a message, it shows that message's first lines.
     private mutating func fitMessages() {
         defer { messageSkip = data.messageSkip }
-        guard data.messagesFromStart, let layout else { return }
+        guard let layout else { return }
         let view = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
-        let fit = view.fitFromTop(data.messages)
-        data.messageSkip += data.messages.count - fit
-        data.messages.removeLast(data.messages.count - fit)
-        data.messagesFromStart = false
+        if data.messagesFromStart {
+            var used = 0
+            var fit = 0
+            for event in data.messages where used < view.area.height {
+                used += view.rows(of: event)
+                fit += 1
+            }
+            data.messageSkip += data.messages.count - fit
+            data.messages.removeLast(data.messages.count - fit)
+            data.messagesFromStart = false
+            messageLineSkip = max(0, used - view.area.height)
+            revealBelow = nil
+            return
+        }
+        guard !data.messages.isEmpty else {
+            messageLineSkip = 0
+            return
+        }
+        if let reveal = revealBelow {
+            revealBelow = nil
+            if let index = data.messages.firstIndex(where: { $0.id == reveal.messageId }) {
+                let newer = data.messages[(index + 1)...].reduce(0) { $0 + view.rows(of: $1) }
+                var below = max(0, newer - reveal.lines)
+                while let last = data.messages.last, data.messages.count > index + 1, below >= view.rows(of: last) {
+                    below -= view.rows(of: last)
+                    data.messages.removeLast()
+                    data.messageSkip += 1
+                }
+                messageLineSkip = below
+            }
+        }
+        guard let bottom = data.messages.last else { return }
+        messageLineSkip = min(messageLineSkip, view.rows(of: bottom) - 1)
+        if !data.hasOlderMessages {
+            let total = data.messages.reduce(0) { $0 + view.rows(of: $1) }
+            messageLineSkip = min(messageLineSkip, max(0, total - view.area.height))
+        }
+        messageLineSkip = max(0, messageLineSkip)
     }
 
     /// A thread is a new arrival when its last activity moved on since it was last seen (or

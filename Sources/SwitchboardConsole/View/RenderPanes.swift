@@ -149,56 +149,30 @@ extension Grid {
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
         write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
-        let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0, media: state.data.media)
+        let scrolledBack = state.data.messageSkip > 0 || state.messageLineSkip > 0
+        let view = MessageView(pane: rect, scrolledBack: scrolledBack, media: state.data.media)
         let area = view.area
-        if state.data.messageSkip > 0 {
-            write(
-                "▼ \(state.data.messageSkip) newer · j/↓, G for the newest", x: inner.x + 1, y: area.maxY,
-                width: inner.width - 1, style: Style(color: .accent, bold: true))
+        let lines = view.lines(state.data.messages, summary: summary, now: state.now)
+        // A pager's window on the lines: the bottom `messageLineSkip` lines of the newest
+        // message read are below it.
+        let end = max(0, lines.count - state.messageLineSkip)
+        let start = max(0, end - area.height)
+        for (row, line) in lines[start..<end].enumerated() {
+            write(line.text, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.style)
         }
-
-        // Newest at the bottom: lay messages out from the last one upwards until full.
-        var blocks: [[(String, Style)]] = []
-        var used = 0
-        for event in state.data.messages.reversed() {
-            let block = messageBlock(event, summary: summary, view: view, now: state.now)
-            blocks.append(block)
-            used += block.count
-            if used >= area.height { break }
-        }
-        var lines = blocks.reversed().flatMap { $0 }
-        if lines.count > area.height { lines.removeFirst(lines.count - area.height) }
-        for (row, line) in lines.enumerated() {
-            write(line.0, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.1)
-        }
-        // What `MessageView.isCut` says, from the layout just made rather than a second wrap.
-        let isCut = used > area.height || blocks.count < state.data.messages.count
-        if state.data.hasOlderMessages || isCut {
+        // The line above the view: the header of the message cut at the top (so who wrote
+        // it and when stay visible), or a mark that there is more; nothing when there is not.
+        if start < lines.count, !lines[start].isHeader, !lines[start].text.isEmpty, let header = lines[..<start].last(where: \.isHeader) {
+            write("▲ " + header.text, x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: header.style)
+        } else if start > 0 || state.data.hasOlderMessages {
             write("▲ older messages · k/↑", x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: .muted)
         }
-    }
-
-    /// A message: a header line (who, when, delivery), its wrapped body, a line for each
-    /// photo or file, a blank line.
-    private func messageBlock(
-        _ event: MessageEvent, summary: ThreadSummary, view: MessageView, now: Date
-    ) -> [(String, Style)] {
-        let inbound = event.direction == .inbound
-        let who: String =
-            switch event.actorType {
-            case .client: summary.clientName ?? summary.thread.counterpartE164 ?? "client"
-            case .sitter: summary.sitterName ?? "sitter"
-            case .owner: "Owner"
-            case .system: "System"
-            }
-        var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
-        if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
-        let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
-        var lines: [(String, Style)] = [(header, headerStyle)]
-        lines += view.bodyLines(event).map { ("  " + $0, Style.plain) }
-        lines += view.mediaLines(event).map { ("  " + $0, Style.muted) }
-        lines.append(("", .plain))
-        return lines
+        if scrolledBack {
+            let below =
+                state.data.messageSkip > 0
+                ? "▼ \(state.data.messageSkip) newer · j/↓, G for the newest" : "▼ more below · j/↓, G for the end"
+            write(below, x: inner.x + 1, y: area.maxY, width: inner.width - 1, style: Style(color: .accent, bold: true))
+        }
     }
 }
 
@@ -233,34 +207,35 @@ struct MessageView {
         }
     }
 
+    /// One line of the pager: a message's header, a line of its body or media, a blank.
+    struct Line {
+        var text: String
+        var style: Style
+        var isHeader = false
+    }
+
+    /// Every line of `messages`, oldest first: for each, a header line (who, when, delivery),
+    /// its wrapped body, a line for each photo or file, a blank line.
+    func lines(_ messages: [MessageEvent], summary: ThreadSummary, now: Date) -> [Line] {
+        messages.flatMap { event -> [Line] in
+            let inbound = event.direction == .inbound
+            let who: String =
+                switch event.actorType {
+                case .client: summary.clientName ?? summary.thread.counterpartE164 ?? "client"
+                case .sitter: summary.sitterName ?? "sitter"
+                case .owner: "Owner"
+                case .system: "System"
+                }
+            var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
+            if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
+            let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
+            return [Line(text: header, style: headerStyle, isHeader: true)]
+                + bodyLines(event).map { Line(text: "  " + $0, style: .plain) }
+                + mediaLines(event).map { Line(text: "  " + $0, style: .muted) }
+                + [Line(text: "", style: .plain)]
+        }
+    }
+
     /// A message's rows: header, body, media, a blank line.
     func rows(of event: MessageEvent) -> Int { 2 + bodyLines(event).count + mediaLines(event).count }
-
-    /// How many of the newest `messages` show, at least in part.
-    func shownFromBottom(_ messages: [MessageEvent]) -> Int {
-        var used = 0
-        var shown = 0
-        for event in messages.reversed() where used < area.height {
-            used += rows(of: event)
-            shown += 1
-        }
-        return shown
-    }
-
-    /// Whether the oldest of `messages` is cut off or left out.
-    func isCut(_ messages: [MessageEvent]) -> Bool {
-        messages.reduce(0) { $0 + rows(of: $1) } > area.height
-    }
-
-    /// How many of the oldest `messages` fit whole from the top (at least one).
-    func fitFromTop(_ messages: [MessageEvent]) -> Int {
-        var used = 0
-        var fit = 0
-        for event in messages {
-            used += rows(of: event)
-            guard used <= area.height else { break }
-            fit += 1
-        }
-        return max(1, min(fit, messages.count))
-    }
 }
