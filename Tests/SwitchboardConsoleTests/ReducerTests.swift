@@ -286,9 +286,13 @@ import Testing
         var state = try Fixture.state(store)
         #expect(try Fixture.press(.character("p"), &state, store) == [])
         #expect(state.paused)
-        #expect(state.reduce(.databaseChanged) == [])
-        #expect(state.pendingChanges == 1)
+        let threads = state.data.threads
+        try await Self.clientTexts(1...1, to: threads[2].id, in: store)
+        // Paused, a change is read only to count what arrived: the list stays.
+        #expect(try Fixture.send(.databaseChanged, to: &state, store) == [.reload])
+        #expect(state.pendingChanges == 1 && state.data.threads == threads)
         #expect(try Fixture.press(.character("p"), &state, store) == [.reload])
+        #expect(state.data.threads.first?.id == threads[2].id)
         #expect(!state.paused && state.pendingChanges == 0)
         #expect(state.reduce(.databaseChanged) == [.reload])
     }

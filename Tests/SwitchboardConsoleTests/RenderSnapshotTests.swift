@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardConsole
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// The screens as text, compared with `Snapshots/*.txt` (ratatui's TestBackend approach).
@@ -121,15 +121,40 @@ import Testing
         for other in ["Maya Okafor", "王芳 (Fang Wang)"] { #expect(!grid.text.contains(other), "\(other) is of the other org") }
     }
 
-    @Test func pausedStatusBarCountsWaitingChanges() async throws {
+    /// Issue 14, defect 5: paused, `j`/`k` move through the threads on screen without new
+    /// ones appearing, and the count is of texts that arrived, not of commits (a rejected
+    /// webhook is not a text).
+    @Test func pausedListStaysAndCountsOnlyArrivedTexts() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        let before = state.data.threads.map(\.id)
         try Fixture.press(.character("p"), &state, store)
-        try Fixture.send(.databaseChanged, to: &state, store)
-        try Fixture.send(.databaseChanged, to: &state, store)
-        let grid = render(state, size: state.size)
-        #expect(grid.lines[0].contains("❚❚ PAUSED (2 waiting)"))
+        let mallory = before[1]
+        try await ReducerTests.clientTexts(1...2, to: mallory, in: store)
+        try await store.writer.write { db in
+            try AppDatabase.recordRefusal(
+                db, path: "/api/twilio/inbound", body: Array("forged".utf8),
+                headers: ReceiptHeaders(signature: nil, contentType: nil, userAgent: nil), verdict: .rejectedSignature,
+                statusCode: 403, reason: "bad signature", at: Fixture.now)
+        }
+        for _ in 0..<3 { try Fixture.send(.databaseChanged, to: &state, store) }
+        var grid = render(state, size: state.size)
+        #expect(grid.lines[0].contains("❚❚ PAUSED (2 new texts)"))
         #expect(!grid.lines[0].contains("LIVE"))
+        #expect(state.data.threads.map(\.id) == before, "the list on screen stays")
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.threads.map(\.id) == before, "moving does not bring the new order in")
+        #expect(state.selectedThreadId == before[1] && state.selectedIndex == 1)
+        #expect(state.data.messages.last?.body == "message 2", "the thread read is the one selected")
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.selectedThreadId == before.last && state.data.threads.map(\.id) == before)
+        try Fixture.press(.character("p"), &state, store)
+        #expect(state.notice?.text == "Live again: showing 2 texts that arrived while paused.")
+        try Fixture.press(.character("g"), &state, store)
+        #expect(state.data.threads.first?.id == mallory, "live again: the thread that got the texts is first")
+        grid = render(state, size: state.size)
+        #expect(grid.lines[0].contains("● LIVE"))
     }
 }
 

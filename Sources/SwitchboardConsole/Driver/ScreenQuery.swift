@@ -44,14 +44,17 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var openBookingRows: Int
     /// The answer picker is open: read this sitter's pending offers.
     public var pendingOffersOfSitter: RowID?
+    /// While paused: count the texts stored after this message.
+    public var inboundAfterMessageId: RowID?
 
     public init(
         orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
         sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
-        unroutedRows: Int = 0, openBookingRows: Int = 0, pendingOffersOfSitter: RowID? = nil
+        unroutedRows: Int = 0, openBookingRows: Int = 0, pendingOffersOfSitter: RowID? = nil, inboundAfterMessageId: RowID? = nil
     ) {
         self.pendingOffersOfSitter = pendingOffersOfSitter
+        self.inboundAfterMessageId = inboundAfterMessageId
         self.orgId = orgId
         self.mailbox = mailbox
         self.search = search
@@ -124,6 +127,9 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var openBookings: [OpenBooking] = []
     /// The pending offers of the sitter the answer picker is about.
     public var pendingOffers: [PendingOffer] = []
+    /// The newest message's id, and (while paused) the texts stored after the pause.
+    public var newestMessageId: RowID?
+    public var inboundSincePause = 0
 
     public init() {}
 
@@ -204,6 +210,8 @@ extension ConsoleViewQuery {
         }
 
         data.webhooks = try reads.webhookCounts()
+        data.newestMessageId = try reads.newestMessageId()
+        if let after = query.inboundAfterMessageId { data.inboundSincePause = try reads.inboundMessageCount(after: after) }
         data.listenerState = try reads.listenerState(now: now)
         if query.tierRows > 0 {
             data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))

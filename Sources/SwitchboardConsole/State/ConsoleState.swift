@@ -143,8 +143,10 @@ public struct ConsoleState: Equatable, Sendable {
     /// A question waiting for `y` or `n` before an action happens.
     public var confirmation: Confirmation?
     public var paused = false
-    /// Changes committed while paused, not shown yet.
+    /// Texts that arrived while paused, not shown yet (counted from ``pausedAfterMessageId``).
     public var pendingChanges = 0
+    /// The newest message when the console was paused.
+    var pausedAfterMessageId: RowID?
     public var notice: Notice?
     /// Threads with a message that arrived while the console was open and not opened yet.
     public var newArrivals: Set<RowID> = []
@@ -200,7 +202,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var viewQuery: ConsoleViewQuery {
         let layout = self.layout
         let anchor: ConsoleViewQuery.Anchor =
-            if let id = selectedThreadId, !anchorByIndex {
+            // Paused, the list on screen stays as it was: a move selects a thread by id.
+            if let id = selectedThreadId, !anchorByIndex || paused {
                 .thread(id, fallbackIndex: selectedIndex)
             } else {
                 .index(selectedIndex)
@@ -228,6 +231,7 @@ public struct ConsoleState: Equatable, Sendable {
             sitterOffset: sitterScroll, sitterRows: layout?.sitterRows ?? 1,
             sitterAtCursor: mailboxFollowsSitterCursor ? sitterCursor : nil,
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
-            unroutedRows: unroutedRows, openBookingRows: bookingRows, pendingOffersOfSitter: offersOfSitter)
+            unroutedRows: unroutedRows, openBookingRows: bookingRows, pendingOffersOfSitter: offersOfSitter,
+            inboundAfterMessageId: paused ? pausedAfterMessageId ?? 0 : nil)
     }
 }

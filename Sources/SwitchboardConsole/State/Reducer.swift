@@ -64,10 +64,7 @@ extension ConsoleState {
             apply(newData, readAt: readAt)
             return []
         case .databaseChanged:
-            if paused {
-                pendingChanges += 1
-                return []
-            }
+            // Paused, the read only counts what arrived: the lists on screen stay (see `apply`).
             return [.reload]
         case .operatorFinished(let result):
             // An answer may quote what others sent (the TwiML of a reply, an error).
@@ -186,7 +183,15 @@ extension ConsoleState {
 
     private mutating func selectThread(at index: Int) -> [Effect] {
         guard data.threadCount > 0 else { return [] }
-        let target = clamp(index, count: data.threadCount)
+        var target = clamp(index, count: data.threadCount)
+        if paused, !data.threads.isEmpty {
+            // Paused, only the threads on screen: reading another page would show new ones.
+            let onScreen = data.offset...(data.offset + data.threads.count - 1)
+            if !onScreen.contains(target) {
+                notice = Notice(.info, "Paused: only the threads on screen; p resumes live updates to see more.")
+                target = min(max(target, onScreen.lowerBound), onScreen.upperBound)
+            }
+        }
         guard target != selectedIndex || selectedThreadId == nil else { return [] }
         selectedIndex = target
         messageSkip = 0
@@ -279,12 +284,16 @@ extension ConsoleState {
     private mutating func togglePause() -> [Effect] {
         paused.toggle()
         if paused {
+            pausedAfterMessageId = data.newestMessageId ?? 0
+            pendingChanges = 0
             notice = Notice(.info, "Paused: live updates wait until you press p again.")
             return []
         }
         let waiting = pendingChanges
         pendingChanges = 0
-        notice = Notice(.info, waiting > 0 ? "Live again: showing \(waiting) waiting update(s)." : "Live again.")
+        pausedAfterMessageId = nil
+        notice = Notice(
+            .info, waiting > 0 ? "Live again: showing \(waiting) text\(waiting == 1 ? "" : "s") that arrived while paused." : "Live again.")
         return [.reload]
     }
 
@@ -432,6 +441,10 @@ extension ConsoleState {
     // MARK: - Data
 
     private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
+        if paused, data.orgId != nil, newData.orgId == data.orgId, newData.mailbox == data.mailbox, newData.search == data.search {
+            applyWhilePaused(newData.sanitized())
+            return
+        }
         now = readAt
         data = newData.sanitized()
         // The first read names the org shown; after that only `O` changes it.
@@ -452,6 +465,32 @@ extension ConsoleState {
             sitterCursor = min(max(sitterCursor, newData.sitterOffset), newData.sitterOffset + newData.sitters.count - 1)
         }
         markArrivals(in: newData.threads)
+        fillPicker()
+    }
+
+    /// Paused: the lists and counts on screen stay as they were when paused; the read brings
+    /// only the selected thread's messages (the operator moved), what an overlay asks for,
+    /// and the count of texts waiting. Ages stay measured from the last live read.
+    private mutating func applyWhilePaused(_ newData: ConsoleViewData) {
+        var frozen = data
+        frozen.messages = newData.messages
+        frozen.media = newData.media
+        frozen.messageSkip = newData.messageSkip
+        frozen.hasOlderMessages = newData.hasOlderMessages
+        frozen.messagesFromStart = newData.messagesFromStart
+        frozen.selectedIndex = selectedIndex
+        frozen.listenerState = newData.listenerState
+        frozen.tiers = newData.tiers
+        frozen.tierOffset = newData.tierOffset
+        frozen.unrouted = newData.unrouted
+        frozen.openBookings = newData.openBookings
+        frozen.pendingOffers = newData.pendingOffers
+        frozen.assignableSitters = newData.assignableSitters
+        data = frozen
+        pendingChanges = newData.inboundSincePause
+        anchorByIndex = false
+        fitMessages()
+        if overlay == .tiers { tierScroll = newData.tierOffset }
         fillPicker()
     }
 

@@ -20,7 +20,8 @@ extension Grid {
         }
         segment("│ ")
         if state.paused {
-            let waiting = state.pendingChanges > 0 ? " (\(state.pendingChanges) waiting)" : ""
+            let waiting =
+                state.pendingChanges > 0 ? " (\(state.pendingChanges) new text\(state.pendingChanges == 1 ? "" : "s"))" : ""
             segment("❚❚ PAUSED\(waiting) ", Style(color: .warning, bold: true, reverse: true))
         } else {
             segment("● LIVE ", Style(color: .good, bold: true, reverse: true))

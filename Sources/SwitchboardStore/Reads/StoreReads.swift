@@ -189,6 +189,18 @@ public struct StoreReads {
         try AppDatabase.messagesNewer(db, than: messageId, threadId: threadId)
     }
 
+    /// The newest message's id (messages are numbered in the order they are stored): where a
+    /// paused console starts counting the texts that arrive.
+    public func newestMessageId() throws -> RowID? {
+        try RowID.fetchOne(db, sql: "SELECT max(id) FROM message_event")
+    }
+
+    /// Texts received (inbound messages) stored after message `id`: a range of the primary
+    /// key, cheap however long the history.
+    public func inboundMessageCount(after id: RowID) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE id > ? AND direction = 'inbound'", arguments: [id]) ?? 0
+    }
+
     /// Webhooks received, by verdict.
     public func webhookCounts() throws -> WebhookCounts { try AppDatabase.webhookCounts(db) }
 
