@@ -48,6 +48,22 @@ import Testing
         #expect(grid.text.contains("Owner inbox") && grid.text.contains("Sitters") && grid.text.contains("Messages"))
     }
 
+    /// Issue 14, defect 6: at 80 columns, live or paused, the demo token is whole (a cut
+    /// token fails every signature it is copied into); other segments shorten instead.
+    @Test(arguments: [false, true])
+    func theDemoTokenIsWholeAt80Columns(paused: Bool) async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        if paused {
+            try Fixture.press(.character("p"), &state, store)
+            state.pendingChanges = 128
+        }
+        let bar = render(state, size: state.size).lines[0]
+        #expect(bar.contains("demo-0123456789abcdef"), "\(bar)")
+        #expect(bar.contains(paused ? "❚❚ PAUSED 128" : "● LIVE"))
+        #expect(bar.contains("127.0.0.1:8080"))
+    }
+
     @Test func belowMinimumSaysTheSizeNeeded() async throws {
         let store = try await Fixture.makeStore()
         let state = try Fixture.state(store, size: Size(width: 40, height: 10))

@@ -5,41 +5,9 @@ extension Grid {
     mutating func renderStatusBar(_ state: ConsoleState, in rect: Rect) {
         fill(rect, style: .bar)
         var x = rect.x
-        func segment(_ text: String, _ style: Style = .bar) {
-            guard x < rect.maxX else { return }
-            x += write(text, x: x, y: rect.y, width: rect.maxX - x, style: style)
-        }
-        // With several orgs, which one is on screen matters more than the product's name.
-        if state.data.orgs.count > 1 {
-            let position = (state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1
-            // Room for the demo token at 120 columns when there is one.
-            let name = DisplayWidth.truncate(state.data.orgName, to: state.listener.demoToken == nil ? 32 : 18)
-            segment(" \(name) \(position)/\(state.data.orgs.count) ", Style(reverse: true).with(bold: true))
-        } else {
-            segment(" Switchboard ", Style(reverse: true).with(bold: true))
-        }
-        segment("│ ")
-        if state.paused {
-            let waiting =
-                state.pendingChanges > 0 ? " (\(state.pendingChanges) new text\(state.pendingChanges == 1 ? "" : "s"))" : ""
-            segment("❚❚ PAUSED\(waiting) ", Style(color: .warning, bold: true, reverse: true))
-        } else {
-            segment("● LIVE ", Style(color: .good, bold: true, reverse: true))
-        }
-        segment("│ ")
-        if let address = state.listener.address {
-            segment("\(address) ")
-        } else {
-            switch state.data.listenerState {
-            case .up(let address, _, _, _): segment("listener up · \(address) ", Style(color: .good, bold: true, reverse: true))
-            case .down(let since?): segment("listener down since \(ClockTime.text(since)) ", Style(color: .warning, bold: true, reverse: true))
-            case .down(nil): segment("listener off ")
-            }
-        }
-        segment("│ received \(state.data.webhooks.received) · rejected \(state.data.webhooks.rejected) ")
-        if let token = state.listener.demoToken {
-            segment("│ demo token ")
-            segment(token + " ", Style(reverse: true).with(bold: true))
+        for segment in StatusBar.segments(for: state, width: rect.width) {
+            guard x < rect.maxX else { break }
+            x += write(segment.text, x: x, y: rect.y, width: rect.maxX - x, style: segment.style)
         }
         let org = state.data.orgs.count > 1 ? "" : state.data.orgName
         if !org.isEmpty, rect.maxX - x >= DisplayWidth.of(org) + 3 {
@@ -123,5 +91,88 @@ extension Style {
         var copy = self
         copy.bold = bold
         return copy
+    }
+}
+
+/// The status bar's segments, each with shorter forms: when the bar does not fit, the least
+/// needed segments shorten first. The demo token is never shortened: a cut token fails
+/// every signature it is copied into.
+enum StatusBar {
+    struct Segment {
+        /// Longest first; the last form is used when nothing longer fits.
+        var forms: [String]
+        var style: Style = .bar
+        var chosen = 0
+        var text: String { forms[chosen] }
+    }
+
+    static func segments(for state: ConsoleState, width: Int) -> [Segment] {
+        let separator = Segment(forms: ["│ "])
+        var name: Segment
+        if state.data.orgs.count > 1 {
+            let position = (state.data.orgs.firstIndex { $0.id == state.data.orgId } ?? 0) + 1
+            let org = state.data.orgName
+            name = Segment(
+                forms: [
+                    " \(DisplayWidth.truncate(org, to: 32)) \(position)/\(state.data.orgs.count) ",
+                    " \(DisplayWidth.truncate(org, to: 18)) \(position)/\(state.data.orgs.count) ",
+                    " \(DisplayWidth.truncate(org, to: 10)) \(position)/\(state.data.orgs.count) ",
+                ], style: Style(reverse: true).with(bold: true))
+        } else {
+            name = Segment(forms: [" Switchboard ", " SB "], style: Style(reverse: true).with(bold: true))
+        }
+        let live: Segment
+        if state.paused {
+            let count = state.pendingChanges
+            let waiting = count > 0 ? " (\(count) new text\(count == 1 ? "" : "s"))" : ""
+            live = Segment(
+                forms: ["❚❚ PAUSED\(waiting) ", count > 0 ? "❚❚ PAUSED \(count) " : "❚❚ PAUSED "],
+                style: Style(color: .warning, bold: true, reverse: true))
+        } else {
+            live = Segment(forms: ["● LIVE "], style: Style(color: .good, bold: true, reverse: true))
+        }
+        var listener: Segment
+        if let address = state.listener.address {
+            let bare = address.replacingOccurrences(of: "http://", with: "")
+            listener = Segment(forms: ["\(address) ", "\(bare) "])
+        } else {
+            switch state.data.listenerState {
+            case .up(let address, _, _, _):
+                listener = Segment(forms: ["listener up · \(address) ", "up · \(address) "], style: Style(color: .good, bold: true, reverse: true))
+            case .down(let since?):
+                listener = Segment(
+                    forms: ["listener down since \(ClockTime.text(since)) ", "down \(ClockTime.text(since)) "],
+                    style: Style(color: .warning, bold: true, reverse: true))
+            case .down(nil):
+                listener = Segment(forms: ["listener off ", "off "])
+            }
+        }
+        let received = state.data.webhooks.received
+        let rejected = state.data.webhooks.rejected
+        let counts = Segment(forms: [
+            "received \(received) · rejected \(rejected) ", "rcvd \(received) · rej \(rejected) ", "\(received)/\(rejected) ",
+        ])
+        var parts = [name, separator, live, separator, listener, separator, counts]
+        let unrouted = state.data.webhooks.byVerdict[.unrouted] ?? 0
+        if unrouted > 0 {
+            parts += [separator, Segment(forms: ["⚠ \(unrouted) unrouted (u) ", "⚠ \(unrouted) unrouted ", "⚠ \(unrouted) "], style: Style(color: .warning, bold: true, reverse: true))]
+        }
+        if let token = state.listener.demoToken {
+            parts += [separator, Segment(forms: ["demo token ", "token "]), Segment(forms: [token + " "], style: Style(reverse: true).with(bold: true))]
+        }
+        // Shorten, least needed first, until the bar fits.
+        func total() -> Int { parts.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+        let tokenLabel = state.listener.demoToken == nil ? [] : [parts.count - 2]
+        let order = [0, 4] + tokenLabel + [6, 2] + Array(7..<parts.count)
+        var shortened = true
+        while total() > width, shortened {
+            shortened = false
+            for index in order where parts[index].chosen + 1 < parts[index].forms.count {
+                parts[index].chosen += 1
+                shortened = true
+                break
+            }
+        }
+        return parts
     }
 }
