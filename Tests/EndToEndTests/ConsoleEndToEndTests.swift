@@ -114,7 +114,10 @@ struct ConsoleEndToEndTests {
         for _ in 0..<index { try demo.tmux.sendKeys("j") }
         _ = try #require(demo.tmux.waitForScreen { $0.contains("▸ \(sitterName)") }, "cursor on \(sitterName)")
         try demo.tmux.sendKeys("y")
-        let answered = try #require(demo.tmux.waitForScreen { $0.contains("YES → 200") }, "no TwiML answer on screen")
+        // Nothing is texted before the question naming the sitter is answered.
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("YES as \(sitterName) for B") && $0.contains("? y/n") }, "no question")
+        try demo.tmux.sendKeys("y")
+        let answered = try #require(demo.tmux.waitForScreen { $0.contains("YES B") && $0.contains("→ 200") }, "no TwiML answer on screen")
         #expect(answered.contains("<Response><Message>"))
         let accepted = try queue.read { db in
             try Row.fetchOne(

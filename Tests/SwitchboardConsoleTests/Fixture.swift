@@ -145,6 +145,7 @@ enum Fixture {
                 rawBody: form.encoded(), headers: "{}", verdict: .unrouted, statusCode: 200, responseBody: "<Response/>",
                 createdAt: now.addingTimeInterval(-120))
             try receipt.insert(db)
+            try AppDatabase.tally(db, .unrouted, at: now.addingTimeInterval(-120))
         }
     }
 }

@@ -107,6 +107,31 @@ import Testing
         #expect(grid.text.contains("wrong number?"))
     }
 
+    /// Issue 14, defect 7: the unrouted view scrolls through every unrouted text, and the
+    /// main screen says they arrived.
+    @Test func unroutedScrollsAndTheMainScreenHasABadge() async throws {
+        let store = try await Fixture.makeStore()
+        for index in 1...50 {
+            try await Fixture.addUnrouted(store, from: "+1555999\(String(format: "%04d", index))", to: "+15550000000", body: "stray \(index)")
+        }
+        var state = try Fixture.state(store)
+        #expect(render(state, size: state.size).lines[0].contains("⚠ 50 unrouted"))
+        try Fixture.press(.character("u"), &state, store)
+        let rows = state.unroutedRows
+        #expect(state.data.unrouted.count == rows && rows < 50)
+        #expect(state.data.unrouted.first?.body == "stray 50")
+        var text = render(state, size: state.size).text
+        #expect(text.contains("1–\(rows) of 50 · j/k scroll"))
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.unrouted.first?.body == "stray 49")
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.data.unrouted.last?.body == "stray 1", "the oldest is reachable")
+        text = render(state, size: state.size).text
+        #expect(text.contains("\(50 - rows + 1)–50 of 50"))
+        try Fixture.press(.pageUp, &state, store)
+        #expect(state.unroutedScroll == max(0, 50 - 2 * rows))
+    }
+
     @Test func assignPickerAndReplyPromptDraw() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)

@@ -41,6 +41,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var tierOffset: Int
     public var tierRows: Int
     public var unroutedRows: Int
+    /// The unrouted view's first row (0: the newest).
+    public var unroutedOffset = 0
     public var openBookingRows: Int
     /// The answer picker is open: read this sitter's pending offers.
     public var pendingOffersOfSitter: RowID?
@@ -124,6 +126,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var tiers: [TierRow] = []
     public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
+    /// The unrouted view's first row, of ``WebhookCounts/byVerdict``'s unrouted count.
+    public var unroutedOffset = 0
     public var openBookings: [OpenBooking] = []
     /// The pending offers of the sitter the answer picker is about.
     public var pendingOffers: [PendingOffer] = []
@@ -218,7 +222,9 @@ extension ConsoleViewQuery {
             data.tiers = try reads.tierRows(of: orgId, page: Page(offset: data.tierOffset, limit: query.tierRows))
         }
         if query.unroutedRows > 0 {
-            data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows)
+            let total = data.webhooks.byVerdict[.unrouted] ?? 0
+            data.unroutedOffset = min(max(0, query.unroutedOffset), max(0, total - query.unroutedRows))
+            data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows, offset: data.unroutedOffset)
         }
         if let sitterId = query.pendingOffersOfSitter {
             data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 50)

@@ -113,6 +113,8 @@ public struct ConsoleState: Equatable, Sendable {
     public var sitterScroll = 0
     /// The tier table's first visible sitter.
     public var tierScroll = 0
+    /// The unrouted view's first visible text (0: the newest).
+    public var unroutedScroll = 0
     /// The cursor moved onto a sitter not read yet: the next read shows that sitter's mailbox.
     var mailboxFollowsSitterCursor = false
     /// The applied search of the thread list.
@@ -224,7 +226,7 @@ public struct ConsoleState: Equatable, Sendable {
             }
         case .help, nil: break
         }
-        return ConsoleViewQuery(
+        var query = ConsoleViewQuery(
             orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,
             threadRows: layout?.threadRows ?? 1, messageCount: layout?.messages.inner.height ?? 1,
             messageSkip: messageSkip, messageAnchorId: messageAnchor,
@@ -233,5 +235,7 @@ public struct ConsoleState: Equatable, Sendable {
             includeAssignableSitters: assignableSitters, tierOffset: tierScroll, tierRows: tierRows,
             unroutedRows: unroutedRows, openBookingRows: bookingRows, pendingOffersOfSitter: offersOfSitter,
             inboundAfterMessageId: paused ? pausedAfterMessageId ?? 0 : nil)
+        query.unroutedOffset = unroutedScroll
+        return query
     }
 }

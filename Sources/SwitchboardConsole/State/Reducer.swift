@@ -28,6 +28,7 @@ extension ConsoleState {
             return [.reload]
         case .toggleUnrouted:
             overlay = overlay == .unrouted ? nil : .unrouted
+            unroutedScroll = 0
             return [.reload]
         case .togglePause: return togglePause()
         case .nextOrg: return showNextOrg()
@@ -86,6 +87,10 @@ extension ConsoleState {
             let rows = layout?.tierRows ?? 1
             return scrollTiers(to: tierScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
         }
+        if overlay == .unrouted {
+            let rows = unroutedRows
+            return scrollUnrouted(to: unroutedScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
+        }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -102,6 +107,7 @@ extension ConsoleState {
             return []
         }
         if overlay == .tiers { return scrollTiers(to: position) }
+        if overlay == .unrouted { return scrollUnrouted(to: position) }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -114,6 +120,17 @@ extension ConsoleState {
             revealBelow = nil
             return [.reload]
         }
+    }
+
+    /// Rows the unrouted view lists: its box, header line and border taken off the body.
+    public var unroutedRows: Int { max(1, (layout?.body.height ?? 3) - 3) }
+
+    private mutating func scrollUnrouted(to position: Int) -> [Effect] {
+        let total = data.webhooks.byVerdict[.unrouted] ?? 0
+        let target = min(max(0, position), max(0, total - unroutedRows))
+        guard target != unroutedScroll else { return [] }
+        unroutedScroll = target
+        return [.reload]
     }
 
     private mutating func scrollTiers(to position: Int) -> [Effect] {
@@ -461,6 +478,7 @@ extension ConsoleState {
         // The cursor stays on a row that was read.
         sitterScroll = newData.sitterOffset
         if overlay == .tiers { tierScroll = newData.tierOffset }
+        if overlay == .unrouted { unroutedScroll = newData.unroutedOffset }
         if !newData.sitters.isEmpty {
             sitterCursor = min(max(sitterCursor, newData.sitterOffset), newData.sitterOffset + newData.sitters.count - 1)
         }

@@ -74,7 +74,7 @@ extension Grid {
         case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]
         case .help: return [("?", "close help"), ("Esc", "close"), ("q", "quit")]
         case .tiers: return [("t", "close tiers"), ("Esc", "close"), ("j/k", "scroll"), ("q", "quit")]
-        case .unrouted: return [("u", "close unrouted"), ("Esc", "close"), ("q", "quit")]
+        case .unrouted: return [("u", "close unrouted"), ("Esc", "close"), ("j/k", "scroll"), ("q", "quit")]
         case nil: break
         }
         return [

@@ -117,8 +117,14 @@ extension Grid {
 
     mutating func renderUnrouted(_ state: ConsoleState, in rect: Rect) {
         let messages = state.data.unrouted
-        box(rect, title: "Unrouted · texts to numbers that are not ours (\(messages.count) newest)", focused: true)
+        let total = state.data.webhooks.byVerdict[.unrouted] ?? messages.count
+        box(rect, title: "Unrouted · texts to numbers that are not ours", focused: true)
         let inner = rect.inner
+        if total > messages.count, !messages.isEmpty {
+            let first = state.data.unroutedOffset + 1
+            let position = " \(first)–\(first + messages.count - 1) of \(total) · j/k scroll "
+            write(position, x: rect.maxX - DisplayWidth.of(position) - 2, y: rect.y, style: .muted)
+        }
         guard !messages.isEmpty else {
             write("Nothing unrouted: every text reached a known number.", x: inner.x + 1, y: inner.y, style: .muted)
             return
