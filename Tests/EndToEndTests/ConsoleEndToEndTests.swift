@@ -25,7 +25,7 @@ struct ConsoleEndToEndTests {
         let folder: URL
         var database: String { folder.appendingPathComponent("demo.sqlite").path }
 
-        init(width: Int = 120, height: Int = 40) throws {
+        init(width: Int = 120, height: Int = 40, environment extra: [String: String] = [:]) throws {
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-console-e2e-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let dir = folder.path
@@ -36,7 +36,8 @@ struct ConsoleEndToEndTests {
                 """
             tmux = try TmuxSession(
                 width: width, height: height, command: command,
-                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "", "SWIFT_BACKTRACE": "enable=no"])
+                environment: ["LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TWILIO_AUTH_TOKEN": "", "SWIFT_BACKTRACE": "enable=no"]
+                    .merging(extra) { $1 })
         }
 
         func read(_ name: String) -> String? {

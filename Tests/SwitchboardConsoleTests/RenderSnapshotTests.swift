@@ -64,6 +64,26 @@ import Testing
         #expect(bar.contains("127.0.0.1:8080"))
     }
 
+    /// Issue 14, defect 8: at 80×24 the thread list has room for names (a narrower sitters
+    /// pane, short tags), help wraps instead of cutting, a long notice takes a second line.
+    @Test func at80x24NamesHelpAndNoticesAreWhole() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        var text = render(state, size: state.size).text
+        for name in ["王芳 (Fang Wang)", "Diego Ramírez", "田中 ゆき (Yuki)"] { #expect(text.contains(name), "\(name) is cut") }
+        try Fixture.press(.character("?"), &state, store)
+        text = render(state, size: state.size).text
+        #expect(text.contains("chats and internal notes.") && !text.contains("sitter ch…"), "help is wrapped, not cut")
+        try Fixture.press(.escape, &state, store)
+        try Fixture.send(
+            .operatorFinished(Notice(.error, "This needs the webhook listener and outbound sender; restart without --no-listen so it can run.")),
+            to: &state, store)
+        let lines = render(state, size: state.size).lines
+        #expect(lines[22].contains("This needs the webhook listener") && lines[23].contains("--no-listen so it can run."),
+                "a long notice goes on a second line")
+        #expect(!lines[22].contains("…"))
+    }
+
     @Test func belowMinimumSaysTheSizeNeeded() async throws {
         let store = try await Fixture.makeStore()
         let state = try Fixture.state(store, size: Size(width: 40, height: 10))

@@ -14,7 +14,10 @@ final class CursesBackend {
 
     /// Takes over the terminal: saves its modes, installs the crash handlers that restore
     /// them, then starts curses in the environment's locale (wide characters need it).
-    func start(wakeDescriptor: Int32) {
+    /// Whether colour pairs are in use: off with `NO_COLOR` or on a terminal without colours.
+    private var usesColor = false
+
+    func start(wakeDescriptor: Int32, color: Bool) {
         sb_save_terminal_modes()
         sb_install_crash_handlers()
         sb_use_environment_locale()
@@ -28,7 +31,8 @@ final class CursesBackend {
         set_escdelay(25)
         curs_set(0)
         sb_install_resize_wakeup(wakeDescriptor)
-        if has_colors() {
+        usesColor = color && has_colors()
+        if usesColor {
             start_color()
             use_default_colors()
             init_pair(1, Int16(COLOR_CYAN), -1)
@@ -132,7 +136,7 @@ final class CursesBackend {
         var text: [wchar_t] = []
         func flush() {
             guard !text.isEmpty else { return }
-            let (attributes, pair) = Self.attributes(for: runStyle)
+            let (attributes, pair) = Self.attributes(for: runStyle, color: usesColor)
             _ = sb_draw(Int32(y), Int32(runStart), text, Int32(text.count), attributes, pair)
             text.removeAll(keepingCapacity: true)
         }
@@ -147,8 +151,13 @@ final class CursesBackend {
                 startsRun = false
             }
             // The whole cluster in one go: ncursesw spreads its scalars over the cells by
-            // their `wcwidth`, the way the grid counted them.
-            text.append(contentsOf: cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+            // their `wcwidth`, the way the grid counted them. Without its joiners: terminals
+            // disagree on joining (tmux joins 🏳‍🌈 into one cell of one column, not a family),
+            // and any disagreement with ncursesw's count leaves stray cells; the parts, side
+            // by side, take exactly the columns counted.
+            for scalar in cell.text.unicodeScalars where scalar.value != 0x200D {
+                text.append(wchar_t(bitPattern: scalar.value))
+            }
             // A wide character ends its run: should the terminal measure it differently,
             // only that cell is off, not the rest of the row.
             if x + 1 <= columns.upperBound, grid[x + 1, y].isContinuation {
@@ -159,7 +168,7 @@ final class CursesBackend {
         flush()
     }
 
-    static func attributes(for style: Style) -> (attr_t, Int16) {
+    static func attributes(for style: Style, color: Bool) -> (attr_t, Int16) {
         var attributes = sb_a_normal()
         if style.bold { attributes |= sb_a_bold() }
         if style.reverse { attributes |= sb_a_reverse() }
@@ -173,6 +182,6 @@ final class CursesBackend {
             case .warning: 4
             case .alert: 5
             }
-        return (attributes, has_colors() ? pair : 0)
+        return (attributes, color ? pair : 0)
     }
 }

@@ -15,8 +15,14 @@ final class EventLoop {
     /// Ages on screen ("3m") are refreshed this often even when nothing happens.
     private let idleRefreshMilliseconds: Int32 = 15_000
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, logger: Logger) {
+    private let profile: TerminalProfile
+
+    init(
+        queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, profile: TerminalProfile,
+        logger: Logger
+    ) {
         self.queue = queue
+        self.profile = profile
         self.logger = logger
         driver = ConsoleDriver(
             state: ConsoleState(size: Size(width: 0, height: 0), listener: listener, startedAt: store.clock.now), store: store,
@@ -24,7 +30,7 @@ final class EventLoop {
     }
 
     func run() {
-        backend.start(wakeDescriptor: queue.writeDescriptor)
+        backend.start(wakeDescriptor: queue.writeDescriptor, color: profile.usesColor)
         defer { backend.stop() }
         driver.send(.resized(backend.size))
         reload()

@@ -12,8 +12,8 @@ enum Help {
                 ("j/k ↑/↓", "choose a sitter: the thread list shows their mailbox"),
                 ("g/G", "first / last sitter"),
                 ("Enter", "go to the sitter's threads"),
-                ("y / n", "text YES / NO as this sitter (a real signed webhook)"),
-                ("o", "offer an open booking to this sitter"),
+                ("y / n", "text YES / NO as this sitter (a real signed webhook); asks first, and with several pending offers lets you pick one"),
+                ("o", "offer an open booking to this sitter (asks first)"),
                 ("", "● threads with unread messages   ◆ pending offers"),
             ]
         case .threads:
@@ -23,13 +23,14 @@ enum Help {
                 ("Enter", "read the thread and mark it read"),
                 ("r", "reply to the client or sitter by SMS"),
                 ("a", "assign the thread to a sitter, or back to the owner"),
+                ("y / n / o", "answer or offer as the thread's sitter (named before it happens)"),
                 ("/", "search this mailbox (name, phone, message text); Esc clears"),
                 ("", "● unread   NEW arrived while you watched   ⚑ unassigned"),
             ]
         case .messages:
             [
-                ("k/j ↑/↓", "back to older / on to newer messages (PgUp/PgDn: a page)"),
-                ("g/G", "the thread's first / newest message"),
+                ("k/j ↑/↓", "a line up / down (PgUp/PgDn: a page); the header of a message cut at the top stays above it"),
+                ("g/G", "the thread's first line / its newest"),
                 ("Shift-Tab", "back to the thread list, to choose another thread"),
                 ("r", "reply to this thread by SMS"),
                 ("a", "assign this thread"),

@@ -46,13 +46,29 @@ extension Grid {
                 case .success: Style(color: .good, bold: true)
                 case .error: .alert
                 }
-            write(notice.text, x: rect.x + 1, y: rect.y, width: rect.width - 1, style: style)
+            // A notice longer than its line goes on in the key hints' line (see `renderFooter`).
+            let lines = Self.noticeLines(notice.text, width: rect.width - 1)
+            for (row, line) in lines.prefix(2).enumerated() {
+                if row == 1 { fill(Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: 1)) }
+                write(line, x: rect.x + 1, y: rect.y + row, width: rect.width - 1, style: style)
+            }
         }
+    }
+
+    /// A notice wrapped to the screen: one line, or two when it is long.
+    static func noticeLines(_ text: String, width: Int) -> [String] {
+        DisplayWidth.of(text) <= width ? [text] : TextWrap.lines(text, width: max(1, width))
     }
 
     // MARK: - Key hints
 
     mutating func renderFooter(_ state: ConsoleState, in rect: Rect) {
+        // A long notice took this line (drawn by the notice line); the hints come back with Esc.
+        if state.prompt == nil, state.confirmation == nil, let notice = state.notice,
+            Self.noticeLines(notice.text, width: rect.width - 1).count > 1
+        {
+            return
+        }
         fill(rect, style: .bar)
         var x = rect.x
         for (key, label) in Self.hints(for: state) {

@@ -6,13 +6,18 @@ extension Grid {
     // MARK: - Help
 
     mutating func renderHelp(for pane: Pane, in area: Rect) {
-        let paneKeys = Help.keys(for: pane)
-        let height = paneKeys.count + Help.everywhere.count + 5
-        let rect = area.centered(width: 78, height: height)
+        let rect0 = area.centered(width: 78, height: area.height)
+        let textWidth = max(10, rect0.inner.width - 19)
+        // Each explanation wrapped to the box, never cut.
+        let rows: [(String, String)] = (Help.keys(for: pane) + [("", "")] + Help.everywhere).flatMap { key, text in
+            let lines = DisplayWidth.of(text) <= textWidth ? [text] : TextWrap.lines(text, width: textWidth)
+            return lines.enumerated().map { index, line in (index == 0 ? key : "", line) }
+        }
+        let rect = area.centered(width: 78, height: rows.count + 4)
         box(rect, title: "Help · \(pane.title)", focused: true)
         let inner = rect.inner
         var y = inner.y
-        for (key, text) in paneKeys + [("", "")] + Help.everywhere {
+        for (key, text) in rows {
             guard y < inner.maxY else { break }
             write(key, x: inner.x + 1, y: y, width: 16, style: .title)
             write(text, x: inner.x + 18, y: y, width: inner.width - 19)

@@ -43,7 +43,8 @@ extension Grid {
             let y = inner.y + row
             let isCursor = state.data.sitterOffset + row == state.sitterCursor
             let isShown = state.mailbox == .sitter(sitter.id)
-            let badges = (sitter.unread > 0 ? "●\(sitter.unread)" : "") + (sitter.pendingOffers > 0 ? " ◆\(sitter.pendingOffers)" : "")
+            let badges = [sitter.unread > 0 ? "●\(sitter.unread)" : nil, sitter.pendingOffers > 0 ? "◆\(sitter.pendingOffers)" : nil]
+                .compactMap { $0 }.joined(separator: " ")
             let badgeWidth = DisplayWidth.of(badges)
             let nameWidth = max(1, inner.width - 2 - badgeWidth - (badgeWidth > 0 ? 1 : 0))
             let style: Style = isCursor && focused ? .selected : (isShown ? .bold : .plain)
@@ -99,12 +100,14 @@ extension Grid {
         let age = Age.short(from: thread.lastMessageAt, to: state.now)
         var tag: String
         var tagStyle: Style
+        // A narrow list keeps room for the name: the tags shorten (the help explains them).
+        let narrow = rect.width < 40
         if summary.isUnassigned {
-            (tag, tagStyle) = ("⚑ unassigned", Style(color: .warning, bold: true))
+            (tag, tagStyle) = (narrow ? "⚑" : "⚑ unassigned", Style(color: .warning, bold: true))
         } else if thread.scope == .ownerSitter {
-            (tag, tagStyle) = ("sitter chat", .accent)
+            (tag, tagStyle) = (narrow ? "chat" : "sitter chat", .accent)
         } else if thread.scope == .internal {
-            (tag, tagStyle) = ("internal", .muted)
+            (tag, tagStyle) = (narrow ? "note" : "internal", .muted)
         } else if let code = summary.bookingCode {
             (tag, tagStyle) = (code, .accent)
         } else {
