@@ -13,7 +13,7 @@ enum Fixture {
 
     static let json = #"""
         {
-          "org": {"name": "Pawsitive Test Co.", "front_desk": "+15550100100"},
+          "org": {"name": "Pawsitive Test Co.", "front_desk": "+15550100100", "time_zone": "America/Chicago"},
           "sitters": [
             {"key": "maya", "name": "Maya Okafor", "phone": "+15550200101", "masked_number": "+15550300101"},
             {"key": "yuki", "name": "田中 ゆき (Yuki)", "phone": "+15550200105", "masked_number": "+15550300105"},

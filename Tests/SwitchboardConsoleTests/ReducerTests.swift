@@ -554,3 +554,18 @@ import Testing
         #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && query.tierRows == 0)
     }
 }
+
+/// Issue 14, defect 9: booking times in the console are in the org's time zone, not UTC
+/// nor the machine's.
+@Suite struct OrgTimeZoneTests {
+    @Test func pickersShowBookingTimesInTheOrgsZone() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(state.data.timeZone.identifier == "America/Chicago")
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("o"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        // Fixture.now is 2027-01-15 08:00 UTC; B1050 starts two days later: 02:00 in Chicago.
+        #expect(picker.options.first?.label.hasPrefix("B1050  Jan 17 02:00 · Cat visit") == true, "\(picker.options)")
+    }
+}

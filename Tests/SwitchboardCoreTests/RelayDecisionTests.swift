@@ -71,3 +71,15 @@ import Testing
         #expect(ClockTime.text(date, timeZone: TimeZone(secondsFromGMT: -5 * 3600)!) == "09:02")
     }
 }
+
+/// Issue 14, defect 9: day-and-time texts in a given zone.
+@Suite struct DayTimeTests {
+    @Test func daysAndSpansAreInTheZoneGiven() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        #expect(DayTime.text(start, timeZone: TimeZone(identifier: "UTC")!) == "Jan 15 08:00")
+        #expect(DayTime.text(start, timeZone: tokyo) == "Jan 15 17:00")
+        #expect(DayTime.span(from: start, to: start.addingTimeInterval(3600), timeZone: tokyo) == "Jan 15 17:00–18:00")
+        #expect(DayTime.span(from: start, to: start.addingTimeInterval(8 * 3600), timeZone: tokyo) == "Jan 15 17:00–Jan 16 01:00")
+    }
+}

@@ -161,6 +161,7 @@ extension ConsoleViewQuery {
         }
         data.orgId = orgId
         data.orgName = org.name
+        data.timeZone = org.zone
         data.mailbox = query.mailbox
         data.search = query.search
 

@@ -45,6 +45,10 @@ extension AppDatabase {
                     stopped_at DATETIME)
                 """)
         }
+        migrator.registerMigration("v7-org-time-zone") { db in
+            // The org's IANA time zone; NULL means the machine's.
+            try db.execute(sql: "ALTER TABLE org ADD COLUMN time_zone TEXT")
+        }
         return migrator
     }()
 
