@@ -17,6 +17,8 @@ public enum Action: Equatable, Sendable {
     case quit
     // Operator actions
     case startSearch, startReply, startAssign, startOffer
+    /// `:` opens the command line; `Tab` in it completes the word being typed.
+    case startCommand, complete
     case simulateAnswer(accept: Bool)
     /// `y` on a confirmation question: do what it names.
     case confirm

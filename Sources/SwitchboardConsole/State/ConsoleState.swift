@@ -75,10 +75,12 @@ public struct Confirmation: Equatable, Sendable {
 public enum Prompt: Equatable, Sendable {
     case search(String)
     case reply(threadId: RowID, to: String, text: String)
+    /// The `:` command line (see ``Command``).
+    case command(String)
 
     var text: String {
         switch self {
-        case .search(let text), .reply(_, _, let text): text
+        case .search(let text), .reply(_, _, let text), .command(let text): text
         }
     }
 }
@@ -225,6 +227,11 @@ public struct ConsoleState: Equatable, Sendable {
             case .answer(let sitter, _): offersOfSitter = sitter.id
             }
         case .help, nil: break
+        }
+        // The command line completes sitter names and booking codes: read them while it is open.
+        if case .command = prompt {
+            assignableSitters = true
+            bookingRows = max(bookingRows, 50)
         }
         var query = ConsoleViewQuery(
             orgId: orgId, mailbox: mailbox, search: search, anchor: anchor, offset: threadOffset,

@@ -6,6 +6,7 @@ public enum KeyMap {
         // Too small to draw: only quitting works, so the operator is never stuck.
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
         if state.confirmation != nil { return confirmationAction(for: key) }
+        if case .command = state.prompt, key == .tab { return .complete }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
         return normalAction(for: key)
@@ -57,6 +58,7 @@ public enum KeyMap {
         case .enter: .open
         case .escape: .cancel
         case .character("/"): .startSearch
+        case .character(":"): .startCommand
         case .character("?"): .toggleHelp
         case .character("q"): .quit
         case .character("r"): .startReply

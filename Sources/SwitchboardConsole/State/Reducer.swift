@@ -39,6 +39,14 @@ extension ConsoleState {
         case .startSearch:
             prompt = .search(search ?? "")
             return []
+        case .startCommand:
+            guard overlay == nil || overlay == .tiers || overlay == .unrouted || overlay == .help(focus) else { return [] }
+            prompt = .command("")
+            return [.reload]
+        case .complete:
+            guard case .command(let line) = prompt else { return [] }
+            prompt = .command(Completion.complete(line, in: self).line)
+            return []
         case .startReply: return startReply()
         case .startAssign: return startAssign()
         case .startOffer: return startOffer()
@@ -186,7 +194,7 @@ extension ConsoleState {
         return [.reload]
     }
 
-    private mutating func selectSitter(_ index: Int) -> [Effect] {
+    mutating func selectSitter(_ index: Int) -> [Effect] {
         guard data.sitterCount > 0 else { return [] }
         sitterCursor = clamp(index, count: data.sitterCount)
         scrollSitters()
@@ -236,7 +244,11 @@ extension ConsoleState {
             return []
         }
         let current = data.orgs.firstIndex { $0.id == (orgId ?? data.orgId) } ?? 0
-        let next = data.orgs[(current + 1) % data.orgs.count]
+        return showOrg(data.orgs[(current + 1) % data.orgs.count])
+    }
+
+    /// Switches the whole screen to an org (see ``showNextOrg()``).
+    mutating func showOrg(_ next: Org) -> [Effect] {
         orgId = next.id
         focus = .owner
         if case .help = overlay { overlay = .help(.owner) }
@@ -247,7 +259,7 @@ extension ConsoleState {
         tierScroll = 0
         search = nil
         startThreadListAtTop()
-        let position = (current + 1) % data.orgs.count + 1
+        let position = (data.orgs.firstIndex { $0.id == next.id } ?? 0) + 1
         notice = Notice(.info, "Showing \(next.name) (org \(position) of \(data.orgs.count)); O switches again.")
         return [.reload]
     }
@@ -445,6 +457,8 @@ extension ConsoleState {
             startThreadListAtTop()
             focus = .threads
             return [.reload]
+        case .command(let line):
+            return runCommand(line)
         case .reply(let threadId, let name, let text):
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 notice = Notice(.info, "Nothing sent: the reply was empty.")
@@ -627,6 +641,7 @@ extension Prompt {
         switch self {
         case .search: .search(text)
         case .reply(let threadId, let name, _): .reply(threadId: threadId, to: name, text: text)
+        case .command: .command(text)
         }
     }
 }

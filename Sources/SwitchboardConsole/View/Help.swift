@@ -41,6 +41,7 @@ enum Help {
 
     static let everywhere: [(String, String)] = [
         ("Tab / Shift-Tab", "next / previous pane (also l/h, →/←)"),
+        (":", "command line, Tab completes: :assign SITTER, :offer CODE SITTER, :reply TEXT, :sitter SITTER, :org ORG, :unrouted, :tiers, :q"),
         ("t", "tier metrics of every sitter"),
         ("u", "unrouted messages (texts to numbers that are not ours)"),
         ("p", "pause / resume live updates"),

@@ -29,6 +29,7 @@ extension Grid {
                 switch prompt {
                 case .search: "/"
                 case .reply(_, let name, _): "Reply to \(name): "
+                case .command: ":"
                 }
             let used = write(label, x: rect.x, y: rect.y, style: .title)
             // Show the end of long input: the part being typed.
@@ -85,6 +86,12 @@ extension Grid {
     /// The keys that work now, the way out first.
     static func hints(for state: ConsoleState) -> [(String, String)] {
         if state.confirmation != nil { return [("y", "yes, do it"), ("n/Esc", "no"), ("Ctrl-C", "quit")] }
+        if case .command(let line) = state.prompt {
+            let candidates = Completion.candidates(for: line, in: state)
+            if !candidates.isEmpty, !line.isEmpty { return [("Tab", "completes:")] + candidates.prefix(8).map { ("", $0) } }
+            return [("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")]
+                + Command.all.prefix(6).map { ("", $0.usage) }
+        }
         if state.prompt != nil { return [("Enter", "done"), ("Esc", "cancel"), ("Backspace", "delete")] }
         switch state.overlay {
         case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]
