@@ -79,6 +79,28 @@ struct ConsoleSecondGenerationTests {
         _ = try demo.waitForExit()
     }
 
+    /// The `:` command line in the real binary: completion, then a command that writes.
+    @Test func colonCommandsCompleteAndRun() throws {
+        let demo = try Demo()
+        _ = try demo.waitUntilLive()
+        try demo.tmux.sendKeys(":")
+        _ = try #require(demo.tmux.waitForScreen { $0.contains(":assign SITTER") }, "the command line opened: \(demo.tmux.capture())")
+        try demo.tmux.sendKeys("-l", "assign ma")
+        try demo.tmux.sendKeys("Tab")
+        _ = try #require(demo.tmux.waitForScreen { $0.contains(":assign Maya Okafor ▏") }, "Tab completed the name: \(demo.tmux.capture())")
+        try demo.tmux.sendKeys("Enter")
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("Assigned to Maya Okafor.") }, "\(demo.tmux.capture())")
+        try demo.tmux.sendKeys(":")
+        try demo.tmux.sendKeys("-l", "tiers")
+        try demo.tmux.sendKeys("Enter")
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("Tier metrics") })
+        try demo.tmux.sendKeys(":")
+        try demo.tmux.sendKeys("-l", "q")
+        try demo.tmux.sendKeys("Enter")
+        let exit = try demo.waitForExit()
+        #expect(exit.status == "0" && exit.modesRestored)
+    }
+
     /// Defect 8: `TERM=dumb` says why the console cannot run, instead of a blank screen.
     @Test func aDumbTerminalSaysWhyTheConsoleCannotRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-dumb-\(UUID().uuidString)")
