@@ -34,7 +34,7 @@ import Testing
         let fang = try #require(state.selectedThread)
         let maya = try #require(state.data.sitters.first { $0.name == "Maya Okafor" })
         #expect(try Self.run("assign Maya", &state, store) == [.assign(threadId: fang.id, sitterId: maya.id)])
-        #expect(state.notice?.text == "Assigning 王芳 (Fang Wang) to Maya Okafor…")
+        #expect(state.notice?.text == "Assigning 王芳 (Fang Wang) to Maya Okafor… (z undoes)")
         #expect(try Self.run("assign owner", &state, store) == [.assign(threadId: fang.id, sitterId: nil)])
         // A word of the name is enough when only one sitter has it.
         #expect(try Self.run("assign okafor", &state, store) == [.assign(threadId: fang.id, sitterId: maya.id)])

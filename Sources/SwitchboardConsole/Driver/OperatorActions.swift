@@ -36,6 +36,12 @@ extension OperatorActions {
         try await store.markThreadRead(threadId)
     }
 
+    /// Marks a thread unread again.
+    public func markUnread(threadId: RowID, count: Int) async throws -> String {
+        try await store.markThreadUnread(threadId, count: count)
+        return "Marked unread."
+    }
+
     /// Runs the operator action an effect asks for. Returns the line to show, nil when the
     /// action is a quiet one (mark read) or the effect is not an operator action.
     public func perform(_ effect: Effect) async throws -> String? {
@@ -43,6 +49,7 @@ extension OperatorActions {
         case .markRead(let threadId):
             try await markRead(threadId: threadId)
             return nil
+        case .markUnread(let threadId, let count): return try await markUnread(threadId: threadId, count: count)
         case .assign(let threadId, let sitterId): return try await assign(threadId: threadId, to: sitterId)
         case .reply(let threadId, let body): return try await reply(threadId: threadId, body: body)
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)

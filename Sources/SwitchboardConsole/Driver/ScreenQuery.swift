@@ -11,6 +11,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public enum Anchor: Equatable, Sendable {
         case thread(RowID, fallbackIndex: Int)
         case index(Int)
+        /// The next thread after this one (or the newest) that is unread or unassigned.
+        case next(after: RowID?, ThreadFilter, fallbackIndex: Int)
     }
 
     /// The org the screen shows; nil (or an org that no longer exists) for the first one.
@@ -113,6 +115,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var messages: [MessageEvent] = []
     /// The photos and files of the messages on screen (MMS), by message id.
     public var media: [RowID: [MediaItem]] = [:]
+    /// A triage jump (``ConsoleViewQuery/Anchor/next(after:_:fallbackIndex:)``) found no thread.
+    public var foundNoNext = false
     /// The newest messages of the thread left out of `messages` (the view is scrolled back).
     public var messageSkip = 0
     /// The thread has messages older than `messages[0]`.
@@ -190,6 +194,10 @@ extension ConsoleViewQuery {
             switch query.anchor {
             case .index(let index):
                 position = index
+            case .next(let after, let filter, let fallback):
+                let next = try reads.nextThread(in: data.mailbox, of: orgId, after: after, matching: filter)
+                data.foundNoNext = next == nil
+                position = try next.flatMap { try reads.position(ofThread: $0, in: data.mailbox, of: orgId) } ?? fallback
             case .thread(let id, let fallback):
                 position =
                     query.search == nil

@@ -22,6 +22,14 @@ public enum Action: Equatable, Sendable {
     case simulateAnswer(accept: Bool)
     /// `y` on a confirmation question: do what it names.
     case confirm
+    /// `z`: takes back the last assign or mark-read, within ``ConsoleState/undoWindow``.
+    case undo
+    /// `U`: marks the thread in view unread.
+    case markUnread
+    /// `]` / `}`: the next unread / unassigned thread of the mailbox.
+    case nextThread(ThreadFilter)
+    /// The runner's clock, before an action that measures time (undo).
+    case tick(Date)
     // Typing in a prompt
     case type(Character), deleteBackward, submit
     // From outside
@@ -37,6 +45,8 @@ public enum Effect: Equatable, Sendable {
     /// Read the screen's data again (``ConsoleState/viewQuery``).
     case reload
     case markRead(threadId: RowID)
+    /// Marks a thread unread with at least `count` unread messages.
+    case markUnread(threadId: RowID, count: Int)
     case reply(threadId: RowID, body: String)
     case assign(threadId: RowID, sitterId: RowID?)
     case offer(bookingId: RowID, sitterId: RowID)

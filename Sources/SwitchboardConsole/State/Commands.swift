@@ -153,12 +153,10 @@ extension ConsoleState {
             return []
         }
         if ["owner", "inbox", "none"].contains(typed.lowercased()) {
-            notice = Notice(.info, "Assigning \(thread.counterpartName) to the owner inbox…")
-            return [.assign(threadId: thread.id, sitterId: nil)]
+            return assign(threadId: thread.id, to: nil, named: "the owner inbox")
         }
         guard let sitter = sitterNamed(typed), let id = sitter.id else { return [] }
-        notice = Notice(.info, "Assigning \(thread.counterpartName) to \(sitter.name)…")
-        return [.assign(threadId: thread.id, sitterId: id)]
+        return assign(threadId: thread.id, to: id, named: sitter.name)
     }
 
     mutating func commandOffer(code: String, sitter typed: String) -> [Effect] {

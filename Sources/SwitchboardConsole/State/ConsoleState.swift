@@ -62,6 +62,14 @@ public struct SitterRef: Equatable, Sendable {
     }
 }
 
+/// What `z` takes back: the effect that reverses an action, while it is recent.
+public struct Undo: Equatable, Sendable {
+    /// `assigning Zoë to Maya`
+    public var what: String
+    public var revert: Effect
+    public var madeAt: Date
+}
+
 /// A question on the notice line before an action that texts someone: `y` does what it
 /// names (`YES as Diego for B1041? y/n`), `n` or `Esc` does nothing.
 public struct Confirmation: Equatable, Sendable {
@@ -146,6 +154,12 @@ public struct ConsoleState: Equatable, Sendable {
     public var prompt: Prompt?
     /// A question waiting for `y` or `n` before an action happens.
     public var confirmation: Confirmation?
+    /// The last assign or mark-read, which `z` takes back within ``undoWindow``.
+    public var undo: Undo?
+    /// How long an action can be taken back.
+    public static let undoWindow: TimeInterval = 10
+    /// A triage jump asked for: the next read selects that thread.
+    var pendingJump: ThreadFilter?
     public var paused = false
     /// Texts that arrived while paused, not shown yet (counted from ``pausedAfterMessageId``).
     public var pendingChanges = 0
@@ -206,8 +220,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var viewQuery: ConsoleViewQuery {
         let layout = self.layout
         let anchor: ConsoleViewQuery.Anchor =
-            // Paused, the list on screen stays as it was: a move selects a thread by id.
-            if let id = selectedThreadId, !anchorByIndex || paused {
+            if let filter = pendingJump {
+                .next(after: selectedThreadId, filter, fallbackIndex: selectedIndex)
+            } else if let id = selectedThreadId, !anchorByIndex || paused {
+                // Paused, the list on screen stays as it was: a move selects a thread by id.
                 .thread(id, fallbackIndex: selectedIndex)
             } else {
                 .index(selectedIndex)

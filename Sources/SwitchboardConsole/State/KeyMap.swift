@@ -59,6 +59,10 @@ public enum KeyMap {
         case .escape: .cancel
         case .character("/"): .startSearch
         case .character(":"): .startCommand
+        case .character("z"): .undo
+        case .character("U"): .markUnread
+        case .character("]"): .nextThread(.unread)
+        case .character("}"): .nextThread(.unassigned)
         case .character("?"): .toggleHelp
         case .character("q"): .quit
         case .character("r"): .startReply

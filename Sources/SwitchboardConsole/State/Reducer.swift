@@ -51,6 +51,29 @@ extension ConsoleState {
         case .startAssign: return startAssign()
         case .startOffer: return startOffer()
         case .simulateAnswer(let accept): return simulate(accept: accept)
+        case .tick(let date):
+            now = date
+            return []
+        case .undo: return undoLast()
+        case .markUnread:
+            guard overlay == nil, let thread = selectedThread else {
+                notice = Notice(.error, "Select a thread to mark unread.")
+                return []
+            }
+            notice = Notice(.info, "Marking \(thread.counterpartName) unread…")
+            return [.markUnread(threadId: thread.id, count: 1)]
+        case .nextThread(let filter):
+            guard overlay == nil else { return [] }
+            guard search == nil, !paused else {
+                notice = Notice(
+                    .info, paused ? "Paused: p resumes, then ] and } jump." : "Esc clears the search first; ] and } jump through the whole mailbox.")
+                return []
+            }
+            pendingJump = filter
+            messageSkip = 0
+            messageLineSkip = 0
+            if focus == .owner || focus == .sitters { focus = .threads }
+            return [.reload]
         case .confirm:
             guard let question = confirmation else { return [] }
             confirmation = nil
@@ -297,7 +320,11 @@ extension ConsoleState {
             guard let thread = selectedThread else { return [] }
             focus = .messages
             newArrivals.remove(thread.id)
-            return thread.thread.unread > 0 ? [.markRead(threadId: thread.id)] : []
+            guard thread.thread.unread > 0 else { return [] }
+            undo = Undo(
+                what: "marking \(thread.counterpartName) read", revert: .markUnread(threadId: thread.id, count: thread.thread.unread),
+                madeAt: now)
+            return [.markRead(threadId: thread.id)]
         }
     }
 
@@ -381,6 +408,33 @@ extension ConsoleState {
 
     static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
 
+    /// Assigns a thread, remembering its assignee before so that `z` can take it back.
+    mutating func assign(threadId: RowID, to sitterId: RowID?, named name: String) -> [Effect] {
+        let thread = data.threads.first { $0.id == threadId }
+        let who = thread?.counterpartName ?? "the thread"
+        if let thread {
+            undo = Undo(
+                what: "assigning \(who) to \(name)", revert: .assign(threadId: threadId, sitterId: thread.thread.assignedSitterId),
+                madeAt: now)
+        }
+        notice = Notice(.info, "Assigning \(who) to \(name)… (z undoes)")
+        return [.assign(threadId: threadId, sitterId: sitterId)]
+    }
+
+    private mutating func undoLast() -> [Effect] {
+        guard let last = undo else {
+            notice = Notice(.info, "Nothing to undo: z takes back an assign or a mark-read.")
+            return []
+        }
+        undo = nil
+        guard now.timeIntervalSince(last.madeAt) <= Self.undoWindow else {
+            notice = Notice(.info, "Too late to undo \(last.what): z works for \(Int(Self.undoWindow)) seconds.")
+            return []
+        }
+        notice = Notice(.info, "Undoing \(last.what)…")
+        return [last.revert]
+    }
+
     /// Said when `y`, `n` or `o` has no sitter on screen to act on.
     static let noSitterInView = Notice(
         .error, "No sitter in view: pick one in the Sitters pane (Tab) or open a thread with a sitter, then press the key again.")
@@ -435,8 +489,7 @@ extension ConsoleState {
             overlay = nil
             switch picker.purpose {
             case .assign(let threadId):
-                notice = Notice(.info, "Assigning to \(choice.label)…")
-                return [.assign(threadId: threadId, sitterId: choice.id)]
+                return assign(threadId: threadId, to: choice.id, named: choice.label)
             case .offer(let sitter):
                 guard let bookingId = choice.id else { return [] }
                 confirmation = Confirmation(
@@ -477,6 +530,12 @@ extension ConsoleState {
             return
         }
         now = readAt
+        if pendingJump != nil {
+            if newData.foundNoNext {
+                notice = Notice(.info, pendingJump == .unread ? "No unread thread in this mailbox." : "No unassigned thread in this mailbox.")
+            }
+            pendingJump = nil
+        }
         data = newData.sanitized()
         // The first read names the org shown; after that only `O` changes it.
         if orgId == nil { orgId = newData.orgId }

@@ -98,6 +98,7 @@ extension Effect {
         case .reload: "reload"
         case .quit: "quit"
         case .markRead: "mark read"
+        case .markUnread: "mark unread"
         case .reply: "reply"
         case .assign: "assign"
         case .offer: "offer"

@@ -25,6 +25,9 @@ enum Help {
                 ("a", "assign the thread to a sitter, or back to the owner"),
                 ("y / n / o", "answer or offer as the thread's sitter (named before it happens)"),
                 ("/", "search this mailbox (name, phone, message text); Esc clears"),
+                ("] / }", "next unread / next unassigned thread of the mailbox"),
+                ("U", "mark the thread unread"),
+                ("z", "undo the last assign or mark-read (for 10 seconds)"),
                 ("", "● unread   NEW arrived while you watched   ⚑ unassigned"),
             ]
         case .messages:

@@ -22,6 +22,11 @@ public struct SitterMailbox: Equatable, Sendable, Identifiable {
     }
 }
 
+/// Which threads the triage keys jump between.
+public enum ThreadFilter: Equatable, Sendable {
+    case unread, unassigned
+}
+
 /// An offer waiting for a sitter's YES or NO, with its booking: for the answer picker.
 public struct PendingOffer: Equatable, Sendable {
     public var bookingId: RowID
@@ -123,6 +128,26 @@ public struct StoreReads {
                 db, orgId: orgId, mailbox: mailbox, text: search, limit: page.limit, offset: page.offset)
         }
         return try AppDatabase.threads(db, orgId: orgId, mailbox: mailbox, limit: page.limit, offset: page.offset)
+    }
+
+    /// The next thread (older, wrapping round to the newest) after `threadId` in a mailbox
+    /// that is unread or unassigned: what the triage keys jump to. Nil when there is none.
+    public func nextThread(in mailbox: Mailbox, of orgId: RowID, after threadId: RowID?, matching filter: ThreadFilter) throws -> RowID? {
+        let condition =
+            switch filter {
+            case .unread: "unread > 0"
+            case .unassigned: "scope IN ('client_booking', 'client_general') AND assigned_sitter_id IS NULL"
+            }
+        let base = "SELECT id FROM message_thread WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ? AND \(condition)"
+        let order = "ORDER BY last_message_at DESC, id DESC LIMIT 1"
+        if let threadId, let thread = try MessageThread.fetchOne(db, key: threadId),
+            let next = try RowID.fetchOne(
+                db, sql: "\(base) AND (last_message_at < ? OR (last_message_at = ? AND id < ?)) \(order)",
+                arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId])
+        {
+            return next
+        }
+        return try RowID.fetchOne(db, sql: "\(base) \(order)", arguments: [orgId, mailbox.key])
     }
 
     /// Where a thread sits in its mailbox's list (0 = newest); nil when it is not there.
