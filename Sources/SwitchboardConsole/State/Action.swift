@@ -32,11 +32,23 @@ public enum Action: Equatable, Sendable {
     case tick(Date)
     // Typing in a prompt
     case type(Character), deleteBackward, submit
+    /// Moving and deleting in a prompt's line, and its history.
+    case edit(LineEdit)
     // From outside
     case resized(Size)
     case loaded(ConsoleViewData, at: Date)
     case databaseChanged
     case operatorFinished(Notice)
+}
+
+/// Line editing in prompts, as readline does it.
+public enum LineEdit: Equatable, Sendable {
+    /// ←/→, Ctrl-A (start), Ctrl-E (end)
+    case left, right, home, end
+    /// Ctrl-U: delete to the start; Ctrl-W: delete the word before the cursor.
+    case deleteToStart, deleteWord
+    /// ↑/↓: earlier and later lines typed in this kind of prompt.
+    case historyBack, historyForward
 }
 
 /// What the console asks its runner to do after a state change. The reducer stays pure:

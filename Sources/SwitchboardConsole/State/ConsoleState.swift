@@ -91,6 +91,15 @@ public enum Prompt: Equatable, Sendable {
         case .search(let text), .reply(_, _, let text), .command(let text): text
         }
     }
+
+    /// The history this prompt shares with others of its kind.
+    var historyKey: String {
+        switch self {
+        case .search: "search"
+        case .reply: "reply"
+        case .command: "command"
+        }
+    }
 }
 
 /// What the status bar says about the listener; fixed for a run.
@@ -152,6 +161,14 @@ public struct ConsoleState: Equatable, Sendable {
     public var data = ConsoleViewData()
     public var overlay: Overlay?
     public var prompt: Prompt?
+    /// Where the cursor is in the prompt's text, in characters from its start.
+    public var promptCursor = 0
+    /// Lines entered before, per kind of prompt (`search`, `reply`, `command`), newest last.
+    public var promptHistory: [String: [String]] = [:]
+    /// While going through the history: how far back (0: the line being typed).
+    var historyPosition = 0
+    /// Replies left with Esc, by thread: `r` on the thread brings the draft back.
+    public var drafts: [RowID: String] = [:]
     /// A question waiting for `y` or `n` before an action happens.
     public var confirmation: Confirmation?
     /// The last assign or mark-read, which `z` takes back within ``undoWindow``.

@@ -7,4 +7,6 @@ public enum Key: Hashable, Sendable {
     case enter, escape, backspace
     /// Ctrl-C when the terminal delivers it as a key (raw input) rather than SIGINT.
     case interrupt
+    /// Ctrl and a letter (`.control("a")` is Ctrl-A), for line editing in prompts.
+    case control(Character)
 }

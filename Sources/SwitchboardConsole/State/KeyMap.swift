@@ -28,6 +28,14 @@ public enum KeyMap {
         case .enter: .submit
         case .escape: .cancel
         case .backspace: .deleteBackward
+        case .left, .control("b"): .edit(.left)
+        case .right, .control("f"): .edit(.right)
+        case .home, .control("a"): .edit(.home)
+        case .end, .control("e"): .edit(.end)
+        case .control("u"): .edit(.deleteToStart)
+        case .control("w"): .edit(.deleteWord)
+        case .up, .control("p"): .edit(.historyBack)
+        case .down, .control("n"): .edit(.historyForward)
         default: nil
         }
     }

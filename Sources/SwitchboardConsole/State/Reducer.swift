@@ -37,15 +37,15 @@ extension ConsoleState {
             isRunning = false
             return [.quit]
         case .startSearch:
-            prompt = .search(search ?? "")
+            openPrompt(.search(search ?? ""))
             return []
         case .startCommand:
             guard overlay == nil || overlay == .tiers || overlay == .unrouted || overlay == .help(focus) else { return [] }
-            prompt = .command("")
+            openPrompt(.command(""))
             return [.reload]
         case .complete:
             guard case .command(let line) = prompt else { return [] }
-            prompt = .command(Completion.complete(line, in: self).line)
+            openPrompt(.command(Completion.complete(line, in: self).line))
             return []
         case .startReply: return startReply()
         case .startAssign: return startAssign()
@@ -82,12 +82,23 @@ extension ConsoleState {
         case .type(let character):
             // Typed (or pasted) text is untrusted too: cleaned as it arrives.
             guard let current = prompt, current.text.count < Self.promptLimit else { return [] }
-            prompt = current.replacingText(current.text + Sanitizer.clean(String(character)))
+            var text = Array(current.text)
+            let cursor = min(promptCursor, text.count)
+            let clean = Array(Sanitizer.clean(String(character)))
+            text.insert(contentsOf: clean, at: cursor)
+            prompt = current.replacingText(String(text))
+            promptCursor = cursor + clean.count
             return []
         case .deleteBackward:
             guard let current = prompt else { return [] }
-            prompt = current.replacingText(String(current.text.dropLast()))
+            var text = Array(current.text)
+            let cursor = min(promptCursor, text.count)
+            guard cursor > 0 else { return [] }
+            text.remove(at: cursor - 1)
+            prompt = current.replacingText(String(text))
+            promptCursor = cursor - 1
             return []
+        case .edit(let edit): return editLine(edit)
         case .submit: return submit()
         case .resized(let newSize):
             size = newSize
@@ -359,7 +370,12 @@ extension ConsoleState {
             notice = Notice(.info, "Nothing sent.")
             return []
         }
-        if prompt != nil {
+        if let current = prompt {
+            // A reply left half-typed is kept: `r` on the thread brings it back.
+            if case .reply(let threadId, _, let text) = current {
+                drafts[threadId] = text.isEmpty ? nil : text
+                if !text.isEmpty { notice = Notice(.info, "Draft kept: r on this thread brings it back.") }
+            }
             prompt = nil
             return []
         }
@@ -384,7 +400,47 @@ extension ConsoleState {
             notice = Notice(.error, "Select a thread to reply to.")
             return []
         }
-        prompt = .reply(threadId: thread.id, to: thread.counterpartName, text: "")
+        let draft = drafts[thread.id] ?? ""
+        openPrompt(.reply(threadId: thread.id, to: thread.counterpartName, text: draft))
+        return []
+    }
+
+    /// Opens a prompt with its cursor at the end of its text.
+    mutating func openPrompt(_ newPrompt: Prompt) {
+        prompt = newPrompt
+        promptCursor = newPrompt.text.count
+        historyPosition = 0
+    }
+
+    /// Moves and deletes in the prompt's line, and walks its history.
+    private mutating func editLine(_ edit: LineEdit) -> [Effect] {
+        guard let current = prompt else { return [] }
+        var text = Array(current.text)
+        var cursor = min(promptCursor, text.count)
+        switch edit {
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home: cursor = 0
+        case .end: cursor = text.count
+        case .deleteToStart:
+            text.removeFirst(cursor)
+            cursor = 0
+        case .deleteWord:
+            var start = cursor
+            while start > 0, text[start - 1] == " " { start -= 1 }
+            while start > 0, text[start - 1] != " " { start -= 1 }
+            text.removeSubrange(start..<cursor)
+            cursor = start
+        case .historyBack, .historyForward:
+            let history = promptHistory[current.historyKey] ?? []
+            let position = historyPosition + (edit == .historyBack ? 1 : -1)
+            guard position >= 0, position <= history.count else { return [] }
+            historyPosition = position
+            text = position == 0 ? [] : Array(history[history.count - position])
+            cursor = text.count
+        }
+        prompt = current.replacingText(String(text))
+        promptCursor = cursor
         return []
     }
 
@@ -504,6 +560,11 @@ extension ConsoleState {
         }
         guard let current = prompt else { return [] }
         prompt = nil
+        if !current.text.isEmpty {
+            promptHistory[current.historyKey, default: []].append(current.text)
+            if promptHistory[current.historyKey]!.count > 50 { promptHistory[current.historyKey]!.removeFirst() }
+        }
+        if case .reply(let threadId, _, _) = current { drafts[threadId] = nil }
         switch current {
         case .search(let text):
             search = text.isEmpty ? nil : text

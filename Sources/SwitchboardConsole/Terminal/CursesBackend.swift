@@ -95,6 +95,7 @@ final class CursesBackend {
         case 10, 13: return .key(.enter)
         case 27: return .key(.escape)
         case 8, 127: return .key(.backspace)
+        case 1...26: return .key(.control(Character(Unicode.Scalar(value + 96)!)))
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(value) else { return nil }

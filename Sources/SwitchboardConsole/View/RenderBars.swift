@@ -32,12 +32,16 @@ extension Grid {
                 case .command: ":"
                 }
             let used = write(label, x: rect.x, y: rect.y, style: .title)
-            // Show the end of long input: the part being typed.
+            // Show the part around the cursor: long input scrolls left as it is typed.
             let room = rect.width - used - 1
-            var text = prompt.text
-            while DisplayWidth.of(text) > room, !text.isEmpty { text.removeFirst() }
-            let typed = write(text, x: rect.x + used, y: rect.y, width: room)
+            let characters = Array(prompt.text)
+            let cursor = min(state.promptCursor, characters.count)
+            var before = String(characters[..<cursor])
+            let after = String(characters[cursor...])
+            while DisplayWidth.of(before) > room, !before.isEmpty { before.removeFirst() }
+            let typed = write(before, x: rect.x + used, y: rect.y, width: room)
             write("▏", x: rect.x + used + typed, y: rect.y, style: .accent)
+            write(after, x: rect.x + used + typed + 1, y: rect.y, width: max(0, room - typed))
             return
         }
         if let notice = state.notice {
@@ -91,6 +95,9 @@ extension Grid {
             if !candidates.isEmpty, !line.isEmpty { return [("Tab", "completes:")] + candidates.prefix(8).map { ("", $0) } }
             return [("Enter", "run"), ("Tab", "complete"), ("Esc", "cancel")]
                 + Command.all.prefix(6).map { ("", $0.usage) }
+        }
+        if case .reply(_, _, let text) = state.prompt {
+            return [("", SMSSegments(text).summary), ("Enter", "send"), ("Esc", "keep as draft"), ("←/→ ^A ^E ^U ^W", "edit"), ("↑/↓", "history")]
         }
         if state.prompt != nil { return [("Enter", "done"), ("Esc", "cancel"), ("Backspace", "delete")] }
         switch state.overlay {
