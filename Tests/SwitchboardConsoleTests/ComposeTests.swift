@@ -67,7 +67,53 @@ import Testing
 extension Prompt {
     var textForTests: String {
         switch self {
-        case .search(let text), .reply(_, _, let text), .command(let text): text
+        case .search(let text), .reply(_, _, let text), .command(let text), .sitterSearch(let text): text
         }
+    }
+}
+
+/// Issue 14: search as you type, ↑/↓ for the previous / next match, and `/` in the sitters
+/// pane moving the cursor to the sitter matching.
+@Suite struct SearchAsYouTypeTests {
+    @Test func theThreadListFiltersAsYouTypeAndEscPutsItBack() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.character("/"), &state, store)
+        try ComposeTests.type("wa", &state, store)
+        #expect(state.search == "wa", "applied before Enter")
+        #expect(state.data.threads.map(\.counterpartName).contains("王芳 (Fang Wang)"))
+        let matches = state.data.threadCount
+        #expect(matches >= 1 && matches < 5)
+        try Fixture.press(.escape, &state, store)
+        #expect(state.search == nil && state.data.threadCount == 4, "Esc puts the list back")
+        try Fixture.press(.character("/"), &state, store)
+        try ComposeTests.type("e", &state, store)
+        let first = state.selectedThread?.id
+        try Fixture.press(.down, &state, store)
+        #expect(state.selectedThread?.id != first, "↓: the next match")
+        let chosen = state.selectedThread?.id
+        try Fixture.press(.enter, &state, store)
+        #expect(state.search == "e" && state.focus == .threads && state.selectedThread?.id == chosen, "Enter keeps the match chosen")
+    }
+
+    @Test func slashInTheSittersPaneMovesTheCursorAsYouType() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("/"), &state, store)
+        #expect(state.prompt == .sitterSearch(""))
+        try ComposeTests.type("yu", &state, store)
+        #expect(state.cursorSitter?.name == "田中 ゆき (Yuki)" && state.data.mailboxSitterName == "田中 ゆき (Yuki)")
+        #expect(render(state, size: state.size).lines[38].hasPrefix("Sitter /yu▏"))
+        try Fixture.press(.escape, &state, store)
+        #expect(state.cursorSitter?.name == "Diego Ramírez", "Esc goes back to where the cursor was")
+        try Fixture.press(.character("/"), &state, store)
+        try ComposeTests.type("zz", &state, store)
+        #expect(state.notice?.text == "No sitter matches “zz”." && state.cursorSitter?.name == "Diego Ramírez")
+        for _ in 0..<2 { try Fixture.press(.backspace, &state, store) }
+        try ComposeTests.type("oka", &state, store)  // a word of the name is enough
+        #expect(state.cursorSitter?.name == "Maya Okafor")
+        try Fixture.press(.enter, &state, store)
+        #expect(state.prompt == nil && state.focus == .sitters && state.cursorSitter?.name == "Maya Okafor", "Enter keeps it")
     }
 }

@@ -85,10 +85,12 @@ public enum Prompt: Equatable, Sendable {
     case reply(threadId: RowID, to: String, text: String)
     /// The `:` command line (see ``Command``).
     case command(String)
+    /// `/` in the sitters pane: the cursor goes to the first sitter matching as you type.
+    case sitterSearch(String)
 
     var text: String {
         switch self {
-        case .search(let text), .reply(_, _, let text), .command(let text): text
+        case .search(let text), .reply(_, _, let text), .command(let text), .sitterSearch(let text): text
         }
     }
 
@@ -98,6 +100,7 @@ public enum Prompt: Equatable, Sendable {
         case .search: "search"
         case .reply: "reply"
         case .command: "command"
+        case .sitterSearch: "sitter"
         }
     }
 }
@@ -167,6 +170,10 @@ public struct ConsoleState: Equatable, Sendable {
     public var promptHistory: [String: [String]] = [:]
     /// While going through the history: how far back (0: the line being typed).
     var historyPosition = 0
+    /// What a search prompt started from, put back by Esc: the search applied before, the
+    /// sitters cursor before.
+    var searchBefore: String?
+    var sitterCursorBefore = 0
     /// Replies left with Esc, by thread: `r` on the thread brings the draft back.
     public var drafts: [RowID: String] = [:]
     /// A question waiting for `y` or `n` before an action happens.
@@ -262,6 +269,10 @@ public struct ConsoleState: Equatable, Sendable {
         case .help, nil: break
         }
         // The command line completes sitter names and booking codes: read them while it is open.
+        switch prompt {
+        case .command, .sitterSearch: assignableSitters = true
+        default: break
+        }
         if case .command = prompt {
             assignableSitters = true
             bookingRows = max(bookingRows, 50)
@@ -277,5 +288,15 @@ public struct ConsoleState: Equatable, Sendable {
             inboundAfterMessageId: paused ? pausedAfterMessageId ?? 0 : nil)
         query.unroutedOffset = unroutedScroll
         return query
+    }
+}
+
+extension Prompt {
+    /// A search, which applies as it is typed.
+    var isSearch: Bool {
+        switch self {
+        case .search, .sitterSearch: true
+        case .reply, .command: false
+        }
     }
 }

@@ -37,6 +37,13 @@ extension ConsoleState {
             isRunning = false
             return [.quit]
         case .startSearch:
+            guard overlay == nil else { return [] }
+            if focus == .sitters {
+                sitterCursorBefore = sitterCursor
+                openPrompt(.sitterSearch(""))
+                return [.reload]
+            }
+            searchBefore = search
             openPrompt(.search(search ?? ""))
             return []
         case .startCommand:
@@ -88,7 +95,7 @@ extension ConsoleState {
             text.insert(contentsOf: clean, at: cursor)
             prompt = current.replacingText(String(text))
             promptCursor = cursor + clean.count
-            return []
+            return searchAsTyped()
         case .deleteBackward:
             guard let current = prompt else { return [] }
             var text = Array(current.text)
@@ -97,7 +104,7 @@ extension ConsoleState {
             text.remove(at: cursor - 1)
             prompt = current.replacingText(String(text))
             promptCursor = cursor - 1
-            return []
+            return searchAsTyped()
         case .edit(let edit): return editLine(edit)
         case .submit: return submit()
         case .resized(let newSize):
@@ -372,6 +379,17 @@ extension ConsoleState {
         }
         if let current = prompt {
             // A reply left half-typed is kept: `r` on the thread brings it back.
+            if case .search = current, search != searchBefore {
+                prompt = nil
+                search = searchBefore
+                startThreadListAtTop()
+                return [.reload]
+            }
+            if case .sitterSearch = current {
+                prompt = nil
+                notice = nil
+                return selectSitter(sitterCursorBefore)
+            }
             if case .reply(let threadId, _, let text) = current {
                 drafts[threadId] = text.isEmpty ? nil : text
                 if !text.isEmpty { notice = Notice(.info, "Draft kept: r on this thread brings it back.") }
@@ -432,6 +450,8 @@ extension ConsoleState {
             text.removeSubrange(start..<cursor)
             cursor = start
         case .historyBack, .historyForward:
+            // In a search, ↑/↓ go to the previous / next match.
+            if current.isSearch { return nextMatch(forward: edit == .historyForward) }
             let history = promptHistory[current.historyKey] ?? []
             let position = historyPosition + (edit == .historyBack ? 1 : -1)
             guard position >= 0, position <= history.count else { return [] }
@@ -441,7 +461,47 @@ extension ConsoleState {
         }
         prompt = current.replacingText(String(text))
         promptCursor = cursor
-        return []
+        return searchAsTyped()
+    }
+
+    /// A search applies as it is typed: the thread list filters, the sitters cursor goes to
+    /// the first sitter matching.
+    private mutating func searchAsTyped() -> [Effect] {
+        switch prompt {
+        case .search(let text):
+            let applied = text.isEmpty ? nil : text
+            guard applied != search else { return [] }
+            search = applied
+            startThreadListAtTop()
+            return [.reload]
+        case .sitterSearch(let text):
+            guard !text.isEmpty else { return selectSitter(sitterCursorBefore) }
+            let names = data.assignableSitters.map(\.name)
+            guard let first = Completion.matches(text, in: names).first, let index = names.firstIndex(of: first) else {
+                notice = Notice(.info, "No sitter matches “\(text)”.")
+                return []
+            }
+            notice = nil
+            return selectSitter(index)
+        default:
+            return []
+        }
+    }
+
+    /// ↓/↑ in a search: the next / previous thread of the filtered list, or the next /
+    /// previous sitter matching.
+    private mutating func nextMatch(forward: Bool) -> [Effect] {
+        switch prompt {
+        case .search: return selectThread(at: selectedIndex + (forward ? 1 : -1))
+        case .sitterSearch(let text):
+            let names = data.assignableSitters.map(\.name)
+            let matching = Set(Completion.matches(text, in: names))
+            let order = forward ? Array(names.indices) : names.indices.reversed()
+            let after = order.filter { forward ? $0 > sitterCursor : $0 < sitterCursor }
+            guard let index = (after + order).first(where: { matching.contains(names[$0]) }) else { return [] }
+            return selectSitter(index)
+        default: return []
+        }
     }
 
     private mutating func startAssign() -> [Effect] {
@@ -567,12 +627,17 @@ extension ConsoleState {
         if case .reply(let threadId, _, _) = current { drafts[threadId] = nil }
         switch current {
         case .search(let text):
-            search = text.isEmpty ? nil : text
-            startThreadListAtTop()
+            // Applied as it was typed; Enter keeps it (and the match chosen with ↑/↓).
+            let applied = text.isEmpty ? nil : text
             focus = .threads
+            guard applied != search else { return [] }
+            search = applied
+            startThreadListAtTop()
             return [.reload]
         case .command(let line):
             return runCommand(line)
+        case .sitterSearch:
+            return []
         case .reply(let threadId, let name, let text):
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 notice = Notice(.info, "Nothing sent: the reply was empty.")
@@ -760,6 +825,7 @@ extension Prompt {
     func replacingText(_ text: String) -> Prompt {
         switch self {
         case .search: .search(text)
+        case .sitterSearch: .sitterSearch(text)
         case .reply(let threadId, let name, _): .reply(threadId: threadId, to: name, text: text)
         case .command: .command(text)
         }

@@ -11,6 +11,7 @@ enum Help {
             [
                 ("j/k ↑/↓", "choose a sitter: the thread list shows their mailbox"),
                 ("g/G", "first / last sitter"),
+                ("/", "find a sitter as you type (a word of the name is enough; ↑/↓ other matches)"),
                 ("Enter", "go to the sitter's threads"),
                 ("y / n", "text YES / NO as this sitter (a real signed webhook); asks first, and with several pending offers lets you pick one"),
                 ("o", "offer an open booking to this sitter (asks first)"),
@@ -24,7 +25,7 @@ enum Help {
                 ("r", "reply to the client or sitter by SMS"),
                 ("a", "assign the thread to a sitter, or back to the owner"),
                 ("y / n / o", "answer or offer as the thread's sitter (named before it happens)"),
-                ("/", "search this mailbox (name, phone, message text); Esc clears"),
+                ("/", "search this mailbox as you type (name, phone, message text; ↑/↓ move); Esc puts it back"),
                 ("] / }", "next unread / next unassigned thread of the mailbox"),
                 ("U", "mark the thread unread"),
                 ("z", "undo the last assign or mark-read (for 10 seconds)"),

@@ -30,6 +30,7 @@ extension Grid {
                 case .search: "/"
                 case .reply(_, let name, _): "Reply to \(name): "
                 case .command: ":"
+                case .sitterSearch: "Sitter /"
                 }
             let used = write(label, x: rect.x, y: rect.y, style: .title)
             // Show the part around the cursor: long input scrolls left as it is typed.
@@ -99,6 +100,7 @@ extension Grid {
         if case .reply(_, _, let text) = state.prompt {
             return [("", SMSSegments(text).summary), ("Enter", "send"), ("Esc", "keep as draft"), ("←/→ ^A ^E ^U ^W", "edit"), ("↑/↓", "history")]
         }
+        if state.prompt?.isSearch == true { return [("Enter", "done"), ("Esc", "back"), ("↑/↓", "previous / next match")] }
         if state.prompt != nil { return [("Enter", "done"), ("Esc", "cancel"), ("Backspace", "delete")] }
         switch state.overlay {
         case .picker: return [("j/k", "move"), ("Enter", "choose"), ("Esc", "cancel"), ("q", "quit")]
