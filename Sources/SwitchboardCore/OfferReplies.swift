@@ -45,28 +45,23 @@ public enum OfferReply: Equatable, Sendable {
     }
 }
 
-/// The SMS that offers a booking to a sitter. It suggests `Y`/`N` rather than `YES`/`NO`
-/// because Twilio treats a bare `YES` as an opt-in keyword and may answer it itself.
+/// The SMS that offers a booking to a sitter, its times in the org's time zone. It suggests
+/// `Y`/`N` rather than `YES`/`NO` because Twilio treats a bare `YES` as an opt-in keyword
+/// and may answer it itself.
 public enum OfferInvitation {
-    public static func text(code: String, service: String, startsAt: Date, endsAt: Date, expiresAt: Date) -> String {
-        "New booking \(code): \(service), \(format(startsAt))-\(formatTime(endsAt)) UTC. "
-            + "Reply Y \(code) to take it or N \(code) to pass, by \(format(expiresAt)) UTC."
+    public static func text(code: String, service: String, startsAt: Date, endsAt: Date, expiresAt: Date, timeZone: TimeZone) -> String {
+        let zone = zoneName(timeZone, at: startsAt)
+        return "New booking \(code): \(service), \(DayTime.text(startsAt, timeZone: timeZone))-\(ClockTime.text(endsAt, timeZone: timeZone)) \(zone). "
+            + "Reply Y \(code) to take it or N \(code) to pass, by \(DayTime.text(expiresAt, timeZone: timeZone)) \(zoneName(timeZone, at: expiresAt))."
     }
 
-    static func format(_ date: Date) -> String {
-        let parts = Calendar.utc.dateComponents([.month, .day], from: date)
-        let month = Calendar.utc.shortMonthSymbols[(parts.month ?? 1) - 1]
-        return "\(month) \(parts.day ?? 1) \(formatTime(date))"
+    /// `UTC-5`, `UTC+5:30`, `UTC`: the zone's offset at that date, the same on every
+    /// platform (abbreviations such as `EST` are not: Linux often says `GMT-5`).
+    static func zoneName(_ zone: TimeZone, at date: Date) -> String {
+        let seconds = zone.secondsFromGMT(for: date)
+        guard seconds != 0 else { return "UTC" }
+        let minutes = abs(seconds) / 60
+        let hours = "\(seconds < 0 ? "-" : "+")\(minutes / 60)"
+        return minutes % 60 == 0 ? "UTC\(hours)" : "UTC\(hours):\(minutes % 60 < 10 ? "0" : "")\(minutes % 60)"
     }
-
-    static func formatTime(_ date: Date) -> String { ClockTime.text(date, timeZone: Calendar.utc.timeZone) }
-}
-
-extension Calendar {
-    static let utc: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        calendar.locale = Locale(identifier: "en_US_POSIX")
-        return calendar
-    }()
 }

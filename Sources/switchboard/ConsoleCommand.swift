@@ -50,15 +50,14 @@ struct TerminalOptions: ParsableArguments {
     @Flag(help: "Ring the terminal's bell when a text arrives in your inbox (the title counts them either way).")
     var bell = false
 
-    /// These flags with the config file's `keys` and `colors`, and `NO_COLOR`.
+    /// These flags with the config file's `keys` and `colors` (`NO_COLOR` is the console's
+    /// own to read, with the rest of the terminal's profile).
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> TerminalSettings {
         let file = try ConfigFile.load(environment: environment)
         let path = ConfigFile.path(environment: environment)
         do {
-            let colors = try ColorScheme(file.colors ?? [:])
             return TerminalSettings(
-                mouse: !noMouse, bell: bell, keys: try KeyRemap(file.keys ?? [:]),
-                colors: (environment["NO_COLOR"] ?? "").isEmpty ? colors : nil)
+                mouse: !noMouse, bell: bell, keys: try KeyRemap(file.keys ?? [:]), colors: try ColorScheme(file.colors ?? [:]))
         } catch let error as KeyRemapError {
             throw CommandFailure("The config file \(path): \(error.description)")
         }

@@ -15,10 +15,10 @@ struct LiveOperatorActions: OperatorActions {
     /// Where the listener is reached, known once it is bound (`--port 0`).
     let listenerURL: @Sendable () -> String?
 
-    func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
+    func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String {
         guard let base = listenerURL() else { throw ConsoleError("The listener is not running, so there is nowhere to send the text.") }
         let route = try store.sitterTextRoute(sitterId: sitterId)
-        let word = accept ? "YES" : "NO"
+        let word = (accept ? "YES" : "NO") + (code.map { " \($0)" } ?? "")
         let answer = try await WebhookSimulator.sendSMS(
             url: base + WebhookController<BasicRequestContext>.inboundPath, authToken: authToken,
             from: route.from, to: route.to, body: word)

@@ -55,7 +55,10 @@ import Testing
         // The console runs no listener of its own: its simulated YES goes to serve's.
         try tmux.sendKeys("Tab")
         try tmux.sendKeys("y")
-        _ = try #require(tmux.waitForScreen(timeout: 5) { $0.contains("YES → 200") }, "y was answered by serve")
+        // The question names the sitter (and the offer) first; y again sends it.
+        _ = try #require(tmux.waitForScreen(timeout: 5) { $0.contains("YES as ") && $0.contains("? y/n") }, "y asked first")
+        try tmux.sendKeys("y")
+        _ = try #require(tmux.waitForScreen(timeout: 5) { $0.contains("YES") && $0.contains("→ 200") }, "y was answered by serve")
 
         let status = ServeAndSimulateTests.process(["status", "--db", db, "--json"])
         let printed = Pipe()

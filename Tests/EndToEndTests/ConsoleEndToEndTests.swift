@@ -115,7 +115,10 @@ struct ConsoleEndToEndTests {
         for _ in 0..<index { try demo.tmux.sendKeys("j") }
         _ = try #require(demo.tmux.waitForScreen { $0.contains("▸ \(sitterName)") }, "cursor on \(sitterName)")
         try demo.tmux.sendKeys("y")
-        let answered = try #require(demo.tmux.waitForScreen { $0.contains("YES → 200") }, "no TwiML answer on screen")
+        // Nothing is texted before the question naming the sitter is answered.
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("YES as \(sitterName) for B") && $0.contains("? y/n") }, "no question")
+        try demo.tmux.sendKeys("y")
+        let answered = try #require(demo.tmux.waitForScreen { $0.contains("YES B") && $0.contains("→ 200") }, "no TwiML answer on screen")
         #expect(answered.contains("<Response><Message>"))
         let accepted = try queue.read { db in
             try Row.fetchOne(
@@ -264,6 +267,25 @@ struct ConsoleEndToEndTests {
         #expect(screen.contains("\u{1b}[1"), "bold still marks what matters")
         try plain.tmux.sendKeys("q")
         _ = try plain.waitForExit()
+    }
+
+    @Test("a record command on the : line adds a sitter through the command line's own command, answered on the notice line")
+    func recordCommandsFromTheCommandLine() throws {
+        let demo = try RunningDemo()
+        _ = try demo.waitUntilLive()
+        try demo.tmux.sendKeys(":")
+        try demo.tmux.sendKeys("-l", #"sitter add "Ana Ruiz" --phone +15550200999"#)
+        try demo.tmux.sendKeys("Enter")
+        let added = try #require(
+            demo.tmux.waitForScreen(timeout: 5) { $0.contains("Added sitter #8 Ana Ruiz (+15550200999).") }, "the answer is on the notice line")
+        #expect(added.contains("Sitters (8)"))
+        try demo.tmux.sendKeys(":")
+        try demo.tmux.sendKeys("-l", "sitter add Bo --phone 5550100")
+        try demo.tmux.sendKeys("Enter")
+        _ = try #require(
+            demo.tmux.waitForScreen(timeout: 5) { $0.contains("The phone must be an E.164 phone number") }, "a mistake is one sentence")
+        try demo.tmux.sendKeys("q")
+        _ = try demo.waitForExit()
     }
 
     @Test func qQuitsEvenWhenTheTerminalIsTooSmall() throws {

@@ -38,7 +38,7 @@ import Testing
         #expect(stored.unread == 0)
         #expect(stored.assignedSitterId == maya)
         // Without a listener, what needs Twilio's side says why it cannot run.
-        await #expect(throws: ConsoleError.self) { try await actions.perform(.simulateAnswer(sitterId: maya, accept: true)) }
+        await #expect(throws: ConsoleError.self) { try await actions.perform(.simulateAnswer(sitterId: maya, accept: true, code: nil)) }
     }
 
     @Test("Given a read holding escape sequences, when it is loaded, then the state holds clean text and bodies keep their line breaks")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Testing
 import SwitchboardConsole
 import SwitchboardCore
 @testable import SwitchboardStore
@@ -12,7 +13,7 @@ enum Fixture {
 
     static let json = #"""
         {
-          "org": {"name": "Pawsitive Test Co.", "front_desk": "+15550100100"},
+          "org": {"name": "Pawsitive Test Co.", "front_desk": "+15550100100", "time_zone": "America/Chicago"},
           "sitters": [
             {"key": "maya", "name": "Maya Okafor", "phone": "+15550200101", "masked_number": "+15550300101"},
             {"key": "yuki", "name": "田中 ゆき (Yuki)", "phone": "+15550200105", "masked_number": "+15550300105"},
@@ -119,6 +120,23 @@ enum Fixture {
         return try send(action, to: &state, store)
     }
 
+    /// Offers a new open booking (for Zoë, a dog walk of an hour) to the sitter named, pending
+    /// for two hours. Returns the sitter's id.
+    @discardableResult
+    static func addPendingOffer(_ store: AppDatabase, code: String, sitter name: String, startsIn: TimeInterval) async throws -> RowID {
+        let (bookingId, sitterId) = try await store.writer.write { db -> (RowID, RowID) in
+            let sitter = try #require(try Sitter.filter(sql: "name = ?", arguments: [name]).fetchOne(db))
+            let client = try #require(try Client.filter(sql: "name = ?", arguments: ["Zoë Whitfield"]).fetchOne(db))
+            var booking = Booking(
+                orgId: sitter.orgId, code: code, clientId: client.id!, service: "Dog walk", startsAt: now.addingTimeInterval(startsIn),
+                endsAt: now.addingTimeInterval(startsIn + 3600))
+            try booking.insert(db)
+            return (booking.id!, sitter.id!)
+        }
+        _ = try await store.createOffer(bookingId: bookingId, sitterId: sitterId, expiresAt: now.addingTimeInterval(7200))
+        return sitterId
+    }
+
     /// Stores an unrouted text (to a number that is not ours), as the listener would.
     static func addUnrouted(_ store: AppDatabase, from: String, to: String, body: String) async throws {
         let form = FormParameters(["From": from, "To": to, "Body": body, "MessageSid": "SM\(from.suffix(4))"])
@@ -128,6 +146,7 @@ enum Fixture {
                 rawBody: form.encoded(), headers: "{}", verdict: .unrouted, statusCode: 200, responseBody: "<Response/>",
                 createdAt: now.addingTimeInterval(-120))
             try receipt.insert(db)
+            try AppDatabase.tally(db, .unrouted, at: now.addingTimeInterval(-120))
         }
     }
 }

@@ -154,8 +154,9 @@ import Testing
         #expect(text.contains("NEW sitter chat"))
     }
 
-    /// In the message pane j/k scroll the thread (not the thread list): back a message,
-    /// a page, to its first message and to its newest.
+    /// In the message pane j/k scroll the thread (not the thread list) by line, as a pager:
+    /// a page, the thread's first line and its newest. Each "message N" takes three lines
+    /// (header, body, blank).
     @Test func theMessagePaneScrollsALongThread() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
@@ -171,7 +172,11 @@ import Testing
 
         try Fixture.press(.character("k"), &state, store)
         #expect(state.selectedThreadId == fang.id, "the selection stays on its thread")
-        #expect(state.messageSkip == 1)
+        #expect(state.messageSkip == 0 && state.messageLineSkip == 1, "one line back")
+        #expect(render(state, size: state.size).text.contains("▼ more below"))
+        try Fixture.press(.character("k"), &state, store)
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0, "three lines: a message back")
         #expect(state.data.messages.last?.body == "message 59")
         #expect(render(state, size: state.size).text.contains("▼ 1 newer"))
 
@@ -182,41 +187,86 @@ import Testing
         #expect(state.messageSkip == 4)
         #expect(render(state, size: state.size).text.contains("▼ 4 newer"))
         try Fixture.press(.character("j"), &state, store)
-        #expect(state.data.messages.last?.body == "message 60")
+        #expect(state.data.messages.last?.body == "message 60" && state.messageLineSkip == 2, "message 60's header shows")
         try Fixture.press(.character("j"), &state, store)
         try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
-        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageSkip == 3 && state.messageLineSkip == 0)
+        for _ in 0..<3 { try Fixture.press(.character("k"), &state, store) }
         #expect(state.messageSkip == 4 && state.data.messages.last?.body == "message 59")
-        try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("j"), &state, store)
-        try Fixture.press(.character("j"), &state, store)
+        for _ in 0..<9 { try Fixture.press(.character("j"), &state, store) }
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0)
 
+        // A page is a screenful less a line, both ways.
+        let page = try #require(state.layout).messages.inner.height - 3 - 1
         try Fixture.press(.pageUp, &state, store)
-        let paged = state.messageSkip
-        #expect(paged > 2)
-        #expect(state.data.messages.last?.body == "message \(63 - paged)")
+        #expect(state.messageSkip * 3 + state.messageLineSkip == 3 + page)
+        #expect(state.data.messages.last?.body == "message \(63 - state.messageSkip)")
         try Fixture.press(.pageDown, &state, store)
-        #expect(state.messageSkip == 1)
+        #expect(state.messageSkip == 1 && state.messageLineSkip == 0)
 
         try Fixture.press(.character("g"), &state, store)
         #expect(state.data.messages.first?.body == "Hi 🐶 can you walk Mochi on Tuesday? 你好，谢谢！")
         let start = render(state, size: state.size).text
         #expect(start.contains("Hi 🐶 can you walk Mochi"), "the first message is on screen, whole")
-        #expect(!start.contains("▲ older messages"))
+        #expect(!start.contains("▲"), "nothing above the first line")
         #expect(try Fixture.press(.character("k"), &state, store) == [], "nothing before the first message")
-        #expect(state.messageSkip == 64 - state.data.messages.count)
 
         try Fixture.press(.character("G"), &state, store)
-        #expect(state.messageSkip == 0)
+        #expect(state.messageSkip == 0 && state.messageLineSkip == 0)
         #expect(state.data.messages.last?.body == "message 63")
 
         // Another thread starts at its newest message.
         try Fixture.press(.character("k"), &state, store)
         try Fixture.press(.backTab, &state, store)
         try Fixture.press(.character("j"), &state, store)
-        #expect(state.messageSkip == 0 && state.data.messageSkip == 0)
+        #expect(state.messageSkip == 0 && state.data.messageSkip == 0 && state.messageLineSkip == 0)
+    }
+
+    /// Issue 14, defect 3: a 1,600-character SMS taller than the pane reads from its first
+    /// line, its header kept visible while scrolling through it, ▲/▼ only when true.
+    @Test func aMessageTallerThanThePaneReadsLineByLineFromItsStart() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.selectedThread)
+        let words = (1...200).map { "w\($0)" }.joined(separator: " ")  // 1,600 characters or so
+        let long = String((words + " " + words).prefix(1600))
+        try await store.writer.write { db in
+            _ = try AppDatabase.appendMessage(
+                db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .inbound, actor: .client,
+                body: long, providerMessageSid: "SMlong1600", at: Fixture.now.addingTimeInterval(-10))
+        }
+        try Fixture.reload(&state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.enter, &state, store)
+        let layout = try #require(state.layout)
+        let area = layout.messages.inner.height - 3
+        var text = render(state, size: state.size).text
+        #expect(text.contains("▲ ◀ 王芳 (Fang Wang) · 10s"), "the cut message's header stays above the view")
+        #expect(!text.contains("▼"), "nothing below the newest line")
+        // Line by line up to the message's first line.
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.messageLineSkip == 1)
+        #expect(render(state, size: state.size).text.contains("▼ more below"))
+        try Fixture.press(.character("g"), &state, store)
+        text = render(state, size: state.size).text
+        #expect(text.contains("Hi 🐶 can you walk Mochi"), "the thread's first message is at the top")
+        #expect(!text.contains("▲"))
+        // Page down to the long message: its header and first words come into view.
+        for _ in 0..<40 where !render(state, size: state.size).text.contains("w1 w2 w3") {
+            try Fixture.press(.character("j"), &state, store)
+        }
+        text = render(state, size: state.size).text
+        #expect(text.contains("w1 w2 w3"), "the long message's first line is readable")
+        #expect(text.contains("◀ 王芳 (Fang Wang) · 10s"))
+        let paneTop = layout.messages.y + 1
+        #expect(area > 10)
+        for _ in 0..<5 { try Fixture.press(.character("j"), &state, store) }
+        let grid = render(state, size: state.size)
+        #expect(grid.lines[paneTop + 1].contains("▲ ◀ 王芳 (Fang Wang) · 10s"), "mid-message: its header is pinned")
+        #expect(grid.text.contains("▼ more below"))
+        if let mismatch = try snapshotMismatch(grid, named: "pager-long-message") { Issue.record("\(mismatch)") }
+        try Fixture.press(.character("G"), &state, store)
+        #expect(!render(state, size: state.size).text.contains("▼"))
     }
 
     /// Texts "message N" from the client of a thread, a second apart.
@@ -236,9 +286,13 @@ import Testing
         var state = try Fixture.state(store)
         #expect(try Fixture.press(.character("p"), &state, store) == [])
         #expect(state.paused)
-        #expect(state.reduce(.databaseChanged) == [])
-        #expect(state.pendingChanges == 1)
+        let threads = state.data.threads
+        try await Self.clientTexts(1...1, to: threads[2].id, in: store)
+        // Paused, a change is read only to count what arrived: the list stays.
+        #expect(try Fixture.send(.databaseChanged, to: &state, store) == [.reload])
+        #expect(state.pendingChanges == 1 && state.data.threads == threads)
         #expect(try Fixture.press(.character("p"), &state, store) == [.reload])
+        #expect(state.data.threads.first?.id == threads[2].id)
         #expect(!state.paused && state.pendingChanges == 0)
         #expect(state.reduce(.databaseChanged) == [.reload])
     }
@@ -316,8 +370,12 @@ import Testing
         try Fixture.press(.character("o"), &state, store)
         guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
         #expect(picker.title == "Offer a booking to Diego Ramírez")
-        #expect(picker.options.map(\.label) == ["B1050  Cat visit · 王芳 (Fang Wang)"])
-        let effects = try Fixture.press(.enter, &state, store)
+        let starts = DayTime.text(Fixture.now.addingTimeInterval(2 * 86_400), timeZone: state.data.timeZone)
+        #expect(picker.options.map(\.label) == ["B1050  \(starts) · Cat visit · 王芳 (Fang Wang)"])
+        #expect(try Fixture.press(.enter, &state, store) == [], "nothing is texted before the question is answered")
+        #expect(state.confirmation?.question == "Offer B1050 (Cat visit, \(starts)) to Diego Ramírez?")
+        #expect(render(state, size: state.size).lines[38].hasPrefix("Offer B1050 (Cat visit, \(starts)) to Diego Ramírez? y/n"))
+        let effects = try Fixture.press(.character("y"), &state, store)
         #expect(effects == [.offer(bookingId: picker.options[0].id!, sitterId: state.data.sitters[0].id)])
     }
 
@@ -328,12 +386,79 @@ import Testing
         try Fixture.press(.character("G"), &state, store)
         let yuki = state.data.sitters[2]
         #expect(yuki.pendingOffers == 1)
-        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: true)])
-        #expect(try Fixture.press(.character("n"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: false)])
+        // One pending offer: no picker, a question naming the sitter and the booking.
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reload], "a read of the pending offers, nothing texted")
+        let starts = DayTime.text(Fixture.now.addingTimeInterval(2 * 86_400), timeZone: state.data.timeZone)
+        #expect(state.confirmation?.question == "YES as 田中 ゆき (Yuki) for B1050 (Cat visit, \(starts))?")
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yuki.id, accept: true, code: "B1050")])
+        try Fixture.press(.character("n"), &state, store)
+        #expect(state.confirmation?.question.hasPrefix("NO as 田中 ゆき (Yuki) for B1050") == true)
+        #expect(try Fixture.press(.character("n"), &state, store) == [], "n declines the question")
+        #expect(state.confirmation == nil && state.notice?.text == "Nothing sent.")
         // The listener's answer comes back as an event and lands in the status area.
         let answer = Notice(.success, "YES → 200 <Response><Message>Booking B1050 is yours.</Message></Response>")
         try Fixture.send(.operatorFinished(answer), to: &state, store)
         #expect(render(state, size: state.size).lines[38].contains("Booking B1050 is yours."))
+    }
+
+    /// Issue 14, defect 1: with Diego's sitter chat on screen and the (unfocused) sitters
+    /// cursor on Yuki, `y` and `o` are about Diego, and say so before anything happens.
+    @Test func yesNoAndOfferActOnTheSitterInViewNotAHiddenCursor() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)  // the sitters cursor on Yuki
+        try Fixture.press(.backTab, &state, store)  // back to the owner inbox
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.selectedThread?.counterpartName == "Diego Ramírez", "Diego's sitter chat is on screen")
+        let diego = try #require(state.selectedThread?.thread.assignedSitterId)
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reload])
+        #expect(state.confirmation?.question == "YES as Diego Ramírez, who has no pending offer?")
+        #expect(render(state, size: state.size).lines[38].hasPrefix("YES as Diego Ramírez, who has no pending offer? y/n"))
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: diego, accept: true, code: nil)])
+        try Fixture.press(.character("o"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Offer a booking to Diego Ramírez")
+    }
+
+    @Test func withNoSitterInViewYesAndOfferSaySoAndDoNothing() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)  // Fang's unassigned thread
+        for key in ["y", "n", "o"] {
+            #expect(try Fixture.press(.character(Character(key)), &state, store) == [])
+            #expect(state.overlay == nil && state.confirmation == nil)
+            #expect(state.notice?.kind == .error && state.notice?.text.hasPrefix("No sitter in view") == true)
+        }
+    }
+
+    /// Issue 14, defect 2: several pending offers open a picker of their codes with the
+    /// bookings' times; the chosen code is named in the question and sent with the answer.
+    @Test func severalPendingOffersOpenAPickerOfCodesWithTimes() async throws {
+        let store = try await Fixture.makeStore()
+        let yukiId = try await Fixture.addPendingOffer(store, code: "B1060", sitter: "田中 ゆき (Yuki)", startsIn: 3 * 86_400)
+        var state = try Fixture.state(store)
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("G"), &state, store)
+        #expect(try Fixture.press(.character("n"), &state, store) == [.reload])
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Text NO as 田中 ゆき (Yuki) for which offer?")
+        let zone = state.data.timeZone
+        let b1050 = DayTime.span(
+            from: Fixture.now.addingTimeInterval(2 * 86_400), to: Fixture.now.addingTimeInterval(2 * 86_400 + 3600), timeZone: zone)
+        let b1060 = DayTime.span(
+            from: Fixture.now.addingTimeInterval(3 * 86_400), to: Fixture.now.addingTimeInterval(3 * 86_400 + 3600), timeZone: zone)
+        #expect(picker.options.map(\.label) == [
+            "B1050  \(b1050) · Cat visit · 王芳 (Fang Wang)", "B1060  \(b1060) · Dog walk · Zoë Whitfield",
+        ])
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "answer-picker") { Issue.record("\(mismatch)") }
+        try Fixture.press(.character("j"), &state, store)
+        #expect(try Fixture.press(.enter, &state, store) == [])
+        #expect(state.confirmation?.question.hasPrefix("NO as 田中 ゆき (Yuki) for B1060 (Dog walk") == true)
+        #expect(try Fixture.press(.character("y"), &state, store) == [.simulateAnswer(sitterId: yukiId, accept: false, code: "B1060")])
     }
 
     @Test func overlaysToggleAndEscapeCloses() async throws {
@@ -427,5 +552,20 @@ import Testing
         #expect(query.sitterRows == state.layout!.sitterRows)
         #expect(query.messageCount == state.layout!.messages.inner.height)
         #expect(query.unroutedRows == 0 && query.openBookingRows == 0 && query.tierRows == 0)
+    }
+}
+
+/// Issue 14, defect 9: booking times in the console are in the org's time zone, not UTC
+/// nor the machine's.
+@Suite struct OrgTimeZoneTests {
+    @Test func pickersShowBookingTimesInTheOrgsZone() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        #expect(state.data.timeZone.identifier == "America/Chicago")
+        try Fixture.press(.tab, &state, store)
+        try Fixture.press(.character("o"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        // Fixture.now is 2027-01-15 08:00 UTC; B1050 starts two days later: 02:00 in Chicago.
+        #expect(picker.options.first?.label.hasPrefix("B1050  Jan 17 02:00 · Cat visit") == true, "\(picker.options)")
     }
 }

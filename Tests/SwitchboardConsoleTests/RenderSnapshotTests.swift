@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardConsole
 import SwitchboardCore
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// The screens as text, compared with `Snapshots/*.txt` (ratatui's TestBackend approach).
@@ -48,6 +48,42 @@ import Testing
         #expect(grid.text.contains("Owner inbox") && grid.text.contains("Sitters") && grid.text.contains("Messages"))
     }
 
+    /// Issue 14, defect 6: at 80 columns, live or paused, the demo token is whole (a cut
+    /// token fails every signature it is copied into); other segments shorten instead.
+    @Test(arguments: [false, true])
+    func theDemoTokenIsWholeAt80Columns(paused: Bool) async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        if paused {
+            try Fixture.press(.character("p"), &state, store)
+            state.pendingChanges = 128
+        }
+        let bar = render(state, size: state.size).lines[0]
+        #expect(bar.contains("demo-0123456789abcdef"), "\(bar)")
+        #expect(bar.contains(paused ? "❚❚ PAUSED 128" : "● LIVE"))
+        #expect(bar.contains("127.0.0.1:8080"))
+    }
+
+    /// Issue 14, defect 8: at 80×24 the thread list has room for names (a narrower sitters
+    /// pane, short tags), help wraps instead of cutting, a long notice takes a second line.
+    @Test func at80x24NamesHelpAndNoticesAreWhole() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        var text = render(state, size: state.size).text
+        for name in ["王芳 (Fang Wang)", "Diego Ramírez", "田中 ゆき (Yuki)"] { #expect(text.contains(name), "\(name) is cut") }
+        try Fixture.press(.character("?"), &state, store)
+        text = render(state, size: state.size).text
+        #expect(text.contains("chats and internal notes.") && !text.contains("sitter ch…"), "help is wrapped, not cut")
+        try Fixture.press(.escape, &state, store)
+        try Fixture.send(
+            .operatorFinished(Notice(.error, "This needs the webhook listener and outbound sender; restart without --no-listen so it can run.")),
+            to: &state, store)
+        let lines = render(state, size: state.size).lines
+        #expect(lines[22].contains("This needs the webhook listener") && lines[23].contains("--no-listen so it can run."),
+                "a long notice goes on a second line")
+        #expect(!lines[22].contains("…"))
+    }
+
     @Test func belowMinimumSaysTheSizeNeeded() async throws {
         let store = try await Fixture.makeStore()
         let state = try Fixture.state(store, size: Size(width: 40, height: 10))
@@ -91,6 +127,31 @@ import Testing
         #expect(grid.text.contains("wrong number?"))
     }
 
+    /// Issue 14, defect 7: the unrouted view scrolls through every unrouted text, and the
+    /// main screen says they arrived.
+    @Test func unroutedScrollsAndTheMainScreenHasABadge() async throws {
+        let store = try await Fixture.makeStore()
+        for index in 1...50 {
+            try await Fixture.addUnrouted(store, from: "+1555999\(String(format: "%04d", index))", to: "+15550000000", body: "stray \(index)")
+        }
+        var state = try Fixture.state(store)
+        #expect(render(state, size: state.size).lines[0].contains("⚠ 50 unrouted"))
+        try Fixture.press(.character("u"), &state, store)
+        let rows = state.unroutedRows
+        #expect(state.data.unrouted.count == rows && rows < 50)
+        #expect(state.data.unrouted.first?.body == "stray 50")
+        var text = render(state, size: state.size).text
+        #expect(text.contains("1–\(rows) of 50 · j/k scroll"))
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.unrouted.first?.body == "stray 49")
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.data.unrouted.last?.body == "stray 1", "the oldest is reachable")
+        text = render(state, size: state.size).text
+        #expect(text.contains("\(50 - rows + 1)–50 of 50"))
+        try Fixture.press(.pageUp, &state, store)
+        #expect(state.unroutedScroll == max(0, 50 - 2 * rows))
+    }
+
     @Test func assignPickerAndReplyPromptDraw() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
@@ -121,15 +182,40 @@ import Testing
         for other in ["Maya Okafor", "王芳 (Fang Wang)"] { #expect(!grid.text.contains(other), "\(other) is of the other org") }
     }
 
-    @Test func pausedStatusBarCountsWaitingChanges() async throws {
+    /// Issue 14, defect 5: paused, `j`/`k` move through the threads on screen without new
+    /// ones appearing, and the count is of texts that arrived, not of commits (a rejected
+    /// webhook is not a text).
+    @Test func pausedListStaysAndCountsOnlyArrivedTexts() async throws {
         let store = try await Fixture.makeStore()
         var state = try Fixture.state(store)
+        try Fixture.press(.enter, &state, store)
+        let before = state.data.threads.map(\.id)
         try Fixture.press(.character("p"), &state, store)
-        try Fixture.send(.databaseChanged, to: &state, store)
-        try Fixture.send(.databaseChanged, to: &state, store)
-        let grid = render(state, size: state.size)
-        #expect(grid.lines[0].contains("❚❚ PAUSED (2 waiting)"))
+        let mallory = before[1]
+        try await ReducerTests.clientTexts(1...2, to: mallory, in: store)
+        try await store.writer.write { db in
+            try AppDatabase.recordRefusal(
+                db, path: "/api/twilio/inbound", body: Array("forged".utf8),
+                headers: ReceiptHeaders(signature: nil, contentType: nil, userAgent: nil), verdict: .rejectedSignature,
+                statusCode: 403, reason: "bad signature", at: Fixture.now)
+        }
+        for _ in 0..<3 { try Fixture.send(.databaseChanged, to: &state, store) }
+        var grid = render(state, size: state.size)
+        #expect(grid.lines[0].contains("❚❚ PAUSED (2 new texts)"))
         #expect(!grid.lines[0].contains("LIVE"))
+        #expect(state.data.threads.map(\.id) == before, "the list on screen stays")
+        try Fixture.press(.character("j"), &state, store)
+        #expect(state.data.threads.map(\.id) == before, "moving does not bring the new order in")
+        #expect(state.selectedThreadId == before[1] && state.selectedIndex == 1)
+        #expect(state.data.messages.last?.body == "message 2", "the thread read is the one selected")
+        try Fixture.press(.character("G"), &state, store)
+        #expect(state.selectedThreadId == before.last && state.data.threads.map(\.id) == before)
+        try Fixture.press(.character("p"), &state, store)
+        #expect(state.notice?.text == "Live again: showing 2 texts that arrived while paused.")
+        try Fixture.press(.character("g"), &state, store)
+        #expect(state.data.threads.first?.id == mallory, "live again: the thread that got the texts is first")
+        grid = render(state, size: state.size)
+        #expect(grid.lines[0].contains("● LIVE"))
     }
 }
 

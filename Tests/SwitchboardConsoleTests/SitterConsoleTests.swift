@@ -105,7 +105,7 @@ import Testing
         await #expect(throws: ConsoleError.self) { try await actions.markRead(threadId: fang.id!) }
         await #expect(throws: ConsoleError.self) { try await actions.assign(threadId: hers.id!, to: diego.id) }
         await #expect(throws: ConsoleError.self) { try await actions.offer(bookingId: 1, sitterId: maya.id!) }
-        await #expect(throws: ConsoleError.self) { try await actions.simulateAnswer(sitterId: diego.id!, accept: true) }
+        await #expect(throws: ConsoleError.self) { try await actions.simulateAnswer(sitterId: diego.id!, accept: true, code: nil) }
         await #expect(throws: ConsoleError.self) { try await actions.perform(.routeUnrouted(receiptId: 1)) }
         await #expect(throws: ConsoleError.self) { try await actions.perform(.recordCommand(line: "sitter add X --phone +15550001111", orgId: 1)) }
         #expect(try await store.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") } == 0)

@@ -71,6 +71,8 @@ import Testing
         ("\u{2066}iso\u{2069}", "iso"),  // bidi isolates
         ("zero\u{200b}width\u{200d}join\u{feff}", "zerowidthjoin"),
         ("sun ☀\u{fe0f}", "sun ☀"),
+        ("a\u{200d}b 🐶\u{200d}x", "ab 🐶x"),  // a joiner outside an emoji sequence hides text
+        ("🏳\u{fe0f}\u{200d}🌈", "🏳\u{200d}🌈"),  // inside one it stays: the flag is one cluster
         ("Zoë 王芳 🐶 Ramírez", "Zoë 王芳 🐶 Ramírez"),
         ("plain ascii", "plain ascii"),
         ("trailing escape \u{1b}", "trailing escape "),
@@ -87,10 +89,62 @@ import Testing
             let bytes = (0..<Int(random.next() % 64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             let weighted = bytes.map { $0 % 5 == 0 ? 0x1B : $0 }
             let text = String(decoding: weighted, as: UTF8.self)
-            for scalar in Sanitizer.clean(text).unicodeScalars {
+            let scalars = Array(Sanitizer.clean(text).unicodeScalars)
+            for (index, scalar) in scalars.enumerated() {
                 #expect(scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value))
-                #expect(scalar.properties.generalCategory != .format)
+                // The one format character kept: a joiner between two emoji.
+                let joinsEmoji =
+                    scalar.value == 0x200D && index > 0 && index + 1 < scalars.count
+                    && Sanitizer.isPictograph(scalars[index - 1]) && Sanitizer.isPictograph(scalars[index + 1])
+                #expect(scalar.properties.generalCategory != .format || joinsEmoji)
             }
         }
+    }
+}
+
+/// Issue 14, defect 4: widths are the terminal's (`wcwidth` per scalar, as ncursesw lays
+/// text out), and a grapheme cluster is never split.
+@Suite struct TerminalWidthTests {
+    /// Text-presentation emoji: `wcwidth` (and the terminal) give them one column.
+    @Test(arguments: ["🏳", "🕊", "🌡", "🖐", "🗺", "🎙"])
+    func textPresentationEmojiAreOneColumn(emoji: String) {
+        #expect(DisplayWidth.of(emoji) == 1)
+        #expect(DisplayWidth.of(Sanitizer.clean(emoji + "\u{fe0f}")) == 1, "the variation selector is dropped")
+    }
+
+    @Test func theEmojiLineOfTheIssueIsElevenColumns() {
+        #expect(DisplayWidth.of("🏳 🕊 🌡 🖐 🗺 🎙") == 11)
+        var grid = Grid(size: Size(width: 14, height: 1))
+        grid.write("🏳 🕊 🌡 🖐 🗺 🎙|", x: 0, y: 0)
+        #expect(grid.lines[0] == "🏳 🕊 🌡 🖐 🗺 🎙|  ")
+        #expect(!grid.cells.contains { $0.isContinuation }, "no cell is taken as the right half of a wide character")
+    }
+
+    /// A ZWJ sequence is one cluster: its width is the sum of its scalars' (1 + 0 + 2 for the
+    /// rainbow flag, 2 + 0 + 2 + 0 + 2 for a family), and it is drawn, cut and wrapped whole.
+    @Test func zwjSequencesAreOneClusterWithTheSumOfTheirScalarWidths() {
+        let flag = Sanitizer.clean("🏳️‍🌈")
+        let family = Sanitizer.clean("👨‍👩‍👧")
+        #expect(flag.count == 1 && family.count == 1)
+        #expect(DisplayWidth.of(flag) == 3)
+        #expect(DisplayWidth.of(family) == 6)
+        var grid = Grid(size: Size(width: 8, height: 1))
+        grid.write("a" + flag + "b", x: 0, y: 0)
+        #expect(grid[1, 0].text == flag && grid[2, 0].isContinuation && grid[3, 0].isContinuation)
+        #expect(grid[4, 0].text == "b")
+        // Overwriting the middle of the cluster blanks all of it.
+        grid.write("x", x: 2, y: 0)
+        #expect(grid.lines[0] == "a x b   ")
+        // Cut: the cluster goes whole or not at all.
+        #expect(DisplayWidth.truncate("ab" + family + "cd", to: 6) == "ab…")
+        #expect(DisplayWidth.truncate("ab" + family + "cd", to: 9) == "ab" + family + "…")
+        #expect(TextWrap.lines("ab" + family, width: 4) == ["ab", family])
+    }
+
+    @Test func combiningMarksAndCJKKeepTheirWidths() {
+        #expect(DisplayWidth.of("e\u{301}") == 1)
+        #expect(DisplayWidth.of("田中") == 4)
+        #expect(DisplayWidth.of("🐶") == 2)
+        #expect(DisplayWidth.of("한") == 2)
     }
 }

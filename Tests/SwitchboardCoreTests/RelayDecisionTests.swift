@@ -71,3 +71,42 @@ import Testing
         #expect(ClockTime.text(date, timeZone: TimeZone(secondsFromGMT: -5 * 3600)!) == "09:02")
     }
 }
+
+/// Issue 14, defect 9: day-and-time texts in a given zone.
+@Suite struct DayTimeTests {
+    @Test func daysAndSpansAreInTheZoneGiven() {
+        let start = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15 08:00 UTC
+        let tokyo = TimeZone(identifier: "Asia/Tokyo")!
+        #expect(DayTime.text(start, timeZone: TimeZone(identifier: "UTC")!) == "Jan 15 08:00")
+        #expect(DayTime.text(start, timeZone: tokyo) == "Jan 15 17:00")
+        #expect(DayTime.span(from: start, to: start.addingTimeInterval(3600), timeZone: tokyo) == "Jan 15 17:00–18:00")
+        #expect(DayTime.span(from: start, to: start.addingTimeInterval(8 * 3600), timeZone: tokyo) == "Jan 15 17:00–Jan 16 01:00")
+    }
+}
+
+/// Issue 14: the reply prompt's live SMS segment counter.
+@Suite struct SMSSegmentsTests {
+    @Test func gsm7Is160InOneSegmentThen153Each() {
+        #expect(SMSSegments("").segments == 0)
+        let hi = SMSSegments("Hi!")
+        #expect(hi.encoding == .gsm7 && hi.units == 3 && hi.segments == 1 && hi.perSegment == 160)
+        #expect(SMSSegments(String(repeating: "a", count: 160)).segments == 1)
+        #expect(SMSSegments(String(repeating: "a", count: 161)).segments == 2)
+        #expect(SMSSegments(String(repeating: "a", count: 306)).segments == 2)
+        #expect(SMSSegments(String(repeating: "a", count: 307)).segments == 3)
+        #expect(SMSSegments("a€").units == 3, "the euro sign takes two septets")
+        #expect(SMSSegments("Hi!").summary == "3/160 · 1 SMS · GSM-7")
+    }
+
+    @Test func ucs2Is70InOneSegmentThen67Each() {
+        #expect(SMSSegments("On it 🐾").encoding == .ucs2)
+        #expect(SMSSegments("On it 🐾").units == 8, "an emoji is two UTF-16 units")
+        #expect(SMSSegments(String(repeating: "é", count: 100)).encoding == .gsm7, "é is in GSM-7")
+        #expect(SMSSegments("garçon").encoding == .ucs2, "ç is not (Ç is)")
+        #expect(SMSSegments(String(repeating: "你", count: 70)).segments == 1)
+        #expect(SMSSegments(String(repeating: "你", count: 71)).segments == 2)
+        #expect(SMSSegments(String(repeating: "你", count: 134)).segments == 2)
+        #expect(SMSSegments(String(repeating: "你", count: 135)).segments == 3)
+        #expect(SMSSegments(String(repeating: "你", count: 71)).summary == "71/134 · 2 SMS · UCS-2")
+    }
+}

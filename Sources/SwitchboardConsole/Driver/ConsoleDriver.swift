@@ -30,6 +30,8 @@ public struct ConsoleDriver {
     /// actions it asks for to `perform`. Returns the effects, for tests.
     @discardableResult
     public mutating func send(_ action: Action) -> [Effect] {
+        // Undo measures time: the reducer gets the clock's reading with it.
+        if action == .undo { _ = state.reduce(.tick(store.clock.now)) }
         let effects = state.reduce(action)
         for effect in effects {
             switch effect {

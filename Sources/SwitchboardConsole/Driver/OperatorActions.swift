@@ -17,12 +17,15 @@ public protocol OperatorActions: Sendable {
     func reply(threadId: RowID, body: String) async throws -> String
     /// Offers a booking to a sitter (the offer's text is queued in the outbox).
     func offer(bookingId: RowID, sitterId: RowID) async throws -> String
-    /// Posts a signed webhook to the listener as if the sitter texted YES or NO.
-    func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String
+    /// Posts a signed webhook to the console's own listener as if the sitter texted YES or NO,
+    /// followed by the booking's code when one is given (`YES B1042`).
+    func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String
     /// Moves a client thread to a sitter's mailbox, or back to the owner inbox (nil).
     func assign(threadId: RowID, to sitterId: RowID?) async throws -> String
     /// Marks a thread read (the operator opened it).
     func markRead(threadId: RowID) async throws
+    /// Marks a thread unread again (`count` unread messages).
+    func markUnread(threadId: RowID, count: Int) async throws -> String
     /// Routes an unrouted text now that its number is ours.
     func routeUnrouted(receiptId: RowID) async throws -> String
     /// Runs a record command of the command line (`sitter add …`, `number assign …`) on the
@@ -73,6 +76,12 @@ extension OperatorActions {
         }
     }
 
+    /// Marks a thread unread again.
+    public func markUnread(threadId: RowID, count: Int) async throws -> String {
+        try await store.markThreadUnread(threadId, count: count)
+        return "Marked unread."
+    }
+
     /// Runs the operator action an effect asks for. Returns the line to show, nil when the
     /// action is a quiet one (mark read) or the effect is not an operator action.
     public func perform(_ effect: Effect) async throws -> String? {
@@ -80,10 +89,12 @@ extension OperatorActions {
         case .markRead(let threadId):
             try await markRead(threadId: threadId)
             return nil
+        case .markUnread(let threadId, let count): return try await markUnread(threadId: threadId, count: count)
         case .assign(let threadId, let sitterId): return try await assign(threadId: threadId, to: sitterId)
         case .reply(let threadId, let body): return try await reply(threadId: threadId, body: body)
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)
-        case .simulateAnswer(let sitterId, let accept): return try await simulateAnswer(sitterId: sitterId, accept: accept)
+        case .simulateAnswer(let sitterId, let accept, let code):
+            return try await simulateAnswer(sitterId: sitterId, accept: accept, code: code)
         case .routeUnrouted(let receiptId): return try await routeUnrouted(receiptId: receiptId)
         case .recordCommand(let line, let orgId): return try await recordCommand(line, orgId: orgId)
         case .reload, .quit: return nil
@@ -102,7 +113,7 @@ public struct ListenerlessActions: OperatorActions {
         self.reason = reason
     }
 
-    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String { throw ConsoleError(reason) }
+    public func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String { throw ConsoleError(reason) }
 }
 
 /// A sitter's console's actions (`console --sitter`): reply in her own threads (as her, from
@@ -139,9 +150,15 @@ public struct SitterActions: OperatorActions {
         try await store.markThreadRead(threadId)
     }
 
-    public func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
+    public func markUnread(threadId: RowID, count: Int) async throws -> String {
+        try checkIsHers(threadId)
+        try await store.markThreadUnread(threadId, count: count)
+        return "Marked unread."
+    }
+
+    public func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String {
         guard sitterId == self.sitterId else { throw ConsoleError("You can answer only your own offers.") }
-        return try await base.simulateAnswer(sitterId: sitterId, accept: accept)
+        return try await base.simulateAnswer(sitterId: sitterId, accept: accept, code: code)
     }
 
     public func recordCommand(_ line: String, orgId: RowID) async throws -> String {

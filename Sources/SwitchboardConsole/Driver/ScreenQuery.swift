@@ -11,6 +11,8 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public enum Anchor: Equatable, Sendable {
         case thread(RowID, fallbackIndex: Int)
         case index(Int)
+        /// The next thread after this one (or the newest) that is unread or unassigned.
+        case next(after: RowID?, ThreadFilter, fallbackIndex: Int)
     }
 
     /// Whose screen it is: a sitter's reads her mailbox, offers and tier, nothing else.
@@ -43,17 +45,25 @@ public struct ConsoleViewQuery: Equatable, Sendable {
     public var tierOffset: Int
     public var tierRows: Int
     public var unroutedRows: Int
+    /// The unrouted view's first row (0: the newest).
+    public var unroutedOffset = 0
     public var openBookingRows: Int
     /// The receipts view's page, while it is open.
     public var receipts: ReceiptsQuery?
+    /// The answer picker is open: read this sitter's pending offers.
+    public var pendingOffersOfSitter: RowID?
+    /// While paused: count the texts stored after this message.
+    public var inboundAfterMessageId: RowID?
 
     public init(
         viewer: Viewer = .owner, orgId: RowID? = nil, mailbox: Mailbox, search: String? = nil, anchor: Anchor = .index(0), offset: Int = 0, threadRows: Int,
         messageCount: Int, messageSkip: Int = 0, messageAnchorId: RowID? = nil, sitterOffset: Int = 0,
         sitterRows: Int = 50, sitterAtCursor: Int? = nil, includeAssignableSitters: Bool = false, tierOffset: Int = 0, tierRows: Int = 0,
-        unroutedRows: Int = 0, openBookingRows: Int = 0
+        unroutedRows: Int = 0, openBookingRows: Int = 0, pendingOffersOfSitter: RowID? = nil, inboundAfterMessageId: RowID? = nil
     ) {
         self.viewer = viewer
+        self.pendingOffersOfSitter = pendingOffersOfSitter
+        self.inboundAfterMessageId = inboundAfterMessageId
         self.orgId = orgId
         self.mailbox = mailbox
         self.search = search
@@ -84,6 +94,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     /// The org this screen shows, and its name.
     public var orgId: RowID?
     public var orgName: String = ""
+    /// The org's time zone: booking times on screen are in it.
+    public var timeZone: TimeZone = .current
     public var ownerThreadCount = 0
     public var ownerUnread = 0
     public var ownerUnassigned = 0
@@ -110,6 +122,8 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var media: [RowID: [MediaItem]] = [:]
     /// Where the messages on screen that wait in the outbox stand (a retry after a failure).
     public var outbox: [RowID: OutboxNote] = [:]
+    /// A triage jump (``ConsoleViewQuery/Anchor/next(after:_:fallbackIndex:)``) found no thread.
+    public var foundNoNext = false
     /// The newest messages of the thread left out of `messages` (the view is scrolled back).
     public var messageSkip = 0
     /// The thread has messages older than `messages[0]`.
@@ -123,11 +137,17 @@ public struct ConsoleViewData: Equatable, Sendable {
     public var tiers: [TierRow] = []
     public var tierOffset = 0
     public var unrouted: [UnroutedMessage] = []
+    /// The unrouted view's first row, of ``WebhookCounts/byVerdict``'s unrouted count.
+    public var unroutedOffset = 0
     public var openBookings: [OpenBooking] = []
-    /// A sitter's console: the offers waiting for her YES or NO.
-    public var pendingOffers: [OfferWithBooking] = []
+    /// The pending offers of the sitter the answer picker is about, or (a sitter's console)
+    /// her own, shown where the owner inbox would be.
+    public var pendingOffers: [PendingOffer] = []
     /// The receipts view's page and opened receipt.
     public var receipts = ReceiptsPage()
+    /// The newest message's id, and (while paused) the texts stored after the pause.
+    public var newestMessageId: RowID?
+    public var inboundSincePause = 0
 
     public init() {}
 
@@ -156,6 +176,7 @@ extension ConsoleViewQuery {
         }
         data.orgId = orgId
         data.orgName = org.name
+        data.timeZone = org.zone
         data.mailbox = query.mailbox
         data.search = query.search
 
@@ -179,13 +200,20 @@ extension ConsoleViewQuery {
         try readThreadList(reads, orgId: orgId, into: &data)
 
         data.webhooks = try reads.webhookCounts()
+        data.newestMessageId = try reads.newestMessageId()
+        if let after = query.inboundAfterMessageId { data.inboundSincePause = try reads.inboundMessageCount(after: after) }
         data.listenerState = try reads.listenerState(now: now)
         if query.tierRows > 0 {
             data.tierOffset = min(max(0, query.tierOffset), max(0, data.sitterCount - query.tierRows))
             data.tiers = try reads.tierRows(of: orgId, page: Page(offset: data.tierOffset, limit: query.tierRows))
         }
         if query.unroutedRows > 0 {
-            data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows)
+            let total = data.webhooks.byVerdict[.unrouted] ?? 0
+            data.unroutedOffset = min(max(0, query.unroutedOffset), max(0, total - query.unroutedRows))
+            data.unrouted = try reads.unroutedMessages(limit: query.unroutedRows, offset: data.unroutedOffset)
+        }
+        if let sitterId = query.pendingOffersOfSitter {
+            data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 50)
         }
         if query.openBookingRows > 0 {
             data.openBookings = try reads.openBookings(of: orgId, limit: query.openBookingRows)
@@ -205,6 +233,7 @@ extension ConsoleViewQuery {
         data.orgs = try reads.orgs().filter { $0.id == sitter.orgId }
         data.orgId = sitter.orgId
         data.orgName = data.orgs.first?.name ?? ""
+        data.timeZone = data.orgs.first?.zone ?? .current
         data.mailbox = .sitter(sitterId)
         data.mailboxSitterName = sitter.name
         data.search = search
@@ -212,7 +241,8 @@ extension ConsoleViewQuery {
         data.sitterCount = data.sitters.count
         try readThreadList(reads, orgId: sitter.orgId, into: &data)
         data.listenerState = try reads.listenerState(now: now)
-        data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 20)
+        data.newestMessageId = try reads.newestMessageId()
+        data.pendingOffers = try reads.pendingOffers(ofSitter: sitterId, now: now, limit: 50)
         if tierRows > 0 {
             data.tiers = try reads.tierRow(ofSitter: sitterId).map { [$0] } ?? []
         }
@@ -230,6 +260,10 @@ extension ConsoleViewQuery {
             switch anchor {
             case .index(let index):
                 position = index
+            case .next(let after, let filter, let fallback):
+                let next = try reads.nextThread(in: data.mailbox, of: orgId, after: after, matching: filter)
+                data.foundNoNext = next == nil
+                position = try next.flatMap { try reads.position(ofThread: $0, in: data.mailbox, of: orgId) } ?? fallback
             case .thread(let id, let fallback):
                 position =
                     search == nil
@@ -270,7 +304,7 @@ extension ConsoleViewQuery {
             return
         }
         var skip = max(0, messageSkip)
-        if let anchor = messageAnchorId, skip > 0, let newer = try reads.messageCount(inThread: threadId, newerThan: anchor) {
+        if let anchor = messageAnchorId, let newer = try reads.messageCount(inThread: threadId, newerThan: anchor) {
             skip = newer
         }
         var page = try reads.messages(inThread: threadId, limit: limit + 1, skippingNewest: skip)

@@ -24,14 +24,38 @@ public enum Action: Equatable, Sendable {
     case quit
     // Operator actions
     case startSearch, startReply, startAssign, startOffer
+    /// `:` opens the command line; `Tab` in it completes the word being typed.
+    case startCommand, complete
     case simulateAnswer(accept: Bool)
+    /// `y` on a confirmation question: do what it names.
+    case confirm
+    /// `z`: takes back the last assign or mark-read, within ``ConsoleState/undoWindow``.
+    case undo
+    /// `U`: marks the thread in view unread.
+    case markUnread
+    /// `]` / `}`: the next unread / unassigned thread of the mailbox.
+    case nextThread(ThreadFilter)
+    /// The runner's clock, before an action that measures time (undo).
+    case tick(Date)
     // Typing in a prompt
     case type(Character), deleteBackward, submit
+    /// Moving and deleting in a prompt's line, and its history.
+    case edit(LineEdit)
     // From outside
     case resized(Size)
     case loaded(ConsoleViewData, at: Date)
     case databaseChanged
     case operatorFinished(Notice)
+}
+
+/// Line editing in prompts, as readline does it.
+public enum LineEdit: Equatable, Sendable {
+    /// ←/→, Ctrl-A (start), Ctrl-E (end)
+    case left, right, home, end
+    /// Ctrl-U: delete to the start; Ctrl-W: delete the word before the cursor.
+    case deleteToStart, deleteWord
+    /// ↑/↓: earlier and later lines typed in this kind of prompt.
+    case historyBack, historyForward
 }
 
 /// What the console asks its runner to do after a state change. The reducer stays pure:
@@ -40,10 +64,13 @@ public enum Effect: Equatable, Sendable {
     /// Read the screen's data again (``ConsoleState/viewQuery``).
     case reload
     case markRead(threadId: RowID)
+    /// Marks a thread unread with at least `count` unread messages.
+    case markUnread(threadId: RowID, count: Int)
     case reply(threadId: RowID, body: String)
     case assign(threadId: RowID, sitterId: RowID?)
     case offer(bookingId: RowID, sitterId: RowID)
-    case simulateAnswer(sitterId: RowID, accept: Bool)
+    /// Texts YES or NO as the sitter, naming the booking when `code` is set (`YES B1042`).
+    case simulateAnswer(sitterId: RowID, accept: Bool, code: String?)
     /// Route an unrouted text now that its number is ours.
     case routeUnrouted(receiptId: RowID)
     /// A record command typed on the `:` line (`sitter add "Ana Ruiz" --phone +1…`), run on

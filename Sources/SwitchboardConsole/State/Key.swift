@@ -7,6 +7,8 @@ public enum Key: Hashable, Sendable {
     case enter, escape, backspace
     /// Ctrl-C when the terminal delivers it as a key (raw input) rather than SIGINT.
     case interrupt
+    /// Ctrl and a letter (`.control("a")` is Ctrl-A), for line editing in prompts.
+    case control(Character)
     /// A click or a turn of the wheel at a cell of the screen.
     case mouse(MouseEvent)
 }

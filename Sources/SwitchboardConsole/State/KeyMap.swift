@@ -3,9 +3,11 @@
 public enum KeyMap {
     public static func action(for key: Key, in state: ConsoleState) -> Action? {
         if key == .interrupt { return .quit }
-        if case .mouse(let event) = key { return state.prompt == nil ? mouseAction(for: event) : nil }
         // Too small to draw: only quitting works, so the operator is never stuck.
         if state.isTooSmall { return key == .character("q") ? .quit : nil }
+        if state.confirmation != nil { return confirmationAction(for: key) }
+        if case .mouse(let event) = key { return state.prompt == nil ? mouseAction(for: event) : nil }
+        if case .command = state.prompt, key == .tab { return .complete }
         if state.prompt != nil { return promptAction(for: key) }
         if case .picker = state.overlay { return pickerAction(for: key) }
         guard let key = state.keys.translate(key) else { return nil }
@@ -24,6 +26,15 @@ public enum KeyMap {
         }
     }
 
+    /// A question on the notice line: `y` confirms, `n` or `Esc` declines, nothing else acts.
+    static func confirmationAction(for key: Key) -> Action? {
+        switch key {
+        case .character("y"), .character("Y"): .confirm
+        case .character("n"), .character("N"), .escape: .cancel
+        default: nil
+        }
+    }
+
     /// Typing: every printable key is text, so `q` and `j` can be typed.
     static func promptAction(for key: Key) -> Action? {
         switch key {
@@ -31,6 +42,14 @@ public enum KeyMap {
         case .enter: .submit
         case .escape: .cancel
         case .backspace: .deleteBackward
+        case .left, .control("b"): .edit(.left)
+        case .right, .control("f"): .edit(.right)
+        case .home, .control("a"): .edit(.home)
+        case .end, .control("e"): .edit(.end)
+        case .control("u"): .edit(.deleteToStart)
+        case .control("w"): .edit(.deleteWord)
+        case .up, .control("p"): .edit(.historyBack)
+        case .down, .control("n"): .edit(.historyForward)
         default: nil
         }
     }
@@ -70,6 +89,11 @@ public enum KeyMap {
         case .enter: .open
         case .escape: .cancel
         case .character("/"): .startSearch
+        case .character(":"): .startCommand
+        case .character("z"): .undo
+        case .character("U"): .markUnread
+        case .character("]"): .nextThread(.unread)
+        case .character("}"): .nextThread(.unassigned)
         case .character("?"): .toggleHelp
         case .character("q"): .quit
         case .character("r"): .startReply

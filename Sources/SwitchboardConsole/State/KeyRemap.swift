@@ -13,7 +13,8 @@ public struct KeyRemap: Equatable, Sendable {
     public static let defaults: [(name: String, key: Character)] = [
         ("down", "j"), ("up", "k"), ("top", "g"), ("bottom", "G"), ("search", "/"), ("help", "?"), ("quit", "q"),
         ("reply", "r"), ("assign", "a"), ("offer", "o"), ("yes", "y"), ("no", "n"), ("tiers", "t"), ("unrouted", "u"),
-        ("receipts", "w"), ("pause", "p"), ("next_org", "O"),
+        ("receipts", "w"), ("pause", "p"), ("next_org", "O"), ("command", ":"), ("undo", "z"), ("mark_unread", "U"),
+        ("next_unread", "]"), ("next_unassigned", "}"),
     ]
 
     /// Pressed key → the default key it stands for; nil: the key does nothing.

@@ -33,6 +33,7 @@ extension ConsoleState {
             return [.reload]
         case .toggleUnrouted:
             overlay = overlay == .unrouted ? nil : .unrouted
+            unroutedScroll = 0
             return [.reload]
         case .togglePause: return togglePause()
         case .toggleReceipts, .cycleReceiptVerdict, .routeSelected: return []  // see reduceWebhookViews
@@ -42,21 +43,75 @@ extension ConsoleState {
             isRunning = false
             return [.quit]
         case .startSearch:
-            prompt = .search(search ?? "")
+            guard overlay == nil else { return [] }
+            if focus == .sitters {
+                sitterCursorBefore = sitterCursor
+                openPrompt(.sitterSearch(""))
+                return [.reload]
+            }
+            searchBefore = search
+            openPrompt(.search(search ?? ""))
+            return []
+        case .startCommand:
+            guard overlay == nil || overlay == .tiers || overlay == .unrouted || overlay == .help(focus) else { return [] }
+            openPrompt(.command(""))
+            return [.reload]
+        case .complete:
+            guard case .command(let line) = prompt else { return [] }
+            openPrompt(.command(Completion.complete(line, in: self).line))
             return []
         case .startReply: return startReply()
         case .startAssign: return startAssign()
         case .startOffer: return startOffer()
         case .simulateAnswer(let accept): return simulate(accept: accept)
+        case .tick(let date):
+            now = date
+            return []
+        case .undo: return undoLast()
+        case .markUnread:
+            guard overlay == nil, let thread = selectedThread else {
+                notice = Notice(.error, "Select a thread to mark unread.")
+                return []
+            }
+            notice = Notice(.info, "Marking \(thread.counterpartName) unread…")
+            return [.markUnread(threadId: thread.id, count: 1)]
+        case .nextThread(let filter):
+            guard overlay == nil else { return [] }
+            guard search == nil, !paused else {
+                notice = Notice(
+                    .info, paused ? "Paused: p resumes, then ] and } jump." : "Esc clears the search first; ] and } jump through the whole mailbox.")
+                return []
+            }
+            pendingJump = filter
+            messageSkip = 0
+            messageLineSkip = 0
+            if focus == .owner || focus == .sitters { focus = .threads }
+            return [.reload]
+        case .confirm:
+            guard let question = confirmation else { return [] }
+            confirmation = nil
+            notice = Notice(.info, question.progress)
+            return [question.effect]
         case .type(let character):
             // Typed (or pasted) text is untrusted too: cleaned as it arrives.
             guard let current = prompt, current.text.count < Self.promptLimit else { return [] }
-            prompt = current.replacingText(current.text + Sanitizer.clean(String(character)))
-            return []
+            var text = Array(current.text)
+            let cursor = min(promptCursor, text.count)
+            let clean = Array(Sanitizer.clean(String(character)))
+            text.insert(contentsOf: clean, at: cursor)
+            prompt = current.replacingText(String(text))
+            promptCursor = cursor + clean.count
+            return searchAsTyped()
         case .deleteBackward:
             guard let current = prompt else { return [] }
-            prompt = current.replacingText(String(current.text.dropLast()))
-            return []
+            var text = Array(current.text)
+            let cursor = min(promptCursor, text.count)
+            guard cursor > 0 else { return [] }
+            text.remove(at: cursor - 1)
+            prompt = current.replacingText(String(text))
+            promptCursor = cursor - 1
+            return searchAsTyped()
+        case .edit(let edit): return editLine(edit)
         case .submit: return submit()
         case .click(let x, let y): return click(x: x, y: y)
         case .scroll(let x, let y, let lines): return scroll(x: x, y: y, lines: lines)
@@ -67,10 +122,7 @@ extension ConsoleState {
             apply(newData, readAt: readAt)
             return []
         case .databaseChanged:
-            if paused {
-                pendingChanges += 1
-                return []
-            }
+            // Paused, the read only counts what arrived: the lists on screen stay (see `apply`).
             return [.reload]
         case .operatorFinished(let result):
             // An answer may quote what others sent (the TwiML of a reply, an error).
@@ -92,6 +144,10 @@ extension ConsoleState {
             let rows = layout?.tierRows ?? 1
             return scrollTiers(to: tierScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
         }
+        if overlay == .unrouted {
+            let rows = unroutedRows
+            return scrollUnrouted(to: unroutedScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
+        }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -108,6 +164,7 @@ extension ConsoleState {
             return []
         }
         if overlay == .tiers { return scrollTiers(to: position) }
+        if overlay == .unrouted { return scrollUnrouted(to: position) }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -116,8 +173,21 @@ extension ConsoleState {
         case .messages:
             // The list's top is the newest thread; the thread's top is its first message.
             messageSkip = position == 0 ? ConsoleViewQuery.oldestMessages : 0
+            messageLineSkip = 0
+            revealBelow = nil
             return [.reload]
         }
+    }
+
+    /// Rows the unrouted view lists: its box, header line and border taken off the body.
+    public var unroutedRows: Int { max(1, (layout?.body.height ?? 3) - 3) }
+
+    private mutating func scrollUnrouted(to position: Int) -> [Effect] {
+        let total = data.webhooks.byVerdict[.unrouted] ?? 0
+        let target = min(max(0, position), max(0, total - unroutedRows))
+        guard target != unroutedScroll else { return [] }
+        unroutedScroll = target
+        return [.reload]
     }
 
     private mutating func scrollTiers(to position: Int) -> [Effect] {
@@ -128,23 +198,48 @@ extension ConsoleState {
         return [.reload]
     }
 
-    /// Scrolls the message view: up (negative) goes back to older messages, a page is a
-    /// screenful. A page back past the first message shows the thread's start.
+    /// Scrolls the message view by line, as a pager: up (negative) towards older lines, a
+    /// page is a screenful less one line. Lines past the newest message read are reached by
+    /// reading further back (`messageSkip`); the view never goes past the thread's first line.
     private mutating func scrollMessages(by delta: Int) -> [Effect] {
         guard let layout else { return [] }
-        let view = MessageView(pane: layout.messages, scrolledBack: messageSkip > 0, media: data.media)
-        let shown = view.shownFromBottom(data.messages)
-        let isPage = abs(delta) > 1
+        let view = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
+        let step = abs(delta) > 1 ? max(1, view.area.height - 1) : 1
         if delta < 0 {
-            guard data.hasOlderMessages || view.isCut(data.messages) else { return [] }
-            let step = isPage ? max(1, shown - 1) : 1
-            let after = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
-            let reachesStart = !data.hasOlderMessages && !after.isCut(Array(data.messages.dropLast(step)))
-            messageSkip = reachesStart ? ConsoleViewQuery.oldestMessages : messageSkip + step
-        } else {
-            guard messageSkip > 0 else { return [] }
-            messageSkip = max(0, messageSkip - (isPage ? max(1, shown - 1) : 1))
+            // The first line on screen, counted in the lines read; it moves up by `step`,
+            // never above the thread's first line.
+            let total = data.messages.reduce(0) { $0 + view.rows(of: $1) }
+            let top = total - view.area.height - messageLineSkip
+            let newTop = data.hasOlderMessages ? top - step : max(0, top - step)
+            guard newTop < top else { return [] }
+            // The same position, said as messages and lines below the view.
+            var messages = data.messages
+            var skip = messageSkip
+            var lines = total - view.area.height - newTop
+            while let bottom = messages.last, messages.count > 1, lines >= view.rows(of: bottom) {
+                lines -= view.rows(of: bottom)
+                skip += 1
+                messages.removeLast()
+            }
+            messageSkip = skip
+            messageLineSkip = lines
+            return [.reload]
         }
+        if messageLineSkip >= step {
+            messageLineSkip -= step
+            return [.reload]
+        }
+        guard messageSkip > 0 else {
+            guard messageLineSkip > 0 else { return [] }
+            messageLineSkip = 0
+            return [.reload]
+        }
+        // Onto messages not read yet: each takes at least two lines, so skipping `remaining`
+        // fewer messages reads enough of them; the read then places the view exactly.
+        let remaining = step - messageLineSkip
+        if let bottom = data.messages.last?.id { revealBelow = RevealBelow(messageId: bottom, lines: remaining) }
+        messageSkip = max(0, messageSkip - remaining)
+        messageLineSkip = 0
         return [.reload]
     }
 
@@ -184,7 +279,7 @@ extension ConsoleState {
         return effects.isEmpty ? [] : [.reload]
     }
 
-    private mutating func selectSitter(_ index: Int) -> [Effect] {
+    mutating func selectSitter(_ index: Int) -> [Effect] {
         guard data.sitterCount > 0 else { return [] }
         sitterCursor = clamp(index, count: data.sitterCount)
         scrollSitters()
@@ -198,10 +293,19 @@ extension ConsoleState {
 
     private mutating func selectThread(at index: Int) -> [Effect] {
         guard data.threadCount > 0 else { return [] }
-        let target = clamp(index, count: data.threadCount)
+        var target = clamp(index, count: data.threadCount)
+        if paused, !data.threads.isEmpty {
+            // Paused, only the threads on screen: reading another page would show new ones.
+            let onScreen = data.offset...(data.offset + data.threads.count - 1)
+            if !onScreen.contains(target) {
+                notice = Notice(.info, "Paused: only the threads on screen; p resumes live updates to see more.")
+                target = min(max(target, onScreen.lowerBound), onScreen.upperBound)
+            }
+        }
         guard target != selectedIndex || selectedThreadId == nil else { return [] }
         selectedIndex = target
         messageSkip = 0
+        messageLineSkip = 0
         let pageIndex = target - data.offset
         selectedThreadId = data.threads.indices.contains(pageIndex) ? data.threads[pageIndex].id : nil
         anchorByIndex = true
@@ -226,7 +330,11 @@ extension ConsoleState {
             return []
         }
         let current = data.orgs.firstIndex { $0.id == (orgId ?? data.orgId) } ?? 0
-        let next = data.orgs[(current + 1) % data.orgs.count]
+        return showOrg(data.orgs[(current + 1) % data.orgs.count])
+    }
+
+    /// Switches the whole screen to an org (see ``showNextOrg()``).
+    mutating func showOrg(_ next: Org) -> [Effect] {
         orgId = next.id
         focus = .owner
         if case .help = overlay { overlay = .help(.owner) }
@@ -237,7 +345,7 @@ extension ConsoleState {
         tierScroll = 0
         search = nil
         startThreadListAtTop()
-        let position = (current + 1) % data.orgs.count + 1
+        let position = (data.orgs.firstIndex { $0.id == next.id } ?? 0) + 1
         notice = Notice(.info, "Showing \(next.name) (org \(position) of \(data.orgs.count)); O switches again.")
         return [.reload]
     }
@@ -248,6 +356,7 @@ extension ConsoleState {
         selectedThreadId = nil
         threadOffset = 0
         messageSkip = 0
+        messageLineSkip = 0
         anchorByIndex = true
     }
 
@@ -274,7 +383,11 @@ extension ConsoleState {
             guard let thread = selectedThread else { return [] }
             focus = .messages
             newArrivals.remove(thread.id)
-            return thread.thread.unread > 0 ? [.markRead(threadId: thread.id)] : []
+            guard thread.thread.unread > 0 else { return [] }
+            undo = Undo(
+                what: "marking \(thread.counterpartName) read", revert: .markUnread(threadId: thread.id, count: thread.thread.unread),
+                madeAt: now)
+            return [.markRead(threadId: thread.id)]
         }
     }
 
@@ -290,17 +403,42 @@ extension ConsoleState {
     private mutating func togglePause() -> [Effect] {
         paused.toggle()
         if paused {
+            pausedAfterMessageId = data.newestMessageId ?? 0
+            pendingChanges = 0
             notice = Notice(.info, "Paused: live updates wait until you press p again.")
             return []
         }
         let waiting = pendingChanges
         pendingChanges = 0
-        notice = Notice(.info, waiting > 0 ? "Live again: showing \(waiting) waiting update(s)." : "Live again.")
+        pausedAfterMessageId = nil
+        notice = Notice(
+            .info, waiting > 0 ? "Live again: showing \(waiting) text\(waiting == 1 ? "" : "s") that arrived while paused." : "Live again.")
         return [.reload]
     }
 
     private mutating func cancel() -> [Effect] {
-        if prompt != nil {
+        if confirmation != nil {
+            confirmation = nil
+            notice = Notice(.info, "Nothing sent.")
+            return []
+        }
+        if let current = prompt {
+            // A reply left half-typed is kept: `r` on the thread brings it back.
+            if case .search = current, search != searchBefore {
+                prompt = nil
+                search = searchBefore
+                startThreadListAtTop()
+                return [.reload]
+            }
+            if case .sitterSearch = current {
+                prompt = nil
+                notice = nil
+                return selectSitter(sitterCursorBefore)
+            }
+            if case .reply(let threadId, _, let text) = current {
+                drafts[threadId] = text.isEmpty ? nil : text
+                if !text.isEmpty { notice = Notice(.info, "Draft kept: r on this thread brings it back.") }
+            }
             prompt = nil
             return []
         }
@@ -325,8 +463,90 @@ extension ConsoleState {
             notice = Notice(.error, "Select a thread to reply to.")
             return []
         }
-        prompt = .reply(threadId: thread.id, to: thread.counterpartName, text: "")
+        let draft = drafts[thread.id] ?? ""
+        openPrompt(.reply(threadId: thread.id, to: thread.counterpartName, text: draft))
         return []
+    }
+
+    /// Opens a prompt with its cursor at the end of its text.
+    mutating func openPrompt(_ newPrompt: Prompt) {
+        prompt = newPrompt
+        promptCursor = newPrompt.text.count
+        historyPosition = 0
+    }
+
+    /// Moves and deletes in the prompt's line, and walks its history.
+    private mutating func editLine(_ edit: LineEdit) -> [Effect] {
+        guard let current = prompt else { return [] }
+        var text = Array(current.text)
+        var cursor = min(promptCursor, text.count)
+        switch edit {
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home: cursor = 0
+        case .end: cursor = text.count
+        case .deleteToStart:
+            text.removeFirst(cursor)
+            cursor = 0
+        case .deleteWord:
+            var start = cursor
+            while start > 0, text[start - 1] == " " { start -= 1 }
+            while start > 0, text[start - 1] != " " { start -= 1 }
+            text.removeSubrange(start..<cursor)
+            cursor = start
+        case .historyBack, .historyForward:
+            // In a search, ↑/↓ go to the previous / next match.
+            if current.isSearch { return nextMatch(forward: edit == .historyForward) }
+            let history = promptHistory[current.historyKey] ?? []
+            let position = historyPosition + (edit == .historyBack ? 1 : -1)
+            guard position >= 0, position <= history.count else { return [] }
+            historyPosition = position
+            text = position == 0 ? [] : Array(history[history.count - position])
+            cursor = text.count
+        }
+        prompt = current.replacingText(String(text))
+        promptCursor = cursor
+        return searchAsTyped()
+    }
+
+    /// A search applies as it is typed: the thread list filters, the sitters cursor goes to
+    /// the first sitter matching.
+    private mutating func searchAsTyped() -> [Effect] {
+        switch prompt {
+        case .search(let text):
+            let applied = text.isEmpty ? nil : text
+            guard applied != search else { return [] }
+            search = applied
+            startThreadListAtTop()
+            return [.reload]
+        case .sitterSearch(let text):
+            guard !text.isEmpty else { return selectSitter(sitterCursorBefore) }
+            let names = data.assignableSitters.map(\.name)
+            guard let first = Completion.matches(text, in: names).first, let index = names.firstIndex(of: first) else {
+                notice = Notice(.info, "No sitter matches “\(text)”.")
+                return []
+            }
+            notice = nil
+            return selectSitter(index)
+        default:
+            return []
+        }
+    }
+
+    /// ↓/↑ in a search: the next / previous thread of the filtered list, or the next /
+    /// previous sitter matching.
+    private mutating func nextMatch(forward: Bool) -> [Effect] {
+        switch prompt {
+        case .search: return selectThread(at: selectedIndex + (forward ? 1 : -1))
+        case .sitterSearch(let text):
+            let names = data.assignableSitters.map(\.name)
+            let matching = Set(Completion.matches(text, in: names))
+            let order = forward ? Array(names.indices) : names.indices.reversed()
+            let after = order.filter { forward ? $0 > sitterCursor : $0 < sitterCursor }
+            guard let index = (after + order).first(where: { matching.contains(names[$0]) }) else { return [] }
+            return selectSitter(index)
+        default: return []
+        }
     }
 
     private mutating func startAssign() -> [Effect] {
@@ -349,25 +569,78 @@ extension ConsoleState {
 
     static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
 
+    /// Assigns a thread, remembering its assignee before so that `z` can take it back.
+    mutating func assign(threadId: RowID, to sitterId: RowID?, named name: String) -> [Effect] {
+        let thread = data.threads.first { $0.id == threadId }
+        let who = thread?.counterpartName ?? "the thread"
+        if let thread {
+            undo = Undo(
+                what: "assigning \(who) to \(name)", revert: .assign(threadId: threadId, sitterId: thread.thread.assignedSitterId),
+                madeAt: now)
+        }
+        notice = Notice(.info, "Assigning \(who) to \(name)… (z undoes)")
+        return [.assign(threadId: threadId, sitterId: sitterId)]
+    }
+
+    private mutating func undoLast() -> [Effect] {
+        guard let last = undo else {
+            notice = Notice(.info, "Nothing to undo: z takes back an assign or a mark-read.")
+            return []
+        }
+        undo = nil
+        guard now.timeIntervalSince(last.madeAt) <= Self.undoWindow else {
+            notice = Notice(.info, "Too late to undo \(last.what): z works for \(Int(Self.undoWindow)) seconds.")
+            return []
+        }
+        notice = Notice(.info, "Undoing \(last.what)…")
+        return [last.revert]
+    }
+
+    /// Said when `y`, `n` or `o` has no sitter on screen to act on.
+    static let noSitterInView = Notice(
+        .error, "No sitter in view: pick one in the Sitters pane (Tab) or open a thread with a sitter, then press the key again.")
+
     private mutating func startOffer() -> [Effect] {
         guard overlay == nil else { return [] }
-        guard let sitter = cursorSitter else {
-            notice = Notice(.error, "There is no sitter to offer a booking to.")
+        guard let sitter = sitterInView else {
+            notice = Self.noSitterInView
             return []
         }
         overlay = .picker(
-            Picker(purpose: .offer(sitterId: sitter.id), title: "Offer a booking to \(sitter.name)", options: [], cursor: 0))
+            Picker(purpose: .offer(sitter: sitter), title: "Offer a booking to \(sitter.name)", options: [], cursor: 0))
         return [.reload]
     }
 
+    /// `y`/`n`: opens the pending offers of the sitter in view. The read decides: with one
+    /// offer (or none) the confirmation question comes at once, with several a picker.
     private mutating func simulate(accept: Bool) -> [Effect] {
         guard overlay == nil else { return [] }
-        guard let sitter = cursorSitter else {
-            notice = Notice(.error, "There is no sitter to answer as.")
+        guard let sitter = sitterInView else {
+            notice = Self.noSitterInView
             return []
         }
-        notice = Notice(.info, "Texting \(accept ? "YES" : "NO") as \(sitter.name)…")
-        return [.simulateAnswer(sitterId: sitter.id, accept: accept)]
+        let word = accept ? "YES" : "NO"
+        overlay = .picker(
+            Picker(
+                purpose: .answer(sitter: sitter, accept: accept), title: "Text \(word) as \(sitter.name) for which offer?",
+                options: [], cursor: 0))
+        return [.reload]
+    }
+
+    /// The question that names what a simulated answer does.
+    private mutating func confirmAnswer(as sitter: SitterRef, accept: Bool, offer: Picker.Option?) {
+        let word = accept ? "YES" : "NO"
+        if let offer, let code = offer.code {
+            confirmation = Confirmation(
+                question: "\(word) as \(sitter.name) for \(offer.summary ?? code)?",
+                effect: .simulateAnswer(sitterId: sitter.id, accept: accept, code: code),
+                progress: "Texting \(word) \(code) as \(sitter.name)…")
+        } else {
+            confirmation = Confirmation(
+                question: "\(word) as \(sitter.name), who has no pending offer?",
+                effect: .simulateAnswer(sitterId: sitter.id, accept: accept, code: nil),
+                progress: "Texting \(word) as \(sitter.name)…")
+        }
     }
 
     private mutating func submit() -> [Effect] {
@@ -377,22 +650,39 @@ extension ConsoleState {
             overlay = nil
             switch picker.purpose {
             case .assign(let threadId):
-                notice = Notice(.info, "Assigning to \(choice.label)…")
-                return [.assign(threadId: threadId, sitterId: choice.id)]
-            case .offer(let sitterId):
+                return assign(threadId: threadId, to: choice.id, named: choice.label)
+            case .offer(let sitter):
                 guard let bookingId = choice.id else { return [] }
-                notice = Notice(.info, "Offering \(choice.label)…")
-                return [.offer(bookingId: bookingId, sitterId: sitterId)]
+                confirmation = Confirmation(
+                    question: "Offer \(choice.summary ?? choice.label) to \(sitter.name)?",
+                    effect: .offer(bookingId: bookingId, sitterId: sitter.id),
+                    progress: "Offering \(choice.code ?? choice.label) to \(sitter.name)…")
+                return []
+            case .answer(let sitter, let accept):
+                confirmAnswer(as: sitter, accept: accept, offer: choice)
+                return []
             }
         }
         guard let current = prompt else { return [] }
         prompt = nil
+        if !current.text.isEmpty {
+            promptHistory[current.historyKey, default: []].append(current.text)
+            if promptHistory[current.historyKey]!.count > 50 { promptHistory[current.historyKey]!.removeFirst() }
+        }
+        if case .reply(let threadId, _, _) = current { drafts[threadId] = nil }
         switch current {
         case .search(let text):
-            search = text.isEmpty ? nil : text
-            startThreadListAtTop()
+            // Applied as it was typed; Enter keeps it (and the match chosen with ↑/↓).
+            let applied = text.isEmpty ? nil : text
             focus = .threads
+            guard applied != search else { return [] }
+            search = applied
+            startThreadListAtTop()
             return [.reload]
+        case .command(let line):
+            return runCommand(line)
+        case .sitterSearch:
+            return []
         case .reply(let threadId, let name, let text):
             guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
                 notice = Notice(.info, "Nothing sent: the reply was empty.")
@@ -406,7 +696,17 @@ extension ConsoleState {
     // MARK: - Data
 
     private mutating func apply(_ newData: ConsoleViewData, readAt: Date) {
+        if paused, data.orgId != nil, newData.orgId == data.orgId, newData.mailbox == data.mailbox, newData.search == data.search {
+            applyWhilePaused(newData.sanitized())
+            return
+        }
         now = readAt
+        if pendingJump != nil {
+            if newData.foundNoNext {
+                notice = Notice(.info, pendingJump == .unread ? "No unread thread in this mailbox." : "No unassigned thread in this mailbox.")
+            }
+            pendingJump = nil
+        }
         data = newData.sanitized()
         // The first read names the org shown; after that only `O` changes it.
         if orgId == nil { orgId = newData.orgId }
@@ -422,6 +722,7 @@ extension ConsoleState {
         // The cursor stays on a row that was read.
         sitterScroll = newData.sitterOffset
         if overlay == .tiers { tierScroll = newData.tierOffset }
+        if overlay == .unrouted { unroutedScroll = newData.unroutedOffset }
         if !newData.sitters.isEmpty {
             sitterCursor = min(max(sitterCursor, newData.sitterOffset), newData.sitterOffset + newData.sitters.count - 1)
         }
@@ -429,19 +730,66 @@ extension ConsoleState {
         fillPicker()
     }
 
+    /// Paused: the lists and counts on screen stay as they were when paused; the read brings
+    /// only the selected thread's messages (the operator moved), what an overlay asks for,
+    /// and the count of texts waiting. Ages stay measured from the last live read.
+    private mutating func applyWhilePaused(_ newData: ConsoleViewData) {
+        var frozen = data
+        frozen.messages = newData.messages
+        frozen.media = newData.media
+        frozen.messageSkip = newData.messageSkip
+        frozen.hasOlderMessages = newData.hasOlderMessages
+        frozen.messagesFromStart = newData.messagesFromStart
+        frozen.selectedIndex = selectedIndex
+        frozen.listenerState = newData.listenerState
+        frozen.tiers = newData.tiers
+        frozen.tierOffset = newData.tierOffset
+        frozen.unrouted = newData.unrouted
+        frozen.openBookings = newData.openBookings
+        frozen.pendingOffers = newData.pendingOffers
+        frozen.assignableSitters = newData.assignableSitters
+        data = frozen
+        pendingChanges = newData.inboundSincePause
+        anchorByIndex = false
+        fitMessages()
+        if overlay == .tiers { tierScroll = newData.tierOffset }
+        fillPicker()
+    }
+
     /// A picker's options come with the read: open bookings to offer, sitters to assign to.
     private mutating func fillPicker() {
         guard case .picker(var picker) = overlay else { return }
+        let firstFill = !picker.filled
+        picker.filled = true
+        let zone = data.timeZone
         switch picker.purpose {
         case .offer:
             picker.options = data.openBookings.map { booking in
                 Picker.Option(
                     id: booking.id,
-                    label: "\(booking.code)  \(booking.service) · \(booking.clientName ?? "unknown client")")
+                    label: "\(booking.code)  \(DayTime.text(booking.startsAt, timeZone: zone)) · \(booking.service) · "
+                        + (booking.clientName ?? "unknown client"),
+                    code: booking.code,
+                    summary: "\(booking.code) (\(booking.service), \(DayTime.text(booking.startsAt, timeZone: zone)))")
             }
             picker.cursor = clamp(picker.cursor, count: picker.options.count)
+        case .answer(let sitter, let accept):
+            picker.options = data.pendingOffers.map { offer in
+                Picker.Option(
+                    id: offer.bookingId,
+                    label: "\(offer.code)  \(DayTime.span(from: offer.startsAt, to: offer.endsAt, timeZone: zone)) · "
+                        + "\(offer.service) · \(offer.clientName ?? "unknown client")",
+                    code: offer.code,
+                    summary: "\(offer.code) (\(offer.service), \(DayTime.text(offer.startsAt, timeZone: zone)))")
+            }
+            picker.cursor = clamp(picker.cursor, count: picker.options.count)
+            // One offer or none: nothing to choose, straight to the question.
+            if firstFill, picker.options.count <= 1 {
+                overlay = nil
+                confirmAnswer(as: sitter, accept: accept, offer: picker.options.first)
+                return
+            }
         case .assign(let threadId):
-            let firstFill = picker.options.count <= 1
             let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
             picker.options =
                 [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
@@ -452,16 +800,51 @@ extension ConsoleState {
         overlay = .picker(picker)
     }
 
-    /// Takes the message view's scroll from the read, and after a jump to the thread's
-    /// start keeps only the first messages that fit, so the first one is at the top.
+    /// Takes the message view's scroll from the read. After a jump to the thread's start it
+    /// keeps the first messages that fill the view, scrolled so the first line is at the top;
+    /// after a move down onto a message, it shows that message's first lines.
     private mutating func fitMessages() {
         defer { messageSkip = data.messageSkip }
-        guard data.messagesFromStart, let layout else { return }
+        guard let layout else { return }
         let view = MessageView(pane: layout.messages, scrolledBack: true, media: data.media)
-        let fit = view.fitFromTop(data.messages)
-        data.messageSkip += data.messages.count - fit
-        data.messages.removeLast(data.messages.count - fit)
-        data.messagesFromStart = false
+        if data.messagesFromStart {
+            var used = 0
+            var fit = 0
+            for event in data.messages where used < view.area.height {
+                used += view.rows(of: event)
+                fit += 1
+            }
+            data.messageSkip += data.messages.count - fit
+            data.messages.removeLast(data.messages.count - fit)
+            data.messagesFromStart = false
+            messageLineSkip = max(0, used - view.area.height)
+            revealBelow = nil
+            return
+        }
+        guard !data.messages.isEmpty else {
+            messageLineSkip = 0
+            return
+        }
+        if let reveal = revealBelow {
+            revealBelow = nil
+            if let index = data.messages.firstIndex(where: { $0.id == reveal.messageId }) {
+                let newer = data.messages[(index + 1)...].reduce(0) { $0 + view.rows(of: $1) }
+                var below = max(0, newer - reveal.lines)
+                while let last = data.messages.last, data.messages.count > index + 1, below >= view.rows(of: last) {
+                    below -= view.rows(of: last)
+                    data.messages.removeLast()
+                    data.messageSkip += 1
+                }
+                messageLineSkip = below
+            }
+        }
+        guard let bottom = data.messages.last else { return }
+        messageLineSkip = min(messageLineSkip, view.rows(of: bottom) - 1)
+        if !data.hasOlderMessages {
+            let total = data.messages.reduce(0) { $0 + view.rows(of: $1) }
+            messageLineSkip = min(messageLineSkip, max(0, total - view.area.height))
+        }
+        messageLineSkip = max(0, messageLineSkip)
     }
 
     /// A thread is a new arrival when its last activity moved on since it was last seen (or
@@ -487,7 +870,9 @@ extension Prompt {
     func replacingText(_ text: String) -> Prompt {
         switch self {
         case .search: .search(text)
+        case .sitterSearch: .sitterSearch(text)
         case .reply(let threadId, let name, _): .reply(threadId: threadId, to: name, text: text)
+        case .command: .command(text)
         }
     }
 }

@@ -12,6 +12,13 @@ public enum Viewer: Equatable, Sendable {
         if case .sitter(let id, _) = self { id } else { nil }
     }
 
+    /// Why a sitter's console does not run the `:` command `name`, or nil when it may: she
+    /// replies and reads her own; the rest is the owner's.
+    func refusal(ofCommand name: String) -> String? {
+        guard sitterId != nil else { return nil }
+        return ["reply", "help", "quit", "tiers"].contains(name) ? nil : "Only the owner uses :\(name); this console is yours alone."
+    }
+
     /// Why a sitter's console does not do `action`, or nil when it may.
     func refusal(of action: Action) -> String? {
         guard sitterId != nil else { return nil }

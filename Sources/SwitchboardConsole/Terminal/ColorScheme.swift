@@ -7,7 +7,7 @@ import CNcursesw
 /// "colors": {"accent": "blue", "muted": "default", "alert": "magenta"}
 /// ```
 /// Roles left out keep theirs. `NO_COLOR` in the environment turns colour off whatever this
-/// says (bold, dim and reverse still mark what matters).
+/// says (``TerminalProfile``; bold, dim and reverse still mark what matters).
 public struct ColorScheme: Equatable, Sendable {
     public static let roles: [(name: String, color: Style.Color)] = [
         ("accent", .accent), ("muted", .muted), ("good", .good), ("warning", .warning), ("alert", .alert),

@@ -34,6 +34,8 @@ public struct ConsoleService: Service {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ConsoleError("The console needs a terminal; run it in one (or use `switchboard serve` for the listener alone).")
         }
+        let profile = TerminalProfile(environment: ProcessInfo.processInfo.environment)
+        if let reason = profile.unusableReason { throw ConsoleError(reason) }
         let queue = try EventQueue()
         let (store, actions, logger, waitForListener, initialListener, viewer, terminal) =
             (self.store, self.actions, self.logger, self.waitForListener, self.listener, self.viewer, self.terminal)
@@ -63,7 +65,7 @@ public struct ConsoleService: Service {
                 let info = listener
                 await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                     let thread = Thread {
-                        EventLoop(queue: queue, store: store, actions: actions, listener: info, viewer: viewer, terminal: terminal, logger: logger).run()
+                        EventLoop(queue: queue, store: store, actions: actions, listener: info, viewer: viewer, terminal: terminal, profile: profile, logger: logger).run()
                         done.resume()
                     }
                     thread.name = "switchboard-console"

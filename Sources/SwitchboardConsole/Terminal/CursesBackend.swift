@@ -16,7 +16,8 @@ final class CursesBackend {
 
     /// Takes over the terminal: saves its modes, installs the crash handlers that restore
     /// them, then starts curses in the environment's locale (wide characters need it).
-    /// - Parameter colors: the roles' colours; nil draws without colour (`NO_COLOR`).
+    /// - Parameter colors: the roles' colours; nil draws without colour (`NO_COLOR`, see
+    ///   ``TerminalProfile``).
     func start(wakeDescriptor: Int32, mouse: Bool, colors: ColorScheme?) {
         sb_save_terminal_modes()
         sb_install_crash_handlers()
@@ -135,6 +136,7 @@ final class CursesBackend {
         case 10, 13: return .key(.enter)
         case 27: return .key(.escape)
         case 8, 127: return .key(.backspace)
+        case 1...26: return .key(.control(Character(Unicode.Scalar(value + 96)!)))
         case 0..<32: return nil
         default:
             guard let scalar = Unicode.Scalar(value) else { return nil }
@@ -180,20 +182,29 @@ final class CursesBackend {
             _ = sb_draw(Int32(y), Int32(runStart), text, Int32(text.count), attributes, pair)
             text.removeAll(keepingCapacity: true)
         }
+        var startsRun = false
         for x in columns {
             let cell = grid[x, y]
             if cell.isContinuation { continue }
-            if cell.style != runStyle {
+            if startsRun || cell.style != runStyle {
                 flush()
                 runStart = x
                 runStyle = cell.style
+                startsRun = false
             }
-            text.append(contentsOf: cell.text.unicodeScalars.map { wchar_t(bitPattern: $0.value) })
+            // The whole cluster in one go: ncursesw spreads its scalars over the cells by
+            // their `wcwidth`, the way the grid counted them. Without its joiners: terminals
+            // disagree on joining (tmux joins 🏳‍🌈 into one cell of one column, not a family),
+            // and any disagreement with ncursesw's count leaves stray cells; the parts, side
+            // by side, take exactly the columns counted.
+            for scalar in cell.text.unicodeScalars where scalar.value != 0x200D {
+                text.append(wchar_t(bitPattern: scalar.value))
+            }
             // A wide character ends its run: should the terminal measure it differently,
             // only that cell is off, not the rest of the row.
             if x + 1 <= columns.upperBound, grid[x + 1, y].isContinuation {
                 flush()
-                runStart = x + 2
+                startsRun = true
             }
         }
         flush()

@@ -22,9 +22,16 @@ final class EventLoop {
     /// drawn at once.
     static let frameIntervalMilliseconds = 33
 
-    init(queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer, terminal: TerminalSettings, logger: Logger) {
+    /// Colour and whether the terminal can run the console at all (`NO_COLOR`, `TERM=dumb`).
+    private let profile: TerminalProfile
+
+    init(
+        queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer,
+        terminal: TerminalSettings, profile: TerminalProfile, logger: Logger
+    ) {
         self.queue = queue
         self.terminal = terminal
+        self.profile = profile
         self.logger = logger
         driver = ConsoleDriver(
             state: ConsoleState(
@@ -33,7 +40,7 @@ final class EventLoop {
     }
 
     func run() {
-        backend.start(wakeDescriptor: queue.writeDescriptor, mouse: terminal.mouse, colors: terminal.colors)
+        backend.start(wakeDescriptor: queue.writeDescriptor, mouse: terminal.mouse, colors: profile.usesColor ? terminal.colors : nil)
         defer { backend.stop() }
         driver.send(.resized(backend.size))
         reload()
@@ -136,6 +143,7 @@ extension Effect {
         case .reload: "reload"
         case .quit: "quit"
         case .markRead: "mark read"
+        case .markUnread: "mark unread"
         case .reply: "reply"
         case .assign: "assign"
         case .offer: "offer"

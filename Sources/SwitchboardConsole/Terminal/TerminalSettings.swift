@@ -6,10 +6,10 @@ public struct TerminalSettings: Equatable, Sendable {
     /// Ring the bell when a text arrives in the console's inbox (`--bell`).
     public var bell: Bool
     public var keys: KeyRemap
-    /// Nil draws without colour (`NO_COLOR`).
-    public var colors: ColorScheme?
+    /// The roles' colours, when the terminal draws colour at all (``TerminalProfile``).
+    public var colors: ColorScheme
 
-    public init(mouse: Bool = true, bell: Bool = false, keys: KeyRemap = KeyRemap(), colors: ColorScheme? = ColorScheme()) {
+    public init(mouse: Bool = true, bell: Bool = false, keys: KeyRemap = KeyRemap(), colors: ColorScheme = ColorScheme()) {
         self.mouse = mouse
         self.bell = bell
         self.keys = keys

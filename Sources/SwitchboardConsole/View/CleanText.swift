@@ -62,8 +62,9 @@ extension ConsoleViewData {
             data.openBookings[index].clientName = data.openBookings[index].clientName.map(clean)
         }
         for index in data.pendingOffers.indices {
-            data.pendingOffers[index].booking.code = clean(data.pendingOffers[index].booking.code)
-            data.pendingOffers[index].booking.service = clean(data.pendingOffers[index].booking.service)
+            data.pendingOffers[index].code = clean(data.pendingOffers[index].code)
+            data.pendingOffers[index].service = clean(data.pendingOffers[index].service)
+            data.pendingOffers[index].clientName = data.pendingOffers[index].clientName.map(clean)
         }
         data.receipts = receipts.sanitized()
         return data

@@ -1,6 +1,7 @@
 /// One terminal cell: the character drawn there and its style. A wide character (CJK,
 /// emoji) occupies its cell and the next one, which holds a ``continuation`` marker so the
-/// two columns stay accounted for.
+/// two columns stay accounted for; a cluster of several scalars (🏳‍🌈: 1 + 0 + 2 columns,
+/// as ncursesw lays it out) takes as many continuations as its width needs.
 public struct Cell: Hashable, Sendable {
     /// One grapheme cluster, already sanitised; empty for the right half of a wide character.
     public var text: String
@@ -50,12 +51,11 @@ public struct Grid: Equatable, Sendable {
             let cellWidth = DisplayWidth.of(character)
             guard cellWidth > 0 else { continue }
             if column >= 0 {
-                // Overwriting half of a wide character: blank its other half.
-                clearWideNeighbours(x: column, y: y)
+                // Overwriting part of a wide cluster: blank the rest of it.
+                for covered in column..<min(column + cellWidth, size.width) { blankCluster(at: covered, y: y) }
                 self[column, y] = Cell(String(character), style: style)
-                if cellWidth == 2, column + 1 < size.width {
-                    clearWideNeighbours(x: column + 1, y: y)
-                    self[column + 1, y] = Cell("", style: style)
+                for covered in (column + 1)..<min(column + cellWidth, size.width) {
+                    self[covered, y] = Cell("", style: style)
                 }
             }
             column += cellWidth
@@ -83,9 +83,18 @@ public struct Grid: Equatable, Sendable {
         }
     }
 
-    private mutating func clearWideNeighbours(x: Int, y: Int) {
-        if self[x, y].isContinuation, x > 0 { self[x - 1, y] = Cell(" ", style: self[x - 1, y].style) }
-        if x + 1 < size.width, self[x + 1, y].isContinuation { self[x + 1, y] = Cell(" ", style: self[x + 1, y].style) }
+    /// Blanks the whole cluster the cell at (x, y) belongs to when it spans several cells
+    /// (its first cell and its continuations), so no half of one is left behind.
+    private mutating func blankCluster(at x: Int, y: Int) {
+        var head = x
+        while head > 0, self[head, y].isContinuation { head -= 1 }
+        guard head + 1 < size.width, self[head + 1, y].isContinuation || head != x else { return }
+        self[head, y] = Cell(" ", style: self[head, y].style)
+        var next = head + 1
+        while next < size.width, self[next, y].isContinuation {
+            self[next, y] = Cell(" ", style: self[next, y].style)
+            next += 1
+        }
     }
 
     /// The grid as text, one line per row, trailing spaces kept: what snapshot tests compare.

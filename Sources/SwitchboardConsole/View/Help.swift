@@ -11,9 +11,10 @@ enum Help {
             [
                 ("j/k ↑/↓", "choose a sitter: the thread list shows their mailbox"),
                 ("g/G", "first / last sitter"),
+                ("/", "find a sitter as you type (a word of the name is enough; ↑/↓ other matches)"),
                 ("Enter", "go to the sitter's threads"),
-                ("y / n", "text YES / NO as this sitter (a real signed webhook)"),
-                ("o", "offer an open booking to this sitter"),
+                ("y / n", "text YES / NO as this sitter (a real signed webhook); asks first, and with several pending offers lets you pick one"),
+                ("o", "offer an open booking to this sitter (asks first)"),
                 ("", "● threads with unread messages   ◆ pending offers"),
             ]
         case .threads:
@@ -23,13 +24,17 @@ enum Help {
                 ("Enter", "read the thread and mark it read"),
                 ("r", "reply to the client or sitter by SMS"),
                 ("a", "assign the thread to a sitter, or back to the owner"),
-                ("/", "search this mailbox (name, phone, message text); Esc clears"),
+                ("y / n / o", "answer or offer as the thread's sitter (named before it happens)"),
+                ("/", "search this mailbox as you type (name, phone, message text; ↑/↓ move); Esc puts it back"),
+                ("] / }", "next unread / next unassigned thread of the mailbox"),
+                ("U", "mark the thread unread"),
+                ("z", "undo the last assign or mark-read (for 10 seconds)"),
                 ("", "● unread   NEW arrived while you watched   ⚑ unassigned"),
             ]
         case .messages:
             [
-                ("k/j ↑/↓", "back to older / on to newer messages (PgUp/PgDn: a page)"),
-                ("g/G", "the thread's first / newest message"),
+                ("k/j ↑/↓", "a line up / down (PgUp/PgDn: a page); the header of a message cut at the top stays above it"),
+                ("g/G", "the thread's first line / its newest"),
                 ("Shift-Tab", "back to the thread list, to choose another thread"),
                 ("r", "reply to this thread by SMS"),
                 ("a", "assign this thread"),
@@ -40,6 +45,7 @@ enum Help {
 
     static let everywhere: [(String, String)] = [
         ("Tab / Shift-Tab", "next / previous pane (also l/h, →/←)"),
+        (":", "command line, Tab completes: :assign SITTER, :offer CODE SITTER, :reply TEXT, :sitter SITTER, :org ORG, :unrouted, :tiers, :q"),
         ("t", "tier metrics of every sitter"),
         ("u", "unrouted texts (to numbers not ours); r routes one"),
         ("w", "webhooks received: v by verdict, Enter opens one"),

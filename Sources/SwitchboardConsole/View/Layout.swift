@@ -84,7 +84,9 @@ public struct ConsoleLayout: Equatable, Sendable {
         let (status, rest) = full.splitRows(1)
         let (body, bottom) = rest.splitRows(rest.height - 2)
         let (notice, footer) = bottom.splitRows(1)
-        let mailboxWidth = max(24, size.width * 22 / 100)
+        // Narrow screens share the columns so a sitter's name of 16 columns with its badges,
+        // and a client's name beside a short tag, both fit.
+        let mailboxWidth = size.width < 100 ? 23 : max(24, size.width * 22 / 100)
         let threadWidth = max(30, (size.width - mailboxWidth) * 45 / 100)
         let (mailboxes, right) = body.splitColumns(mailboxWidth)
         let (threads, messages) = right.splitColumns(threadWidth)

@@ -25,8 +25,8 @@ public func render(_ state: ConsoleState, size: Size) -> Grid {
     case .picker(let picker): grid.renderPicker(picker, in: layout.body)
     case .tiers, .unrouted, .receipts, nil: break
     }
-    grid.renderNoticeLine(state, in: layout.notice)
     grid.renderFooter(state, in: layout.footer)
+    grid.renderNoticeLine(state, in: layout.notice)
     return grid
 }
 

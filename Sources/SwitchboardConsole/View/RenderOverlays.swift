@@ -6,15 +6,19 @@ extension Grid {
     // MARK: - Help
 
     mutating func renderHelp(for pane: Pane, viewer: Viewer, in area: Rect) {
-        let paneKeys = Help.keys(for: pane, viewer: viewer)
-        let everywhere = Help.everywhere(for: viewer)
-        let height = paneKeys.count + everywhere.count + 5
-        let rect = area.centered(width: 78, height: height)
+        let rect0 = area.centered(width: 78, height: area.height)
+        let textWidth = max(10, rect0.inner.width - 19)
+        // Each explanation wrapped to the box, never cut.
+        let rows: [(String, String)] = (Help.keys(for: pane, viewer: viewer) + [("", "")] + Help.everywhere(for: viewer)).flatMap { key, text in
+            let lines = DisplayWidth.of(text) <= textWidth ? [text] : TextWrap.lines(text, width: textWidth)
+            return lines.enumerated().map { index, line in (index == 0 ? key : "", line) }
+        }
+        let rect = area.centered(width: 78, height: rows.count + 4)
         let title = viewer.sitterId != nil && pane == .owner ? "Your offers" : pane.title
         box(rect, title: "Help · \(title)", focused: true)
         let inner = rect.inner
         var y = inner.y
-        for (key, text) in paneKeys + [("", "")] + everywhere {
+        for (key, text) in rows {
             guard y < inner.maxY else { break }
             write(key, x: inner.x + 1, y: y, width: 16, style: .title)
             write(text, x: inner.x + 18, y: y, width: inner.width - 19)
@@ -37,6 +41,7 @@ extension Grid {
                 switch picker.purpose {
                 case .offer: "No open bookings to offer."
                 case .assign: "No sitters."
+                case .answer: "No pending offers."
                 }
             write(text, x: inner.x + 1, y: inner.y, width: inner.width - 2, style: .muted)
             return
@@ -118,8 +123,14 @@ extension Grid {
 
     mutating func renderUnrouted(_ state: ConsoleState, in rect: Rect) {
         let messages = state.data.unrouted
-        box(rect, title: "Unrouted · texts to numbers that are not ours (\(messages.count) newest)", focused: true)
+        let total = state.data.webhooks.byVerdict[.unrouted] ?? messages.count
+        box(rect, title: "Unrouted · texts to numbers that are not ours", focused: true)
         let inner = rect.inner
+        if total > messages.count, !messages.isEmpty {
+            let first = state.data.unroutedOffset + 1
+            let position = " \(first)–\(first + messages.count - 1) of \(total) · j/k scroll "
+            write(position, x: rect.maxX - DisplayWidth.of(position) - 2, y: rect.y, style: .muted)
+        }
         guard !messages.isEmpty else {
             write("Nothing unrouted: every text reached a known number.", x: inner.x + 1, y: inner.y, style: .muted)
             return

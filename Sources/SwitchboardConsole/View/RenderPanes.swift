@@ -35,12 +35,12 @@ extension Grid {
             write("No offers waiting.", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
             return
         }
-        // Two lines an offer: what and when, then until when she can answer.
+        // Two lines an offer: what and when, then until when she can answer (the org's zone).
+        let zone = state.data.timeZone
         for (index, pending) in offers.prefix(inner.height / 2).enumerated() {
-            let booking = pending.booking
             let y = inner.y + index * 2
-            write("◆ \(booking.code) \(booking.service)", x: inner.x, y: y, width: inner.width, style: .bold)
-            let when = "  \(DayTime.text(booking.startsAt)) · answer by \(ClockTime.text(pending.offer.expiresAt))"
+            write("◆ \(pending.code) \(pending.service)", x: inner.x, y: y, width: inner.width, style: .bold)
+            let when = "  \(DayTime.text(pending.startsAt, timeZone: zone)) · answer by \(ClockTime.text(pending.expiresAt, timeZone: zone))"
             write(when, x: inner.x, y: y + 1, width: inner.width, style: .muted)
         }
     }
@@ -64,7 +64,8 @@ extension Grid {
             let y = inner.y + row
             let isCursor = state.data.sitterOffset + row == state.sitterCursor
             let isShown = state.mailbox == .sitter(sitter.id)
-            let badges = (sitter.unread > 0 ? "●\(sitter.unread)" : "") + (sitter.pendingOffers > 0 ? " ◆\(sitter.pendingOffers)" : "")
+            let badges = [sitter.unread > 0 ? "●\(sitter.unread)" : nil, sitter.pendingOffers > 0 ? "◆\(sitter.pendingOffers)" : nil]
+                .compactMap { $0 }.joined(separator: " ")
             let badgeWidth = DisplayWidth.of(badges)
             let nameWidth = max(1, inner.width - 2 - badgeWidth - (badgeWidth > 0 ? 1 : 0))
             let style: Style = isCursor && focused ? .selected : (isShown ? .bold : .plain)
@@ -120,12 +121,14 @@ extension Grid {
         let age = Age.short(from: thread.lastMessageAt, to: state.now)
         var tag: String
         var tagStyle: Style
+        // A narrow list keeps room for the name: the tags shorten (the help explains them).
+        let narrow = rect.width < 40
         if summary.isUnassigned {
-            (tag, tagStyle) = ("⚑ unassigned", Style(color: .warning, bold: true))
+            (tag, tagStyle) = (narrow ? "⚑" : "⚑ unassigned", Style(color: .warning, bold: true))
         } else if thread.scope == .ownerSitter {
-            (tag, tagStyle) = ("sitter chat", .accent)
+            (tag, tagStyle) = (narrow ? "chat" : "sitter chat", .accent)
         } else if thread.scope == .internal {
-            (tag, tagStyle) = ("internal", .muted)
+            (tag, tagStyle) = (narrow ? "note" : "internal", .muted)
         } else if let code = summary.bookingCode {
             (tag, tagStyle) = (code, .accent)
         } else {
@@ -170,62 +173,30 @@ extension Grid {
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
         write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
-        let view = MessageView(pane: rect, scrolledBack: state.data.messageSkip > 0, media: state.data.media)
+        let scrolledBack = state.data.messageSkip > 0 || state.messageLineSkip > 0
+        let view = MessageView(pane: rect, scrolledBack: scrolledBack, media: state.data.media)
         let area = view.area
-        if state.data.messageSkip > 0 {
-            write(
-                "▼ \(state.data.messageSkip) newer · j/↓, G for the newest", x: inner.x + 1, y: area.maxY,
-                width: inner.width - 1, style: Style(color: .accent, bold: true))
+        let lines = view.lines(state.data.messages, summary: summary, outbox: state.data.outbox, now: state.now)
+        // A pager's window on the lines: the bottom `messageLineSkip` lines of the newest
+        // message read are below it.
+        let end = max(0, lines.count - state.messageLineSkip)
+        let start = max(0, end - area.height)
+        for (row, line) in lines[start..<end].enumerated() {
+            write(line.text, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.style)
         }
-
-        // Newest at the bottom: lay messages out from the last one upwards until full.
-        var blocks: [[(String, Style)]] = []
-        var used = 0
-        for event in state.data.messages.reversed() {
-            let block = messageBlock(event, summary: summary, view: view, outbox: state.data.outbox[event.id ?? 0], now: state.now)
-            blocks.append(block)
-            used += block.count
-            if used >= area.height { break }
-        }
-        var lines = blocks.reversed().flatMap { $0 }
-        if lines.count > area.height { lines.removeFirst(lines.count - area.height) }
-        for (row, line) in lines.enumerated() {
-            write(line.0, x: area.x + 1, y: area.y + row, width: area.width - 1, style: line.1)
-        }
-        // What `MessageView.isCut` says, from the layout just made rather than a second wrap.
-        let isCut = used > area.height || blocks.count < state.data.messages.count
-        if state.data.hasOlderMessages || isCut {
+        // The line above the view: the header of the message cut at the top (so who wrote
+        // it and when stay visible), or a mark that there is more; nothing when there is not.
+        if start < lines.count, !lines[start].isHeader, !lines[start].text.isEmpty, let header = lines[..<start].last(where: \.isHeader) {
+            write("▲ " + header.text, x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: header.style)
+        } else if start > 0 || state.data.hasOlderMessages {
             write("▲ older messages · k/↑", x: inner.x + 1, y: inner.y + 1, width: inner.width - 1, style: .muted)
         }
-    }
-
-    /// A message: a header line (who, when, delivery), its wrapped body, a line for each
-    /// photo or file, a blank line.
-    private func messageBlock(
-        _ event: MessageEvent, summary: ThreadSummary, view: MessageView, outbox: OutboxNote?, now: Date
-    ) -> [(String, Style)] {
-        let inbound = event.direction == .inbound
-        let who: String =
-            switch event.actorType {
-            case .client: summary.clientName ?? summary.thread.counterpartE164 ?? "client"
-            case .sitter: summary.sitterName ?? "sitter"
-            case .owner: "Owner"
-            case .system: "System"
-            }
-        var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
-        if let status = event.deliveryStatus, !inbound {
-            header += " · \(status.rawValue)"
-            // The outbox tried and will try again: say when, so a stuck reply is seen.
-            if status == .queued, let note = outbox, note.attempts > 0 {
-                header += ", retry \(note.attempts + 1) at \(ClockTime.text(note.nextAttemptAt))"
-            }
+        if scrolledBack {
+            let below =
+                state.data.messageSkip > 0
+                ? "▼ \(state.data.messageSkip) newer · j/↓, G for the newest" : "▼ more below · j/↓, G for the end"
+            write(below, x: inner.x + 1, y: area.maxY, width: inner.width - 1, style: Style(color: .accent, bold: true))
         }
-        let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
-        var lines: [(String, Style)] = [(header, headerStyle)]
-        lines += view.bodyLines(event).map { ("  " + $0, Style.plain) }
-        lines += view.mediaLines(event).map { ("  " + $0, Style.muted) }
-        lines.append(("", .plain))
-        return lines
     }
 }
 
@@ -260,34 +231,41 @@ struct MessageView {
         }
     }
 
+    /// One line of the pager: a message's header, a line of its body or media, a blank.
+    struct Line {
+        var text: String
+        var style: Style
+        var isHeader = false
+    }
+
+    /// Every line of `messages`, oldest first: for each, a header line (who, when, delivery),
+    /// its wrapped body, a line for each photo or file, a blank line.
+    func lines(_ messages: [MessageEvent], summary: ThreadSummary, outbox: [RowID: OutboxNote] = [:], now: Date) -> [Line] {
+        messages.flatMap { event -> [Line] in
+            let inbound = event.direction == .inbound
+            let who: String =
+                switch event.actorType {
+                case .client: summary.clientName ?? summary.thread.counterpartE164 ?? "client"
+                case .sitter: summary.sitterName ?? "sitter"
+                case .owner: "Owner"
+                case .system: "System"
+                }
+            var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
+            if let status = event.deliveryStatus, !inbound {
+                header += " · \(status.rawValue)"
+                // The outbox tried and will try again: say when, so a stuck reply is seen.
+                if status == .queued, let note = outbox[event.id ?? 0], note.attempts > 0 {
+                    header += ", retry \(note.attempts + 1) at \(ClockTime.text(note.nextAttemptAt))"
+                }
+            }
+            let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
+            return [Line(text: header, style: headerStyle, isHeader: true)]
+                + bodyLines(event).map { Line(text: "  " + $0, style: .plain) }
+                + mediaLines(event).map { Line(text: "  " + $0, style: .muted) }
+                + [Line(text: "", style: .plain)]
+        }
+    }
+
     /// A message's rows: header, body, media, a blank line.
     func rows(of event: MessageEvent) -> Int { 2 + bodyLines(event).count + mediaLines(event).count }
-
-    /// How many of the newest `messages` show, at least in part.
-    func shownFromBottom(_ messages: [MessageEvent]) -> Int {
-        var used = 0
-        var shown = 0
-        for event in messages.reversed() where used < area.height {
-            used += rows(of: event)
-            shown += 1
-        }
-        return shown
-    }
-
-    /// Whether the oldest of `messages` is cut off or left out.
-    func isCut(_ messages: [MessageEvent]) -> Bool {
-        messages.reduce(0) { $0 + rows(of: $1) } > area.height
-    }
-
-    /// How many of the oldest `messages` fit whole from the top (at least one).
-    func fitFromTop(_ messages: [MessageEvent]) -> Int {
-        var used = 0
-        var fit = 0
-        for event in messages {
-            used += rows(of: event)
-            guard used <= area.height else { break }
-            fit += 1
-        }
-        return max(1, min(fit, messages.count))
-    }
 }

@@ -21,6 +21,14 @@ public enum Sanitizer {
                 pending = skipString(&scalars)
             case 0x09, 0x0A, 0x0D:
                 output.append(" ")
+            case 0x200D:
+                // A zero-width joiner stays only inside an emoji sequence (🏳‍🌈, a family),
+                // which is then one cluster, kept whole; anywhere else it hides text.
+                let next = scalars.next()
+                if let previous = output.last, let next, Self.isPictograph(previous), Self.isPictograph(next) {
+                    output.append(scalar)
+                }
+                pending = next
             case 0..<0x20, 0x7F..<0xA0:
                 continue
             default:
@@ -29,6 +37,12 @@ public enum Sanitizer {
             }
         }
         return String(output)
+    }
+
+    /// An emoji that can take part in a ZWJ sequence (not the digits and `#` that also
+    /// carry the emoji property).
+    public static func isPictograph(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value > 0xFF && scalar.properties.isEmoji
     }
 
     /// Bidi embeddings, overrides and isolates; zero-width spaces and joiners; the BOM;

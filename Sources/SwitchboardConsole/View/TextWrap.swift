@@ -25,12 +25,14 @@ public enum TextWrap {
                 }
                 while wordWidth > width {
                     let (head, rest) = split(word, at: width)
+                    // One cluster wider than the line (a long ZWJ sequence): it ends the word.
+                    if rest.isEmpty { break }
                     result.append(head)
                     word = rest
                     wordWidth = DisplayWidth.of(word)
                 }
                 line = word
-                lineWidth = wordWidth
+                lineWidth = DisplayWidth.of(word)
             }
             result.append(line)
         }

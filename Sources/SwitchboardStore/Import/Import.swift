@@ -10,6 +10,8 @@ public struct ImportFile: Decodable, Sendable {
         public var name: String
         /// The front-desk number clients and sitters text the business on.
         public var frontDesk: String
+        /// The org's IANA time zone (`America/New_York`); absent: the machine's.
+        public var timeZone: String?
     }
     public struct SitterSpec: Decodable, Sendable {
         public var key: String
@@ -266,8 +268,12 @@ private struct Importer {
 
     mutating func importOrg() throws -> RowID {
         let frontDesk = try phone(file.org.frontDesk, at: "$.org.front_desk")
+        if let zone = file.org.timeZone, TimeZone(identifier: zone) == nil {
+            throw fail("$.org.time_zone", "\(zone) is not a time zone; use an IANA name such as America/New_York")
+        }
         var org = try Org.filter(sql: "name = ?", arguments: [file.org.name]).fetchOne(db) ?? Org(name: file.org.name)
-        if org.id == nil { try org.insert(db) }
+        if file.org.timeZone != nil { org.timeZone = file.org.timeZone }
+        if org.id == nil { try org.insert(db) } else { try org.update(db) }
         guard let orgId = org.id else { throw fail("$.org", "could not be saved") }
         try number(frontDesk, class: .frontDesk, sitter: nil, orgId: orgId, at: "$.org.front_desk")
         for (index, e164) in (file.poolNumbers ?? []).enumerated() {

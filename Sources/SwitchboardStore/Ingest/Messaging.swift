@@ -118,6 +118,19 @@ extension AppDatabase {
         }
     }
 
+    /// Marks a thread unread again (the operator wants to come back to it, or undoes a
+    /// mark-read): at least `count` unread messages, never more than it holds.
+    public func markThreadUnread(_ threadID: RowID, count: Int = 1) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE message_thread SET unread = min(?, (SELECT count(*) FROM message_event WHERE thread_id = message_thread.id))
+                    WHERE id = ? AND unread < ?
+                    """,
+                arguments: [max(1, count), threadID, max(1, count)])
+        }
+    }
+
     /// Assigns a thread to a sitter, or unassigns it with nil: it moves between mailboxes at
     /// once, because the mailbox is derived from these columns.
     public func assignThread(_ threadID: RowID, to sitterID: RowID?) async throws -> MessageThread {

@@ -165,11 +165,11 @@ extension AppDatabase {
         return WebhookCounts(byVerdict: counts)
     }
 
-    /// Messages sent to numbers that are not ours, newest first.
-    public static func unroutedMessages(_ db: Database, limit: Int) throws -> [UnroutedMessage] {
+    /// Messages sent to numbers that are not ours, newest first, after the `offset` newest.
+    public static func unroutedMessages(_ db: Database, limit: Int, offset: Int = 0) throws -> [UnroutedMessage] {
         let receipts = try WebhookReceipt
             .filter(sql: "verdict = ?", arguments: [WebhookVerdict.unrouted])
-            .order(sql: "id DESC").limit(limit).fetchAll(db)
+            .order(sql: "id DESC").limit(limit, offset: offset).fetchAll(db)
         return receipts.map { receipt in
             let form = try? FormParameters.parse(Array(receipt.rawBody.utf8))
             return UnroutedMessage(

@@ -58,9 +58,10 @@ extension AppDatabase {
         try logOffer(db, "offer.created", offer: offer, booking: booking, channel: channel, now: now)
 
         let thread = try ownerSitterThread(db, sitter: sitter, now: now)
+        let zone = try Org.fetchOne(db, key: booking.orgId)?.zone ?? .current
         let text = OfferInvitation.text(
             code: booking.code, service: booking.service, startsAt: booking.startsAt, endsAt: booking.endsAt,
-            expiresAt: expiresAt)
+            expiresAt: expiresAt, timeZone: zone)
         let invitation = try queueOutbound(db, to: thread, actor: .system, body: text, offerId: offer.id, now: now)
         return OfferCreation(offer: offer, created: true, invitation: invitation)
     }

@@ -22,6 +22,34 @@ public struct SitterMailbox: Equatable, Sendable, Identifiable {
     }
 }
 
+/// Which threads the triage keys jump between.
+public enum ThreadFilter: Equatable, Sendable {
+    case unread, unassigned
+}
+
+/// An offer waiting for a sitter's YES or NO, with its booking: for the answer picker.
+public struct PendingOffer: Equatable, Sendable {
+    public var bookingId: RowID
+    public var code: String
+    public var service: String
+    public var startsAt: Date
+    public var endsAt: Date
+    public var expiresAt: Date
+    public var clientName: String?
+
+    public init(
+        bookingId: RowID, code: String, service: String, startsAt: Date, endsAt: Date, expiresAt: Date, clientName: String?
+    ) {
+        self.bookingId = bookingId
+        self.code = code
+        self.service = service
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.expiresAt = expiresAt
+        self.clientName = clientName
+    }
+}
+
 /// An open booking, for the "offer a booking" picker.
 public struct OpenBooking: Equatable, Sendable, Identifiable {
     public var id: RowID
@@ -102,6 +130,26 @@ public struct StoreReads {
         return try AppDatabase.threads(db, orgId: orgId, mailbox: mailbox, limit: page.limit, offset: page.offset)
     }
 
+    /// The next thread (older, wrapping round to the newest) after `threadId` in a mailbox
+    /// that is unread or unassigned: what the triage keys jump to. Nil when there is none.
+    public func nextThread(in mailbox: Mailbox, of orgId: RowID, after threadId: RowID?, matching filter: ThreadFilter) throws -> RowID? {
+        let condition =
+            switch filter {
+            case .unread: "unread > 0"
+            case .unassigned: "scope IN ('client_booking', 'client_general') AND assigned_sitter_id IS NULL"
+            }
+        let base = "SELECT id FROM message_thread WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ? AND \(condition)"
+        let order = "ORDER BY last_message_at DESC, id DESC LIMIT 1"
+        if let threadId, let thread = try MessageThread.fetchOne(db, key: threadId),
+            let next = try RowID.fetchOne(
+                db, sql: "\(base) AND (last_message_at < ? OR (last_message_at = ? AND id < ?)) \(order)",
+                arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId])
+        {
+            return next
+        }
+        return try RowID.fetchOne(db, sql: "\(base) \(order)", arguments: [orgId, mailbox.key])
+    }
+
     /// Where a thread sits in its mailbox's list (0 = newest); nil when it is not there.
     public func position(ofThread threadId: RowID, in mailbox: Mailbox, of orgId: RowID) throws -> Int? {
         try AppDatabase.threadPosition(db, orgId: orgId, mailbox: mailbox, threadId: threadId)
@@ -171,11 +219,46 @@ public struct StoreReads {
         try AppDatabase.messagesNewer(db, than: messageId, threadId: threadId)
     }
 
+    /// The newest message's id (messages are numbered in the order they are stored): where a
+    /// paused console starts counting the texts that arrive.
+    public func newestMessageId() throws -> RowID? {
+        try RowID.fetchOne(db, sql: "SELECT max(id) FROM message_event")
+    }
+
+    /// Texts received (inbound messages) stored after message `id`: a range of the primary
+    /// key, cheap however long the history.
+    public func inboundMessageCount(after id: RowID) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE id > ? AND direction = 'inbound'", arguments: [id]) ?? 0
+    }
+
     /// Webhooks received, by verdict.
     public func webhookCounts() throws -> WebhookCounts { try AppDatabase.webhookCounts(db) }
 
-    /// The newest texts to numbers that are not ours.
-    public func unroutedMessages(limit: Int) throws -> [UnroutedMessage] { try AppDatabase.unroutedMessages(db, limit: limit) }
+    /// Texts to numbers that are not ours, newest first: `limit` of them after the `offset` newest.
+    public func unroutedMessages(limit: Int, offset: Int = 0) throws -> [UnroutedMessage] {
+        try AppDatabase.unroutedMessages(db, limit: limit, offset: offset)
+    }
+
+    /// A sitter's offers still open to an answer (not expired), soonest booking first: what
+    /// a YES or NO from that sitter could be about.
+    public func pendingOffers(ofSitter sitterId: RowID, now: Date, limit: Int) throws -> [PendingOffer] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT booking.id, booking.code, booking.service, booking.starts_at, booking.ends_at,
+                       offer_event.expires_at, client.name AS client_name
+                FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
+                LEFT JOIN client ON client.id = booking.client_id
+                WHERE offer_event.sitter_id = ? AND offer_event.status = 'offered' AND offer_event.expires_at > ?
+                ORDER BY booking.starts_at, booking.id LIMIT ?
+                """,
+            arguments: [sitterId, now, limit]
+        ).map { row in
+            PendingOffer(
+                bookingId: row["id"], code: row["code"], service: row["service"], startsAt: row["starts_at"],
+                endsAt: row["ends_at"], expiresAt: row["expires_at"], clientName: row["client_name"])
+        }
+    }
 
     /// Bookings still open, soonest first.
     public func openBookings(of orgId: RowID, limit: Int) throws -> [OpenBooking] {
@@ -193,11 +276,6 @@ public struct StoreReads {
     public func tierRow(ofSitter sitterId: RowID) throws -> TierRow? {
         guard let sitter = try Sitter.fetchOne(db, key: sitterId) else { return nil }
         return TierRow(sitter: sitter, window: try SitterMetricsWindow.filter(SitterMetricsWindow.Columns.sitterId == sitterId).fetchOne(db))
-    }
-
-    /// The offers waiting for the sitter's YES or NO, soonest booking first.
-    public func pendingOffers(ofSitter sitterId: RowID, now: Date, limit: Int) throws -> [OfferWithBooking] {
-        try AppDatabase.pendingOffers(db, sitterId: sitterId, now: now, limit: limit)
     }
 
     /// The sitter `text` names: her id, her whole name, or a part of it (first name) that
@@ -305,16 +383,6 @@ extension AppDatabase {
 
     static func sitterMailbox(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMailbox? {
         try Row.fetchOne(db, sql: sitterMailboxColumns + " WHERE s.id = ?", arguments: [now, sitterId]).map(sitterMailbox)
-    }
-
-    static func pendingOffers(_ db: Database, sitterId: RowID, now: Date, limit: Int) throws -> [OfferWithBooking] {
-        let offers = try OfferEvent
-            .filter(sql: "sitter_id = ? AND status = 'offered' AND expires_at > ?", arguments: [sitterId, now])
-            .fetchAll(db)
-        let bookings = try Booking.filter(keys: offers.map(\.bookingId)).fetchAll(db)
-        let byId = Dictionary(bookings.compactMap { booking in booking.id.map { ($0, booking) } }, uniquingKeysWith: { first, _ in first })
-        let pending = offers.compactMap { offer in byId[offer.bookingId].map { OfferWithBooking(offer: offer, booking: $0) } }
-        return Array(pending.sorted { ($0.booking.startsAt, $0.offer.id ?? 0) < ($1.booking.startsAt, $1.offer.id ?? 0) }.prefix(limit))
     }
 
     /// One page of the tier table: sitters by name (the `sitter_list` index) with their

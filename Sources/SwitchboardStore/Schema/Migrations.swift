@@ -84,6 +84,10 @@ extension AppDatabase {
             // No index on created_at: every webhook would pay for it. Ids grow with time, so
             // "since" is an id found by a binary search (AppDatabase.firstReceiptId).
         }
+        migrator.registerMigration("v7-org-time-zone") { db in
+            // The org's IANA time zone; NULL means the machine's.
+            try db.execute(sql: "ALTER TABLE org ADD COLUMN time_zone TEXT")
+        }
         return migrator
     }()
 

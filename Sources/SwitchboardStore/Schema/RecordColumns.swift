@@ -10,8 +10,9 @@ extension Org {
     public enum Columns {
         public static let id = Column("id")
         public static let name = Column("name")
+        public static let timeZone = Column("time_zone")
         /// Every column, in table order.
-        public static let all = [id, name]
+        public static let all = [id, name, timeZone]
     }
 }
 

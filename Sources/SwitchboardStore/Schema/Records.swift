@@ -8,10 +8,18 @@ import SwitchboardCore
 public struct Org: Codable, Sendable, Equatable {
     public var id: RowID?
     public var name: String
-    public init(id: RowID? = nil, name: String) {
+    /// The org's IANA time zone (`America/New_York`); nil: the machine's. Every time the
+    /// system writes for people (offer texts, the console) is in it.
+    public var timeZone: String?
+
+    public init(id: RowID? = nil, name: String, timeZone: String? = nil) {
         self.id = id
         self.name = name
+        self.timeZone = timeZone
     }
+
+    /// The org's time zone, the machine's when none is set (or the name is unknown here).
+    public var zone: TimeZone { timeZone.flatMap(TimeZone.init(identifier:)) ?? .current }
 }
 
 public struct Sitter: Codable, Sendable, Equatable {

@@ -11,9 +11,10 @@ struct RecordingActions: OperatorActions {
 
     func reply(threadId: RowID, body: String) async throws -> String { try await base.reply(threadId: threadId, body: body) }
     func offer(bookingId: RowID, sitterId: RowID) async throws -> String { try await base.offer(bookingId: bookingId, sitterId: sitterId) }
-    func simulateAnswer(sitterId: RowID, accept: Bool) async throws -> String {
-        try await base.simulateAnswer(sitterId: sitterId, accept: accept)
+    func simulateAnswer(sitterId: RowID, accept: Bool, code: String?) async throws -> String {
+        try await base.simulateAnswer(sitterId: sitterId, accept: accept, code: code)
     }
+    func markUnread(threadId: RowID, count: Int) async throws -> String { try await base.markUnread(threadId: threadId, count: count) }
     func assign(threadId: RowID, to sitterId: RowID?) async throws -> String { try await base.assign(threadId: threadId, to: sitterId) }
     func markRead(threadId: RowID) async throws { try await base.markRead(threadId: threadId) }
     func routeUnrouted(receiptId: RowID) async throws -> String { try await base.routeUnrouted(receiptId: receiptId) }
