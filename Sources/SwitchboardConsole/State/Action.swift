@@ -26,6 +26,10 @@ public enum Action: Equatable, Sendable {
     case undo
     /// `U`: marks the thread in view unread.
     case markUnread
+    /// `Space`: tags (or untags) the selected thread and moves to the next one.
+    case toggleTag
+    /// `m`: marks the tagged threads read (the selected one when none is tagged).
+    case markRead
     /// `]` / `}`: the next unread / unassigned thread of the mailbox.
     case nextThread(ThreadFilter)
     /// The runner's clock, before an action that measures time (undo).

@@ -28,6 +28,8 @@ public enum Overlay: Equatable, Sendable {
 public struct Picker: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case assign(threadId: RowID)
+        /// The tagged threads, assigned together.
+        case assignTagged
         case offer(sitter: SitterRef)
         /// Which pending offer a simulated YES or NO answers.
         case answer(sitter: SitterRef, accept: Bool)
@@ -62,11 +64,19 @@ public struct SitterRef: Equatable, Sendable {
     }
 }
 
+/// A thread tagged for a batch action.
+public struct TaggedThread: Equatable, Sendable {
+    public var name: String
+    public var isClientThread: Bool
+    public var assignedSitterId: RowID?
+    public var unread: Int
+}
+
 /// What `z` takes back: the effect that reverses an action, while it is recent.
 public struct Undo: Equatable, Sendable {
     /// `assigning Zoë to Maya`
     public var what: String
-    public var revert: Effect
+    public var revert: [Effect]
     public var madeAt: Date
 }
 
@@ -174,6 +184,9 @@ public struct ConsoleState: Equatable, Sendable {
     /// sitters cursor before.
     var searchBefore: String?
     var sitterCursorBefore = 0
+    /// Threads tagged with Space, to assign or mark read together: what is needed of each,
+    /// kept from when it was tagged (it may be on another page by then).
+    public var tagged: [RowID: TaggedThread] = [:]
     /// Replies left with Esc, by thread: `r` on the thread brings the draft back.
     public var drafts: [RowID: String] = [:]
     /// A question waiting for `y` or `n` before an action happens.
@@ -263,7 +276,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .picker(let picker):
             switch picker.purpose {
             case .offer: bookingRows = max(1, (layout?.body.height ?? 3) - 6)
-            case .assign: assignableSitters = true
+            case .assign, .assignTagged: assignableSitters = true
             case .answer(let sitter, _): offersOfSitter = sitter.id
             }
         case .help, nil: break

@@ -69,6 +69,8 @@ public enum KeyMap {
         case .character(":"): .startCommand
         case .character("z"): .undo
         case .character("U"): .markUnread
+        case .character(" "): .toggleTag
+        case .character("m"): .markRead
         case .character("]"): .nextThread(.unread)
         case .character("}"): .nextThread(.unassigned)
         case .character("?"): .toggleHelp

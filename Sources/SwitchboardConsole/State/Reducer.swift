@@ -69,6 +69,17 @@ extension ConsoleState {
             }
             notice = Notice(.info, "Marking \(thread.counterpartName) unread…")
             return [.markUnread(threadId: thread.id, count: 1)]
+        case .toggleTag:
+            guard overlay == nil, let thread = selectedThread else { return [] }
+            if tagged.removeValue(forKey: thread.id) == nil {
+                tagged[thread.id] = TaggedThread(
+                    name: thread.counterpartName, isClientThread: thread.thread.scope.isClientThread,
+                    assignedSitterId: thread.thread.assignedSitterId, unread: thread.thread.unread)
+            }
+            notice = Notice(.info, tagged.isEmpty ? "No thread tagged." : "\(tagged.count) tagged: a assigns them, m marks them read, Esc untags.")
+            if focus == .owner || focus == .sitters { focus = .threads }
+            return selectThread(at: selectedIndex + 1)
+        case .markRead: return markTaggedRead()
         case .nextThread(let filter):
             guard overlay == nil else { return [] }
             guard search == nil, !paused else {
@@ -272,6 +283,7 @@ extension ConsoleState {
     private mutating func show(_ newMailbox: Mailbox) -> [Effect] {
         guard newMailbox != mailbox else { return [] }
         mailbox = newMailbox
+        tagged = [:]
         search = nil
         startThreadListAtTop()
         return [.reload]
@@ -340,7 +352,7 @@ extension ConsoleState {
             newArrivals.remove(thread.id)
             guard thread.thread.unread > 0 else { return [] }
             undo = Undo(
-                what: "marking \(thread.counterpartName) read", revert: .markUnread(threadId: thread.id, count: thread.thread.unread),
+                what: "marking \(thread.counterpartName) read", revert: [.markUnread(threadId: thread.id, count: thread.thread.unread)],
                 madeAt: now)
             return [.markRead(threadId: thread.id)]
         }
@@ -399,6 +411,11 @@ extension ConsoleState {
         }
         if overlay != nil {
             overlay = nil
+            return []
+        }
+        if !tagged.isEmpty {
+            tagged = [:]
+            notice = Notice(.info, "Tags cleared.")
             return []
         }
         if search != nil {
@@ -506,6 +523,18 @@ extension ConsoleState {
 
     private mutating func startAssign() -> [Effect] {
         guard overlay == nil else { return [] }
+        if !tagged.isEmpty {
+            let clients = tagged.values.filter(\.isClientThread).count
+            guard clients > 0 else {
+                notice = Notice(.error, "Only client threads can be assigned; none of the tagged threads is one.")
+                return []
+            }
+            overlay = .picker(
+                Picker(
+                    purpose: .assignTagged, title: "Assign \(clients) tagged thread\(clients == 1 ? "" : "s") to",
+                    options: [Self.ownerInboxOption], cursor: 0))
+            return [.reload]
+        }
         guard let thread = selectedThread else {
             notice = Notice(.error, "Select a thread to assign.")
             return []
@@ -530,11 +559,40 @@ extension ConsoleState {
         let who = thread?.counterpartName ?? "the thread"
         if let thread {
             undo = Undo(
-                what: "assigning \(who) to \(name)", revert: .assign(threadId: threadId, sitterId: thread.thread.assignedSitterId),
+                what: "assigning \(who) to \(name)", revert: [.assign(threadId: threadId, sitterId: thread.thread.assignedSitterId)],
                 madeAt: now)
         }
         notice = Notice(.info, "Assigning \(who) to \(name)… (z undoes)")
         return [.assign(threadId: threadId, sitterId: sitterId)]
+    }
+
+    /// Assigns every tagged client thread; `z` puts each back where it was.
+    private mutating func assignTagged(to sitterId: RowID?, named name: String) -> [Effect] {
+        let threads = tagged.filter(\.value.isClientThread).sorted { $0.key < $1.key }
+        tagged = [:]
+        undo = Undo(
+            what: "assigning \(threads.count) threads to \(name)",
+            revert: threads.map { .assign(threadId: $0.key, sitterId: $0.value.assignedSitterId) }, madeAt: now)
+        notice = Notice(.info, "Assigning \(threads.count) thread\(threads.count == 1 ? "" : "s") to \(name)… (z undoes)")
+        return threads.map { .assign(threadId: $0.key, sitterId: sitterId) }
+    }
+
+    /// `m`: the tagged threads (or the selected one) marked read; `z` marks them unread again.
+    private mutating func markTaggedRead() -> [Effect] {
+        guard overlay == nil else { return [] }
+        var threads = tagged.sorted { $0.key < $1.key }.map { ($0.key, $0.value.unread) }
+        if threads.isEmpty, let thread = selectedThread { threads = [(thread.id, thread.thread.unread)] }
+        let unread = threads.filter { $0.1 > 0 }
+        tagged = [:]
+        guard !unread.isEmpty else {
+            notice = Notice(.info, "Nothing unread to mark read.")
+            return []
+        }
+        undo = Undo(
+            what: "marking \(unread.count) thread\(unread.count == 1 ? "" : "s") read",
+            revert: unread.map { .markUnread(threadId: $0.0, count: $0.1) }, madeAt: now)
+        notice = Notice(.info, "Marked \(unread.count) thread\(unread.count == 1 ? "" : "s") read. (z undoes)")
+        return unread.map { .markRead(threadId: $0.0) }
     }
 
     private mutating func undoLast() -> [Effect] {
@@ -548,7 +606,7 @@ extension ConsoleState {
             return []
         }
         notice = Notice(.info, "Undoing \(last.what)…")
-        return [last.revert]
+        return last.revert
     }
 
     /// Said when `y`, `n` or `o` has no sitter on screen to act on.
@@ -606,6 +664,8 @@ extension ConsoleState {
             switch picker.purpose {
             case .assign(let threadId):
                 return assign(threadId: threadId, to: choice.id, named: choice.label)
+            case .assignTagged:
+                return assignTagged(to: choice.id, named: choice.label)
             case .offer(let sitter):
                 guard let bookingId = choice.id else { return [] }
                 confirmation = Confirmation(
@@ -744,6 +804,11 @@ extension ConsoleState {
                 confirmAnswer(as: sitter, accept: accept, offer: picker.options.first)
                 return
             }
+        case .assignTagged:
+            let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
+            picker.options =
+                [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
+            picker.cursor = firstFill ? 0 : picker.options.firstIndex { $0.id == chosen } ?? 0
         case .assign(let threadId):
             let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
             picker.options =

@@ -28,6 +28,8 @@ enum Help {
                 ("/", "search this mailbox as you type (name, phone, message text; ↑/↓ move); Esc puts it back"),
                 ("] / }", "next unread / next unassigned thread of the mailbox"),
                 ("U", "mark the thread unread"),
+                ("Space", "tag the thread (✓) and go on; a assigns the tagged ones, m marks them read, Esc untags"),
+                ("m", "mark the tagged threads (or this one) read"),
                 ("z", "undo the last assign or mark-read (for 10 seconds)"),
                 ("", "● unread   NEW arrived while you watched   ⚑ unassigned"),
             ]

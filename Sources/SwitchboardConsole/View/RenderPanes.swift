@@ -71,6 +71,7 @@ extension Grid {
             }
         var title = "\(name) · \(data.threadCount) thread\(data.threadCount == 1 ? "" : "s")"
         if let search = state.search { title += " matching “\(search)”" }
+        if !state.tagged.isEmpty { title += " · \(state.tagged.count) tagged" }
         box(rect, title: title, focused: focused)
         let inner = rect.inner
         guard inner.height > 0 else { return }
@@ -120,7 +121,7 @@ extension Grid {
         if isSelected { tagStyle.reverse = true }
         let right = "\(tag) \(DisplayWidth.padLeft(age, to: 3))"
         let rightWidth = DisplayWidth.of(right)
-        let marker = (isSelected ? "▸" : " ") + (thread.unread > 0 ? "●" : " ") + " "
+        let marker = (isSelected ? "▸" : " ") + (thread.unread > 0 ? "●" : " ") + (state.tagged[summary.id] != nil ? "✓" : " ")
         let nameWidth = max(1, rect.width - 3 - rightWidth - 1)
         var nameStyle = base
         nameStyle.bold = thread.unread > 0 || isSelected
