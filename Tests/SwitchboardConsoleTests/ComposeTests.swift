@@ -117,3 +117,28 @@ extension Prompt {
         #expect(state.prompt == nil && state.focus == .sitters && state.cursorSitter?.name == "Maya Okafor", "Enter keeps it")
     }
 }
+
+/// Issue 14: `R` composes a reply in `$EDITOR`; what was saved is sent after a question.
+@Suite struct EditorComposeTests {
+    @Test func rAsksTheRunnerForTheEditorAndTheSavedTextIsSentAfterAQuestion() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.selectedThread)
+        try Fixture.press(.character("r"), &state, store)
+        try ComposeTests.type("draft", &state, store)
+        try Fixture.press(.escape, &state, store)
+        var driver = ConsoleDriver(state: state, store: store)
+        #expect(driver.send(.composeInEditor) == [.editInEditor(threadId: fang.id, draft: "draft")], "the draft goes to the editor")
+        let request = driver.takeEditorRequest()
+        #expect(request?.threadId == fang.id && request?.draft == "draft")
+        #expect(driver.takeEditorRequest() == nil, "taken once")
+        state = driver.state
+        try Fixture.send(.editorFinished(threadId: fang.id, text: "Line one\nline two 🐾\u{1b}[2J\n"), to: &state, store)
+        #expect(state.confirmation?.question == "Send this reply (20 characters, 1 SMS) to 王芳 (Fang Wang)?")
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reply(threadId: fang.id, body: "Line one\nline two 🐾")])
+        try Fixture.send(.editorFinished(threadId: fang.id, text: nil), to: &state, store)
+        #expect(state.notice?.text.hasPrefix("The editor did not run") == true)
+        try Fixture.send(.editorFinished(threadId: fang.id, text: "  \n"), to: &state, store)
+        #expect(state.notice?.text == "Nothing sent: the reply was empty.")
+    }
+}

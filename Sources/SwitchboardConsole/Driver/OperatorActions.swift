@@ -55,7 +55,7 @@ extension OperatorActions {
         case .offer(let bookingId, let sitterId): return try await offer(bookingId: bookingId, sitterId: sitterId)
         case .simulateAnswer(let sitterId, let accept, let code):
             return try await simulateAnswer(sitterId: sitterId, accept: accept, code: code)
-        case .reload, .quit: return nil
+        case .reload, .quit, .editInEditor: return nil
         }
     }
 }

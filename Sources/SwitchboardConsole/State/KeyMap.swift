@@ -69,6 +69,7 @@ public enum KeyMap {
         case .character(":"): .startCommand
         case .character("z"): .undo
         case .character("U"): .markUnread
+        case .character("R"): .composeInEditor
         case .character(" "): .toggleTag
         case .character("m"): .markRead
         case .character("]"): .nextThread(.unread)

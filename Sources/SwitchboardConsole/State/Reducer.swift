@@ -80,6 +80,31 @@ extension ConsoleState {
             if focus == .owner || focus == .sitters { focus = .threads }
             return selectThread(at: selectedIndex + 1)
         case .markRead: return markTaggedRead()
+        case .composeInEditor:
+            guard overlay == nil, let thread = selectedThread else {
+                notice = Notice(.error, "Select a thread to reply to.")
+                return []
+            }
+            return [.editInEditor(threadId: thread.id, draft: drafts[thread.id] ?? "")]
+        case .editorFinished(let threadId, let text):
+            guard let text else {
+                notice = Notice(.error, "The editor did not run; set EDITOR to your editor (for example EDITOR=nano).")
+                return []
+            }
+            // Untrusted like anything typed: cleaned line by line, line breaks kept.
+            let body = Sanitizer.cleanKeepingLines(text).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !body.isEmpty else {
+                drafts[threadId] = nil
+                notice = Notice(.info, "Nothing sent: the reply was empty.")
+                return []
+            }
+            drafts[threadId] = body.replacingOccurrences(of: "\n", with: " ")
+            let name = data.threads.first { $0.id == threadId }?.counterpartName ?? "the thread"
+            let size = SMSSegments(body)
+            confirmation = Confirmation(
+                question: "Send this reply (\(size.units) characters, \(size.segments) SMS) to \(name)?",
+                effect: .reply(threadId: threadId, body: body), progress: "Sending to \(name)…")
+            return []
         case .nextThread(let filter):
             guard overlay == nil else { return [] }
             guard search == nil, !paused else {

@@ -58,6 +58,10 @@ final class EventLoop {
                 }
             }
             if !driver.state.isRunning { break }
+            if let request = driver.takeEditorRequest() {
+                let text = backend.suspended { ExternalEditor.edit(request.draft, logger: logger) }
+                driver.send(.editorFinished(threadId: request.threadId, text: text))
+            }
             reload(onlyIfNeeded: true)
             backend.draw(driver.frame())
         }
@@ -99,6 +103,7 @@ extension Effect {
         case .quit: "quit"
         case .markRead: "mark read"
         case .markUnread: "mark unread"
+        case .editInEditor: "editor"
         case .reply: "reply"
         case .assign: "assign"
         case .offer: "offer"
