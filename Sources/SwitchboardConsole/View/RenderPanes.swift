@@ -152,7 +152,9 @@ extension Grid {
         if let masked = thread.maskedNumberE164 { header.append("via \(masked)") }
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
-        write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+        // Opted out first: at 80 columns the end of this line is cut, never this.
+        let optOut = summary.counterpartOptedOut ? write("OPTED OUT (STOP) · ", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .alert) : 0
+        write(header.joined(separator: " · "), x: inner.x + 1 + optOut, y: inner.y, width: inner.width - 1 - optOut, style: .muted)
         let scrolledBack = state.data.messageSkip > 0 || state.messageLineSkip > 0
         let view = MessageView(pane: rect, scrolledBack: scrolledBack, media: state.data.media)
         let area = view.area
@@ -231,7 +233,10 @@ struct MessageView {
                 case .system: "System"
                 }
             var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
-            if let status = event.deliveryStatus, !inbound { header += " · \(status.rawValue)" }
+            if let status = event.deliveryStatus, !inbound {
+                // A narrow pane (80 columns) puts the delivery status first, where it is never cut.
+                header = area.width < 40 ? "▶ \(status.rawValue) · \(who) · \(Age.short(from: event.createdAt, to: now))" : header + " · \(status.rawValue)"
+            }
             let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
             return [Line(text: header, style: headerStyle, isHeader: true)]
                 + bodyLines(event).map { Line(text: "  " + $0, style: .plain) }
