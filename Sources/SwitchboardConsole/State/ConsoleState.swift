@@ -87,6 +87,12 @@ public struct Confirmation: Equatable, Sendable {
     public var effect: Effect
     /// What the notice line says once confirmed.
     public var progress: String
+
+    public init(question: String, effect: Effect, progress: String) {
+        self.question = question
+        self.effect = effect
+        self.progress = progress
+    }
 }
 
 /// A line being typed at the bottom of the screen.
