@@ -283,7 +283,7 @@ extension ConsoleState {
         return [.reload]
     }
 
-    private mutating func selectThread(at index: Int) -> [Effect] {
+    mutating func selectThread(at index: Int) -> [Effect] {
         guard data.threadCount > 0 else { return [] }
         var target = clamp(index, count: data.threadCount)
         if paused, !data.threads.isEmpty {
@@ -343,7 +343,7 @@ extension ConsoleState {
     }
 
     /// The thread list from its first row, the message view at the newest message.
-    private mutating func startThreadListAtTop() {
+    mutating func startThreadListAtTop() {
         selectedIndex = 0
         selectedThreadId = nil
         threadOffset = 0
@@ -465,87 +465,6 @@ extension ConsoleState {
         return []
     }
 
-    /// Opens a prompt with its cursor at the end of its text.
-    mutating func openPrompt(_ newPrompt: Prompt) {
-        prompt = newPrompt
-        promptCursor = newPrompt.text.count
-        historyPosition = 0
-    }
-
-    /// Moves and deletes in the prompt's line, and walks its history.
-    private mutating func editLine(_ edit: LineEdit) -> [Effect] {
-        guard let current = prompt else { return [] }
-        var text = Array(current.text)
-        var cursor = min(promptCursor, text.count)
-        switch edit {
-        case .left: cursor = max(0, cursor - 1)
-        case .right: cursor = min(text.count, cursor + 1)
-        case .home: cursor = 0
-        case .end: cursor = text.count
-        case .deleteToStart:
-            text.removeFirst(cursor)
-            cursor = 0
-        case .deleteWord:
-            var start = cursor
-            while start > 0, text[start - 1] == " " { start -= 1 }
-            while start > 0, text[start - 1] != " " { start -= 1 }
-            text.removeSubrange(start..<cursor)
-            cursor = start
-        case .historyBack, .historyForward:
-            // In a search, ↑/↓ go to the previous / next match.
-            if current.isSearch { return nextMatch(forward: edit == .historyForward) }
-            let history = promptHistory[current.historyKey] ?? []
-            let position = historyPosition + (edit == .historyBack ? 1 : -1)
-            guard position >= 0, position <= history.count else { return [] }
-            historyPosition = position
-            text = position == 0 ? [] : Array(history[history.count - position])
-            cursor = text.count
-        }
-        prompt = current.replacingText(String(text))
-        promptCursor = cursor
-        return searchAsTyped()
-    }
-
-    /// A search applies as it is typed: the thread list filters, the sitters cursor goes to
-    /// the first sitter matching.
-    private mutating func searchAsTyped() -> [Effect] {
-        switch prompt {
-        case .search(let text):
-            let applied = text.isEmpty ? nil : text
-            guard applied != search else { return [] }
-            search = applied
-            startThreadListAtTop()
-            return [.reload]
-        case .sitterSearch(let text):
-            guard !text.isEmpty else { return selectSitter(sitterCursorBefore) }
-            let names = data.assignableSitters.map(\.name)
-            guard let first = Completion.matches(text, in: names).first, let index = names.firstIndex(of: first) else {
-                notice = Notice(.info, "No sitter matches “\(text)”.")
-                return []
-            }
-            notice = nil
-            return selectSitter(index)
-        default:
-            return []
-        }
-    }
-
-    /// ↓/↑ in a search: the next / previous thread of the filtered list, or the next /
-    /// previous sitter matching.
-    private mutating func nextMatch(forward: Bool) -> [Effect] {
-        switch prompt {
-        case .search: return selectThread(at: selectedIndex + (forward ? 1 : -1))
-        case .sitterSearch(let text):
-            let names = data.assignableSitters.map(\.name)
-            let matching = Set(Completion.matches(text, in: names))
-            let order = forward ? Array(names.indices) : names.indices.reversed()
-            let after = order.filter { forward ? $0 > sitterCursor : $0 < sitterCursor }
-            guard let index = (after + order).first(where: { matching.contains(names[$0]) }) else { return [] }
-            return selectSitter(index)
-        default: return []
-        }
-    }
-
     private mutating func startAssign() -> [Effect] {
         guard overlay == nil else { return [] }
         if !tagged.isEmpty {
@@ -577,62 +496,6 @@ extension ConsoleState {
     }
 
     static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
-
-    /// Assigns a thread, remembering its assignee before so that `z` can take it back.
-    mutating func assign(threadId: RowID, to sitterId: RowID?, named name: String) -> [Effect] {
-        let thread = data.threads.first { $0.id == threadId }
-        let who = thread?.counterpartName ?? "the thread"
-        if let thread {
-            undo = Undo(
-                what: "assigning \(who) to \(name)", revert: [.assign(threadId: threadId, sitterId: thread.thread.assignedSitterId)],
-                madeAt: now)
-        }
-        notice = Notice(.info, "Assigning \(who) to \(name)… (z undoes)")
-        return [.assign(threadId: threadId, sitterId: sitterId)]
-    }
-
-    /// Assigns every tagged client thread; `z` puts each back where it was.
-    private mutating func assignTagged(to sitterId: RowID?, named name: String) -> [Effect] {
-        let threads = tagged.filter(\.value.isClientThread).sorted { $0.key < $1.key }
-        tagged = [:]
-        undo = Undo(
-            what: "assigning \(threads.count) threads to \(name)",
-            revert: threads.map { .assign(threadId: $0.key, sitterId: $0.value.assignedSitterId) }, madeAt: now)
-        notice = Notice(.info, "Assigning \(threads.count) thread\(threads.count == 1 ? "" : "s") to \(name)… (z undoes)")
-        return threads.map { .assign(threadId: $0.key, sitterId: sitterId) }
-    }
-
-    /// `m`: the tagged threads (or the selected one) marked read; `z` marks them unread again.
-    private mutating func markTaggedRead() -> [Effect] {
-        guard overlay == nil else { return [] }
-        var threads = tagged.sorted { $0.key < $1.key }.map { ($0.key, $0.value.unread) }
-        if threads.isEmpty, let thread = selectedThread { threads = [(thread.id, thread.thread.unread)] }
-        let unread = threads.filter { $0.1 > 0 }
-        tagged = [:]
-        guard !unread.isEmpty else {
-            notice = Notice(.info, "Nothing unread to mark read.")
-            return []
-        }
-        undo = Undo(
-            what: "marking \(unread.count) thread\(unread.count == 1 ? "" : "s") read",
-            revert: unread.map { .markUnread(threadId: $0.0, count: $0.1) }, madeAt: now)
-        notice = Notice(.info, "Marked \(unread.count) thread\(unread.count == 1 ? "" : "s") read. (z undoes)")
-        return unread.map { .markRead(threadId: $0.0) }
-    }
-
-    private mutating func undoLast() -> [Effect] {
-        guard let last = undo else {
-            notice = Notice(.info, "Nothing to undo: z takes back an assign or a mark-read.")
-            return []
-        }
-        undo = nil
-        guard now.timeIntervalSince(last.madeAt) <= Self.undoWindow else {
-            notice = Notice(.info, "Too late to undo \(last.what): z works for \(Int(Self.undoWindow)) seconds.")
-            return []
-        }
-        notice = Notice(.info, "Undoing \(last.what)…")
-        return last.revert
-    }
 
     /// Said when `y`, `n` or `o` has no sitter on screen to act on.
     static let noSitterInView = Notice(
