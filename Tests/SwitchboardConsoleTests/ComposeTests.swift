@@ -142,3 +142,28 @@ extension Prompt {
         #expect(state.notice?.text == "Nothing sent: the reply was empty.")
     }
 }
+
+/// Issue 14: whole screens of the new prompts and marks, as text.
+@Suite struct SecondGenerationSnapshotTests {
+    @Test func questionTagsAndReplyCounterScreens() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        // Tags on two threads, and the question y asks about Diego's chat.
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character("y"), &state, store)
+        #expect(state.confirmation?.question == "YES as Diego Ramírez, who has no pending offer?")
+        var grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "question-and-tags") { Issue.record("\(mismatch)") }
+        try Fixture.press(.escape, &state, store)
+        try Fixture.press(.escape, &state, store)
+        // A reply being typed, its cursor moved back, the segment counter in the hints.
+        try Fixture.press(.character("g"), &state, store)
+        try Fixture.press(.character("r"), &state, store)
+        try ComposeTests.type("On my way, see you at 9 🐾", &state, store)
+        for _ in 0..<3 { try Fixture.press(.left, &state, store) }
+        grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "reply-with-counter") { Issue.record("\(mismatch)") }
+        #expect(grid.lines[39].contains("26/70 · 1 SMS · UCS-2"))
+    }
+}
