@@ -101,6 +101,27 @@ struct ConsoleSecondGenerationTests {
         #expect(exit.status == "0" && exit.modesRestored)
     }
 
+    /// `R` hands the terminal to `$EDITOR` and takes it back; what was saved is sent after
+    /// the question.
+    @Test func rComposesInTheEditor() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-editor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let editor = folder.appendingPathComponent("editor.sh")
+        try "#!/bin/sh\nprintf 'Written in the editor\\n' >> \"$1\"\n".write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        let demo = try Demo(environment: ["EDITOR": editor.path, "VISUAL": ""])
+        _ = try demo.waitUntilLive()
+        try demo.tmux.sendKeys("R")
+        _ = try #require(
+            demo.tmux.waitForScreen { $0.contains("Send this reply (21 characters, 1 SMS) to") && $0.contains("y/n") },
+            "the saved text comes back as a question: \(demo.tmux.capture())")
+        #expect(demo.tmux.capture().contains("Owner inbox"), "the screen is back")
+        try demo.tmux.sendKeys("y")
+        _ = try #require(demo.tmux.waitForScreen { $0.contains("Written in the editor") }, "sent and shown in the thread")
+        try demo.tmux.sendKeys("q")
+        _ = try demo.waitForExit()
+    }
+
     /// Defect 8: `TERM=dumb` says why the console cannot run, instead of a blank screen.
     @Test func aDumbTerminalSaysWhyTheConsoleCannotRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-dumb-\(UUID().uuidString)")

@@ -122,7 +122,9 @@ import Testing
     }
 
     @Test func everyCommandHasAUsageAndASummary() {
-        #expect(Command.all.map(\.name) == ["assign", "offer", "reply", "sitter", "org", "unrouted", "tiers", "help", "quit"])
+        #expect(
+            Command.all.map(\.name)
+                == ["assign", "offer", "reply", "sitter", "client", "number", "booking", "withdraw", "org", "unrouted", "tiers", "help", "quit"])
         for command in Command.all { #expect(command.usage.hasPrefix(":" + command.name) && !command.summary.isEmpty) }
     }
 

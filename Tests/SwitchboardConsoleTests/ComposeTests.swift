@@ -117,3 +117,53 @@ extension Prompt {
         #expect(state.prompt == nil && state.focus == .sitters && state.cursorSitter?.name == "Maya Okafor", "Enter keeps it")
     }
 }
+
+/// Issue 14: `R` composes a reply in `$EDITOR`; what was saved is sent after a question.
+@Suite struct EditorComposeTests {
+    @Test func rAsksTheRunnerForTheEditorAndTheSavedTextIsSentAfterAQuestion() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.selectedThread)
+        try Fixture.press(.character("r"), &state, store)
+        try ComposeTests.type("draft", &state, store)
+        try Fixture.press(.escape, &state, store)
+        var driver = ConsoleDriver(state: state, store: store)
+        #expect(driver.send(.composeInEditor) == [.editInEditor(threadId: fang.id, draft: "draft")], "the draft goes to the editor")
+        let request = driver.takeEditorRequest()
+        #expect(request?.threadId == fang.id && request?.draft == "draft")
+        #expect(driver.takeEditorRequest() == nil, "taken once")
+        state = driver.state
+        try Fixture.send(.editorFinished(threadId: fang.id, text: "Line one\nline two 🐾\u{1b}[2J\n"), to: &state, store)
+        #expect(state.confirmation?.question == "Send this reply (20 characters, 1 SMS) to 王芳 (Fang Wang)?")
+        #expect(try Fixture.press(.character("y"), &state, store) == [.reply(threadId: fang.id, body: "Line one\nline two 🐾")])
+        try Fixture.send(.editorFinished(threadId: fang.id, text: nil), to: &state, store)
+        #expect(state.notice?.text.hasPrefix("The editor did not run") == true)
+        try Fixture.send(.editorFinished(threadId: fang.id, text: "  \n"), to: &state, store)
+        #expect(state.notice?.text == "Nothing sent: the reply was empty.")
+    }
+}
+
+/// Issue 14: whole screens of the new prompts and marks, as text.
+@Suite struct SecondGenerationSnapshotTests {
+    @Test func questionTagsAndReplyCounterScreens() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        // Tags on two threads, and the question y asks about Diego's chat.
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character("y"), &state, store)
+        #expect(state.confirmation?.question == "YES as Diego Ramírez, who has no pending offer?")
+        var grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "question-and-tags") { Issue.record("\(mismatch)") }
+        try Fixture.press(.escape, &state, store)
+        try Fixture.press(.escape, &state, store)
+        // A reply being typed, its cursor moved back, the segment counter in the hints.
+        try Fixture.press(.character("g"), &state, store)
+        try Fixture.press(.character("r"), &state, store)
+        try ComposeTests.type("On my way, see you at 9 🐾", &state, store)
+        for _ in 0..<3 { try Fixture.press(.left, &state, store) }
+        grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "reply-with-counter") { Issue.record("\(mismatch)") }
+        #expect(grid.lines[39].contains("26/70 · 1 SMS · UCS-2"))
+    }
+}

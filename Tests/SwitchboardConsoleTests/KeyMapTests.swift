@@ -16,6 +16,10 @@ import Testing
         (.character("o"), .startOffer), (.character("y"), .simulateAnswer(accept: true)),
         (.character("n"), .simulateAnswer(accept: false)), (.character("t"), .toggleTiers),
         (.character("u"), .toggleUnrouted), (.character("p"), .togglePause), (.character("O"), .nextOrg),
+        // Issue 14
+        (.character(":"), .startCommand), (.character("z"), .undo), (.character("U"), .markUnread),
+        (.character("]"), .nextThread(.unread)), (.character("}"), .nextThread(.unassigned)), (.character(" "), .toggleTag),
+        (.character("m"), .markRead), (.character("R"), .composeInEditor),
     ])
     func normalKeys(key: Key, action: Action) {
         #expect(KeyMap.action(for: key, in: Self.normal) == action)
@@ -37,6 +41,34 @@ import Testing
         #expect(KeyMap.action(for: .backspace, in: state) == .deleteBackward)
         #expect(KeyMap.action(for: .tab, in: state) == nil)
         #expect(KeyMap.action(for: .interrupt, in: state) == .quit)
+    }
+
+    /// Issue 14: readline keys in a prompt; `Tab` completes on the command line only.
+    @Test func promptsEditTheLine() {
+        var state = Self.normal
+        _ = state.reduce(.startReply)  // no thread: no prompt
+        _ = state.reduce(.startSearch)
+        let keys: [(Key, Action)] = [
+            (.left, .edit(.left)), (.right, .edit(.right)), (.control("a"), .edit(.home)), (.control("e"), .edit(.end)),
+            (.home, .edit(.home)), (.end, .edit(.end)), (.control("u"), .edit(.deleteToStart)),
+            (.control("w"), .edit(.deleteWord)), (.up, .edit(.historyBack)), (.down, .edit(.historyForward)),
+        ]
+        for (key, action) in keys { #expect(KeyMap.action(for: key, in: state) == action) }
+        _ = state.reduce(.cancel)
+        _ = state.reduce(.startCommand)
+        #expect(KeyMap.action(for: .tab, in: state) == .complete)
+    }
+
+    /// Issue 14, defect 1: a question takes `y`, `n` or `Esc` only.
+    @Test func aQuestionTakesYesOrNoOnly() {
+        var state = Self.normal
+        state.confirmation = Confirmation(question: "YES as Diego for B1041?", effect: .quit, progress: "…")
+        #expect(KeyMap.action(for: .character("y"), in: state) == .confirm)
+        #expect(KeyMap.action(for: .character("n"), in: state) == .cancel)
+        #expect(KeyMap.action(for: .escape, in: state) == .cancel)
+        for key in [Key.character("j"), .character("q"), .enter, .tab, .character("a")] {
+            #expect(KeyMap.action(for: key, in: state) == nil)
+        }
     }
 
     @Test func tooSmallOnlyQuits() {

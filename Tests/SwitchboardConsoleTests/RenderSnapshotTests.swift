@@ -84,6 +84,30 @@ import Testing
         #expect(!lines[22].contains("…"))
     }
 
+    /// Issue 14: at 80×24 the message view still says the client opted out and each sent
+    /// message's delivery status, even scrolled into a long reply (its header is pinned).
+    @Test func optOutAndDeliveryStatusStayVisibleAt80x24() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store, size: ConsoleLayout.minimum)
+        let fang = try #require(state.selectedThread)
+        try await store.writer.write { db in
+            try db.execute(sql: "UPDATE client SET opted_out = 1 WHERE phone_e164 = '+15550401005'")
+            _ = try AppDatabase.appendMessage(
+                db, to: try #require(try MessageThread.fetchOne(db, key: fang.id)), direction: .outbound, actor: .owner,
+                body: (1...60).map { "word\($0)" }.joined(separator: " "), providerMessageSid: "SMout1",
+                at: Fixture.now.addingTimeInterval(-30), deliveryStatus: .delivered)
+        }
+        try Fixture.reload(&state, store)
+        try Fixture.press(.enter, &state, store)
+        try Fixture.press(.enter, &state, store)
+        for _ in 0..<3 { try Fixture.press(.character("k"), &state, store) }
+        let grid = render(state, size: state.size)
+        if let mismatch = try snapshotMismatch(grid, named: "opt-out-80x24") { Issue.record("\(mismatch)") }
+        let pane = grid.lines.map { String($0.suffix(27)) }
+        #expect(pane.contains { $0.contains("OPTED OUT (STOP)") })
+        #expect(pane.contains { $0.contains("▲ ▶ delivered · Owner") }, "the pinned header leads with the status")
+    }
+
     @Test func belowMinimumSaysTheSizeNeeded() async throws {
         let store = try await Fixture.makeStore()
         let state = try Fixture.state(store, size: Size(width: 40, height: 10))
@@ -142,14 +166,18 @@ import Testing
         #expect(state.data.unrouted.first?.body == "stray 50")
         var text = render(state, size: state.size).text
         #expect(text.contains("1–\(rows) of 50 · j/k scroll"))
+        // j/k move the selection (what r routes); the page follows it past its edge.
         try Fixture.press(.character("j"), &state, store)
-        #expect(state.data.unrouted.first?.body == "stray 49")
+        #expect(state.webhookViews.unroutedCursor == 1 && state.data.unrouted.first?.body == "stray 50")
         try Fixture.press(.character("G"), &state, store)
         #expect(state.data.unrouted.last?.body == "stray 1", "the oldest is reachable")
+        #expect(state.webhookViews.unroutedCursor == rows - 1)
         text = render(state, size: state.size).text
         #expect(text.contains("\(50 - rows + 1)–50 of 50"))
         try Fixture.press(.pageUp, &state, store)
-        #expect(state.unroutedScroll == max(0, 50 - 2 * rows))
+        #expect(state.webhookViews.unroutedCursor == 0 && state.unroutedScroll == 50 - rows)
+        try Fixture.press(.character("k"), &state, store)
+        #expect(state.unroutedScroll == 50 - rows - 1 && state.data.unrouted.first?.body == "stray \(rows + 1)")
     }
 
     @Test func assignPickerAndReplyPromptDraw() async throws {

@@ -83,3 +83,51 @@ import Testing
         #expect(state.notice?.text == "No unread thread in this mailbox.")
     }
 }
+
+/// Issue 14: several threads tagged with Space, assigned (`a`) or marked read (`m`)
+/// together, and `z` undoing the batch.
+@Suite struct TaggingTests {
+    @Test func taggedThreadsAreAssignedTogetherAndUndoneTogether() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.data.threads.first)
+        let mallory = state.data.threads[1]
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character(" "), &state, store)
+        #expect(Set(state.tagged.keys) == [fang.id, mallory.id])
+        #expect(state.notice?.text == "2 tagged: a assigns them, m marks them read, Esc untags.")
+        let grid = render(state, size: state.size)
+        #expect(grid.text.contains("Owner inbox · 4 threads · 2 tagged"))
+        #expect(grid.lines.contains { $0.contains(" ●✓王芳 (Fang Wang)") })
+        try Fixture.press(.character("a"), &state, store)
+        guard case .picker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.title == "Assign 2 tagged threads to")
+        let maya = try #require(picker.options.firstIndex { $0.label == "Maya Okafor" })
+        for _ in 0..<maya { try Fixture.press(.down, &state, store) }
+        let mayaId = picker.options[maya].id
+        let effects = try Fixture.press(.enter, &state, store)
+        #expect(effects == [.assign(threadId: fang.id, sitterId: mayaId), .assign(threadId: mallory.id, sitterId: mayaId)])
+        #expect(state.tagged.isEmpty)
+        #expect(try Fixture.press(.character("z"), &state, store) == [
+            .assign(threadId: fang.id, sitterId: nil), .assign(threadId: mallory.id, sitterId: nil),
+        ])
+    }
+
+    @Test func mMarksTheTaggedThreadsReadAndEscUntags() async throws {
+        let store = try await Fixture.makeStore()
+        var state = try Fixture.state(store)
+        let fang = try #require(state.data.threads.first)
+        let mallory = state.data.threads[1]
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.escape, &state, store)
+        #expect(state.tagged.isEmpty && state.notice?.text == "Tags cleared.")
+        try Fixture.press(.character("g"), &state, store)
+        try Fixture.press(.character(" "), &state, store)
+        try Fixture.press(.character(" "), &state, store)
+        #expect(try Fixture.press(.character("m"), &state, store) == [.markRead(threadId: fang.id), .markRead(threadId: mallory.id)])
+        #expect(state.notice?.text == "Marked 2 threads read. (z undoes)")
+        #expect(try Fixture.press(.character("z"), &state, store) == [
+            .markUnread(threadId: fang.id, count: 1), .markUnread(threadId: mallory.id, count: 1),
+        ])
+    }
+}

@@ -1,4 +1,5 @@
 import Foundation
+import SwitchboardCore
 import SwitchboardStore
 
 /// The console without a terminal: its state, the store it reads, and where the effects
@@ -19,6 +20,14 @@ public struct ConsoleDriver {
     /// runs them through ``OperatorActions`` off its thread; tests and benchmarks drop them.
     private let perform: (Effect) -> Void
     private var needsReload = false
+    /// A reply to compose in `$EDITOR`: the event loop suspends the screen for it.
+    private var editorRequest: (threadId: RowID, draft: String)?
+
+    /// Takes the editor request an action made, if any.
+    public mutating func takeEditorRequest() -> (threadId: RowID, draft: String)? {
+        defer { editorRequest = nil }
+        return editorRequest
+    }
 
     public init(state: ConsoleState, store: AppDatabase, perform: @escaping (Effect) -> Void = { _ in }) {
         self.state = state
@@ -37,6 +46,7 @@ public struct ConsoleDriver {
             switch effect {
             case .reload: needsReload = true
             case .quit: break
+            case .editInEditor(let threadId, let draft): editorRequest = (threadId, draft)
             default: perform(effect)
             }
         }

@@ -97,7 +97,7 @@ extension OperatorActions {
             return try await simulateAnswer(sitterId: sitterId, accept: accept, code: code)
         case .routeUnrouted(let receiptId): return try await routeUnrouted(receiptId: receiptId)
         case .recordCommand(let line, let orgId): return try await recordCommand(line, orgId: orgId)
-        case .reload, .quit: return nil
+        case .reload, .quit, .editInEditor: return nil
         }
     }
 }

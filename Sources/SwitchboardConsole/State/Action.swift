@@ -33,6 +33,14 @@ public enum Action: Equatable, Sendable {
     case undo
     /// `U`: marks the thread in view unread.
     case markUnread
+    /// `R`: compose a reply to the thread in view in `$EDITOR`.
+    case composeInEditor
+    /// The editor closed: the text written (nil when it could not run).
+    case editorFinished(threadId: RowID, text: String?)
+    /// `Space`: tags (or untags) the selected thread and moves to the next one.
+    case toggleTag
+    /// `m`: marks the tagged threads read (the selected one when none is tagged).
+    case markRead
     /// `]` / `}`: the next unread / unassigned thread of the mailbox.
     case nextThread(ThreadFilter)
     /// The runner's clock, before an action that measures time (undo).
@@ -69,6 +77,8 @@ public enum Effect: Equatable, Sendable {
     case reply(threadId: RowID, body: String)
     case assign(threadId: RowID, sitterId: RowID?)
     case offer(bookingId: RowID, sitterId: RowID)
+    /// Suspends the screen and runs `$EDITOR` on the draft; done on the console's thread.
+    case editInEditor(threadId: RowID, draft: String)
     /// Texts YES or NO as the sitter, naming the booking when `code` is set (`YES B1042`).
     case simulateAnswer(sitterId: RowID, accept: Bool, code: String?)
     /// Route an unrouted text now that its number is ours.

@@ -30,6 +30,8 @@ public enum Overlay: Equatable, Sendable {
 public struct Picker: Equatable, Sendable {
     public enum Purpose: Equatable, Sendable {
         case assign(threadId: RowID)
+        /// The tagged threads, assigned together.
+        case assignTagged
         case offer(sitter: SitterRef)
         /// Which pending offer a simulated YES or NO answers.
         case answer(sitter: SitterRef, accept: Bool)
@@ -64,11 +66,19 @@ public struct SitterRef: Equatable, Sendable {
     }
 }
 
+/// A thread tagged for a batch action.
+public struct TaggedThread: Equatable, Sendable {
+    public var name: String
+    public var isClientThread: Bool
+    public var assignedSitterId: RowID?
+    public var unread: Int
+}
+
 /// What `z` takes back: the effect that reverses an action, while it is recent.
 public struct Undo: Equatable, Sendable {
     /// `assigning Zoë to Maya`
     public var what: String
-    public var revert: Effect
+    public var revert: [Effect]
     public var madeAt: Date
 }
 
@@ -79,6 +89,12 @@ public struct Confirmation: Equatable, Sendable {
     public var effect: Effect
     /// What the notice line says once confirmed.
     public var progress: String
+
+    public init(question: String, effect: Effect, progress: String) {
+        self.question = question
+        self.effect = effect
+        self.progress = progress
+    }
 }
 
 /// A line being typed at the bottom of the screen.
@@ -182,6 +198,9 @@ public struct ConsoleState: Equatable, Sendable {
     /// sitters cursor before.
     var searchBefore: String?
     var sitterCursorBefore = 0
+    /// Threads tagged with Space, to assign or mark read together: what is needed of each,
+    /// kept from when it was tagged (it may be on another page by then).
+    public var tagged: [RowID: TaggedThread] = [:]
     /// Replies left with Esc, by thread: `r` on the thread brings the draft back.
     public var drafts: [RowID: String] = [:]
     /// A question waiting for `y` or `n` before an action happens.
@@ -308,7 +327,7 @@ public struct ConsoleState: Equatable, Sendable {
         case .picker(let picker):
             switch picker.purpose {
             case .offer: bookingRows = max(1, (layout?.body.height ?? 3) - 6)
-            case .assign: assignableSitters = true
+            case .assign, .assignTagged: assignableSitters = true
             case .answer(let sitter, _): offersOfSitter = sitter.id
             }
         case .help, .receipts, nil: break

@@ -92,6 +92,9 @@ public enum KeyMap {
         case .character(":"): .startCommand
         case .character("z"): .undo
         case .character("U"): .markUnread
+        case .character("R"): .composeInEditor
+        case .character(" "): .toggleTag
+        case .character("m"): .markRead
         case .character("]"): .nextThread(.unread)
         case .character("}"): .nextThread(.unassigned)
         case .character("?"): .toggleHelp

@@ -75,6 +75,42 @@ extension ConsoleState {
             }
             notice = Notice(.info, "Marking \(thread.counterpartName) unread…")
             return [.markUnread(threadId: thread.id, count: 1)]
+        case .toggleTag:
+            guard overlay == nil, let thread = selectedThread else { return [] }
+            if tagged.removeValue(forKey: thread.id) == nil {
+                tagged[thread.id] = TaggedThread(
+                    name: thread.counterpartName, isClientThread: thread.thread.scope.isClientThread,
+                    assignedSitterId: thread.thread.assignedSitterId, unread: thread.thread.unread)
+            }
+            notice = Notice(.info, tagged.isEmpty ? "No thread tagged." : "\(tagged.count) tagged: a assigns them, m marks them read, Esc untags.")
+            if focus == .owner || focus == .sitters { focus = .threads }
+            return selectThread(at: selectedIndex + 1)
+        case .markRead: return markTaggedRead()
+        case .composeInEditor:
+            guard overlay == nil, let thread = selectedThread else {
+                notice = Notice(.error, "Select a thread to reply to.")
+                return []
+            }
+            return [.editInEditor(threadId: thread.id, draft: drafts[thread.id] ?? "")]
+        case .editorFinished(let threadId, let text):
+            guard let text else {
+                notice = Notice(.error, "The editor did not run; set EDITOR to your editor (for example EDITOR=nano).")
+                return []
+            }
+            // Untrusted like anything typed: cleaned line by line, line breaks kept.
+            let body = Sanitizer.cleanKeepingLines(text).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !body.isEmpty else {
+                drafts[threadId] = nil
+                notice = Notice(.info, "Nothing sent: the reply was empty.")
+                return []
+            }
+            drafts[threadId] = body.replacingOccurrences(of: "\n", with: " ")
+            let name = data.threads.first { $0.id == threadId }?.counterpartName ?? "the thread"
+            let size = SMSSegments(body)
+            confirmation = Confirmation(
+                question: "Send this reply (\(size.units) characters, \(size.segments) SMS) to \(name)?",
+                effect: .reply(threadId: threadId, body: body), progress: "Sending to \(name)…")
+            return []
         case .nextThread(let filter):
             guard overlay == nil else { return [] }
             guard search == nil, !paused else {
@@ -144,10 +180,6 @@ extension ConsoleState {
             let rows = layout?.tierRows ?? 1
             return scrollTiers(to: tierScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
         }
-        if overlay == .unrouted {
-            let rows = unroutedRows
-            return scrollUnrouted(to: unroutedScroll + (abs(delta) > 1 ? delta.signum() * rows : delta))
-        }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -164,7 +196,6 @@ extension ConsoleState {
             return []
         }
         if overlay == .tiers { return scrollTiers(to: position) }
-        if overlay == .unrouted { return scrollUnrouted(to: position) }
         guard overlay == nil else { return [] }
         switch focus {
         case .owner: return []
@@ -181,14 +212,6 @@ extension ConsoleState {
 
     /// Rows the unrouted view lists: its box, header line and border taken off the body.
     public var unroutedRows: Int { max(1, (layout?.body.height ?? 3) - 3) }
-
-    private mutating func scrollUnrouted(to position: Int) -> [Effect] {
-        let total = data.webhooks.byVerdict[.unrouted] ?? 0
-        let target = min(max(0, position), max(0, total - unroutedRows))
-        guard target != unroutedScroll else { return [] }
-        unroutedScroll = target
-        return [.reload]
-    }
 
     private mutating func scrollTiers(to position: Int) -> [Effect] {
         let last = max(0, data.sitterCount - (layout?.tierRows ?? 1))
@@ -291,7 +314,7 @@ extension ConsoleState {
         return [.reload]
     }
 
-    private mutating func selectThread(at index: Int) -> [Effect] {
+    mutating func selectThread(at index: Int) -> [Effect] {
         guard data.threadCount > 0 else { return [] }
         var target = clamp(index, count: data.threadCount)
         if paused, !data.threads.isEmpty {
@@ -317,6 +340,7 @@ extension ConsoleState {
         // A sitter's console shows her mailbox, whatever pane is focused.
         guard newMailbox != mailbox, viewer.sitterId == nil else { return [] }
         mailbox = newMailbox
+        tagged = [:]
         search = nil
         startThreadListAtTop()
         return [.reload]
@@ -351,7 +375,7 @@ extension ConsoleState {
     }
 
     /// The thread list from its first row, the message view at the newest message.
-    private mutating func startThreadListAtTop() {
+    mutating func startThreadListAtTop() {
         selectedIndex = 0
         selectedThreadId = nil
         threadOffset = 0
@@ -385,7 +409,7 @@ extension ConsoleState {
             newArrivals.remove(thread.id)
             guard thread.thread.unread > 0 else { return [] }
             undo = Undo(
-                what: "marking \(thread.counterpartName) read", revert: .markUnread(threadId: thread.id, count: thread.thread.unread),
+                what: "marking \(thread.counterpartName) read", revert: [.markUnread(threadId: thread.id, count: thread.thread.unread)],
                 madeAt: now)
             return [.markRead(threadId: thread.id)]
         }
@@ -446,6 +470,11 @@ extension ConsoleState {
             overlay = nil
             return []
         }
+        if !tagged.isEmpty {
+            tagged = [:]
+            notice = Notice(.info, "Tags cleared.")
+            return []
+        }
         if search != nil {
             search = nil
             startThreadListAtTop()
@@ -468,89 +497,20 @@ extension ConsoleState {
         return []
     }
 
-    /// Opens a prompt with its cursor at the end of its text.
-    mutating func openPrompt(_ newPrompt: Prompt) {
-        prompt = newPrompt
-        promptCursor = newPrompt.text.count
-        historyPosition = 0
-    }
-
-    /// Moves and deletes in the prompt's line, and walks its history.
-    private mutating func editLine(_ edit: LineEdit) -> [Effect] {
-        guard let current = prompt else { return [] }
-        var text = Array(current.text)
-        var cursor = min(promptCursor, text.count)
-        switch edit {
-        case .left: cursor = max(0, cursor - 1)
-        case .right: cursor = min(text.count, cursor + 1)
-        case .home: cursor = 0
-        case .end: cursor = text.count
-        case .deleteToStart:
-            text.removeFirst(cursor)
-            cursor = 0
-        case .deleteWord:
-            var start = cursor
-            while start > 0, text[start - 1] == " " { start -= 1 }
-            while start > 0, text[start - 1] != " " { start -= 1 }
-            text.removeSubrange(start..<cursor)
-            cursor = start
-        case .historyBack, .historyForward:
-            // In a search, ↑/↓ go to the previous / next match.
-            if current.isSearch { return nextMatch(forward: edit == .historyForward) }
-            let history = promptHistory[current.historyKey] ?? []
-            let position = historyPosition + (edit == .historyBack ? 1 : -1)
-            guard position >= 0, position <= history.count else { return [] }
-            historyPosition = position
-            text = position == 0 ? [] : Array(history[history.count - position])
-            cursor = text.count
-        }
-        prompt = current.replacingText(String(text))
-        promptCursor = cursor
-        return searchAsTyped()
-    }
-
-    /// A search applies as it is typed: the thread list filters, the sitters cursor goes to
-    /// the first sitter matching.
-    private mutating func searchAsTyped() -> [Effect] {
-        switch prompt {
-        case .search(let text):
-            let applied = text.isEmpty ? nil : text
-            guard applied != search else { return [] }
-            search = applied
-            startThreadListAtTop()
-            return [.reload]
-        case .sitterSearch(let text):
-            guard !text.isEmpty else { return selectSitter(sitterCursorBefore) }
-            let names = data.assignableSitters.map(\.name)
-            guard let first = Completion.matches(text, in: names).first, let index = names.firstIndex(of: first) else {
-                notice = Notice(.info, "No sitter matches “\(text)”.")
-                return []
-            }
-            notice = nil
-            return selectSitter(index)
-        default:
-            return []
-        }
-    }
-
-    /// ↓/↑ in a search: the next / previous thread of the filtered list, or the next /
-    /// previous sitter matching.
-    private mutating func nextMatch(forward: Bool) -> [Effect] {
-        switch prompt {
-        case .search: return selectThread(at: selectedIndex + (forward ? 1 : -1))
-        case .sitterSearch(let text):
-            let names = data.assignableSitters.map(\.name)
-            let matching = Set(Completion.matches(text, in: names))
-            let order = forward ? Array(names.indices) : names.indices.reversed()
-            let after = order.filter { forward ? $0 > sitterCursor : $0 < sitterCursor }
-            guard let index = (after + order).first(where: { matching.contains(names[$0]) }) else { return [] }
-            return selectSitter(index)
-        default: return []
-        }
-    }
-
     private mutating func startAssign() -> [Effect] {
         guard overlay == nil else { return [] }
+        if !tagged.isEmpty {
+            let clients = tagged.values.filter(\.isClientThread).count
+            guard clients > 0 else {
+                notice = Notice(.error, "Only client threads can be assigned; none of the tagged threads is one.")
+                return []
+            }
+            overlay = .picker(
+                Picker(
+                    purpose: .assignTagged, title: "Assign \(clients) tagged thread\(clients == 1 ? "" : "s") to",
+                    options: [Self.ownerInboxOption], cursor: 0))
+            return [.reload]
+        }
         guard let thread = selectedThread else {
             notice = Notice(.error, "Select a thread to assign.")
             return []
@@ -568,33 +528,6 @@ extension ConsoleState {
     }
 
     static let ownerInboxOption = Picker.Option(id: nil, label: "Owner inbox (unassigned)")
-
-    /// Assigns a thread, remembering its assignee before so that `z` can take it back.
-    mutating func assign(threadId: RowID, to sitterId: RowID?, named name: String) -> [Effect] {
-        let thread = data.threads.first { $0.id == threadId }
-        let who = thread?.counterpartName ?? "the thread"
-        if let thread {
-            undo = Undo(
-                what: "assigning \(who) to \(name)", revert: .assign(threadId: threadId, sitterId: thread.thread.assignedSitterId),
-                madeAt: now)
-        }
-        notice = Notice(.info, "Assigning \(who) to \(name)… (z undoes)")
-        return [.assign(threadId: threadId, sitterId: sitterId)]
-    }
-
-    private mutating func undoLast() -> [Effect] {
-        guard let last = undo else {
-            notice = Notice(.info, "Nothing to undo: z takes back an assign or a mark-read.")
-            return []
-        }
-        undo = nil
-        guard now.timeIntervalSince(last.madeAt) <= Self.undoWindow else {
-            notice = Notice(.info, "Too late to undo \(last.what): z works for \(Int(Self.undoWindow)) seconds.")
-            return []
-        }
-        notice = Notice(.info, "Undoing \(last.what)…")
-        return [last.revert]
-    }
 
     /// Said when `y`, `n` or `o` has no sitter on screen to act on.
     static let noSitterInView = Notice(
@@ -651,6 +584,8 @@ extension ConsoleState {
             switch picker.purpose {
             case .assign(let threadId):
                 return assign(threadId: threadId, to: choice.id, named: choice.label)
+            case .assignTagged:
+                return assignTagged(to: choice.id, named: choice.label)
             case .offer(let sitter):
                 guard let bookingId = choice.id else { return [] }
                 confirmation = Confirmation(
@@ -789,6 +724,11 @@ extension ConsoleState {
                 confirmAnswer(as: sitter, accept: accept, offer: picker.options.first)
                 return
             }
+        case .assignTagged:
+            let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
+            picker.options =
+                [Self.ownerInboxOption] + data.assignableSitters.map { Picker.Option(id: $0.id, label: $0.name) }
+            picker.cursor = firstFill ? 0 : picker.options.firstIndex { $0.id == chosen } ?? 0
         case .assign(let threadId):
             let chosen = picker.options.indices.contains(picker.cursor) ? picker.options[picker.cursor].id : nil
             picker.options =

@@ -155,9 +155,17 @@ extension ConsoleState {
             return [.routeUnrouted(receiptId: message.id)]
         default: break
         }
-        if overlay == .unrouted, let delta = Self.step(action, page: max(1, receiptRows - 1)) {
-            webhookViews.unroutedCursor = Self.clamp(webhookViews.unroutedCursor, by: delta, count: data.unrouted.count)
-            return []
+        if overlay == .unrouted, let delta = Self.step(action, page: max(1, unroutedRows - 1)) {
+            // The selection moves through every unrouted text; the page follows it.
+            let total = max(data.webhooks.byVerdict[.unrouted] ?? 0, data.unrouted.count)
+            let position = Self.clamp(unroutedScroll + webhookViews.unroutedCursor, by: delta, count: total)
+            var scroll = unroutedScroll
+            if position < scroll { scroll = position }
+            if position >= scroll + unroutedRows { scroll = position - unroutedRows + 1 }
+            webhookViews.unroutedCursor = position - scroll
+            guard scroll != unroutedScroll else { return [] }
+            unroutedScroll = scroll
+            return [.reload]
         }
         guard overlay == .receipts else { return nil }
         switch action {

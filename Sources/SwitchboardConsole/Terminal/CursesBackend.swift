@@ -80,6 +80,17 @@ final class CursesBackend {
 
     var size: Size { Size(width: Int(sb_cols()), height: Int(sb_lines())) }
 
+    /// Gives the terminal to another program (an editor) while `body` runs, then takes it
+    /// back and redraws everything on the next frame.
+    func suspended<T>(_ body: () -> T) -> T {
+        endwin()
+        defer {
+            refresh()
+            previous = nil
+        }
+        return body()
+    }
+
     /// Every key waiting in curses' input buffer (none when nothing was typed).
     func readInput() -> [Input] {
         var inputs: [Input] = []

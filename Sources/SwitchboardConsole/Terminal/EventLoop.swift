@@ -75,6 +75,10 @@ final class EventLoop {
                 }
             }
             if !driver.state.isRunning { break }
+            if let request = driver.takeEditorRequest() {
+                let text = backend.suspended { ExternalEditor.edit(request.draft, logger: logger) }
+                driver.send(.editorFinished(threadId: request.threadId, text: text))
+            }
             let sinceLastFrame = Self.milliseconds() - lastFrame
             if !typed, sinceLastFrame < Self.frameIntervalMilliseconds {
                 // Too soon after the last frame: wait out the interval (or a key), then draw once.
@@ -144,6 +148,7 @@ extension Effect {
         case .quit: "quit"
         case .markRead: "mark read"
         case .markUnread: "mark unread"
+        case .editInEditor: "editor"
         case .reply: "reply"
         case .assign: "assign"
         case .offer: "offer"

@@ -40,7 +40,7 @@ extension Grid {
             let text: String =
                 switch picker.purpose {
                 case .offer: "No open bookings to offer."
-                case .assign: "No sitters."
+                case .assign, .assignTagged: "No sitters."
                 case .answer: "No pending offers."
                 }
             write(text, x: inner.x + 1, y: inner.y, width: inner.width - 2, style: .muted)

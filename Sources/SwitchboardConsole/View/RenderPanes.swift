@@ -92,6 +92,7 @@ extension Grid {
             }
         var title = "\(name) · \(data.threadCount) thread\(data.threadCount == 1 ? "" : "s")"
         if let search = state.search { title += " matching “\(search)”" }
+        if !state.tagged.isEmpty { title += " · \(state.tagged.count) tagged" }
         box(rect, title: title, focused: focused)
         let inner = rect.inner
         guard inner.height > 0 else { return }
@@ -141,7 +142,7 @@ extension Grid {
         if isSelected { tagStyle.reverse = true }
         let right = "\(tag) \(DisplayWidth.padLeft(age, to: 3))"
         let rightWidth = DisplayWidth.of(right)
-        let marker = (isSelected ? "▸" : " ") + (thread.unread > 0 ? "●" : " ") + " "
+        let marker = (isSelected ? "▸" : " ") + (thread.unread > 0 ? "●" : " ") + (state.tagged[summary.id] != nil ? "✓" : " ")
         let nameWidth = max(1, rect.width - 3 - rightWidth - 1)
         var nameStyle = base
         nameStyle.bold = thread.unread > 0 || isSelected
@@ -172,7 +173,9 @@ extension Grid {
         if let masked = thread.maskedNumberE164 { header.append("via \(masked)") }
         header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
-        write(header.joined(separator: " · "), x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .muted)
+        // Opted out first: at 80 columns the end of this line is cut, never this.
+        let optOut = summary.counterpartOptedOut ? write("OPTED OUT (STOP) · ", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .alert) : 0
+        write(header.joined(separator: " · "), x: inner.x + 1 + optOut, y: inner.y, width: inner.width - 1 - optOut, style: .muted)
         let scrolledBack = state.data.messageSkip > 0 || state.messageLineSkip > 0
         let view = MessageView(pane: rect, scrolledBack: scrolledBack, media: state.data.media)
         let area = view.area
@@ -252,11 +255,13 @@ struct MessageView {
                 }
             var header = "\(inbound ? "◀" : "▶") \(who) · \(Age.short(from: event.createdAt, to: now))"
             if let status = event.deliveryStatus, !inbound {
-                header += " · \(status.rawValue)"
+                var delivery = status.rawValue
                 // The outbox tried and will try again: say when, so a stuck reply is seen.
                 if status == .queued, let note = outbox[event.id ?? 0], note.attempts > 0 {
-                    header += ", retry \(note.attempts + 1) at \(ClockTime.text(note.nextAttemptAt))"
+                    delivery += ", retry \(note.attempts + 1) at \(ClockTime.text(note.nextAttemptAt))"
                 }
+                // A narrow pane (80 columns) puts the delivery status first, where it is never cut.
+                header = area.width < 40 ? "▶ \(delivery) · \(who) · \(Age.short(from: event.createdAt, to: now))" : header + " · \(delivery)"
             }
             let headerStyle: Style = inbound ? Style(color: .accent, bold: true) : Style(color: .good, bold: true)
             return [Line(text: header, style: headerStyle, isHeader: true)]

@@ -9,6 +9,8 @@ public struct ThreadSummary: Sendable, Equatable, Identifiable {
     public var sitterName: String?
     public var bookingCode: String?
     public var lastBody: String?
+    /// The client (or, in a sitter chat, the sitter) texted STOP: a reply will not reach them.
+    public var counterpartOptedOut = false
 
     public var id: RowID { thread.id ?? 0 }
 
@@ -22,6 +24,17 @@ public struct ThreadSummary: Sendable, Equatable, Identifiable {
         case .internal: "internal"
         case .clientBooking, .clientGeneral: clientName ?? thread.counterpartE164 ?? "unknown"
         }
+    }
+}
+
+extension ThreadSummary {
+    /// A thread list row: the thread's columns and the names and opt-outs joined to it.
+    init(row: Row, thread: MessageThread) {
+        self.init(
+            thread: thread, clientName: row["client_name"], sitterName: row["sitter_name"], bookingCode: row["booking_code"],
+            lastBody: row["last_body"])
+        let optedOut: Bool? = thread.scope == .ownerSitter ? row["sitter_opted_out"] : row["client_opted_out"]
+        counterpartOptedOut = optedOut ?? false
     }
 }
 
@@ -43,8 +56,8 @@ extension AppDatabase {
                     LIMIT ? OFFSET ?
                 )
                 SELECT page.*,
-                       client.name AS client_name,
-                       sitter.name AS sitter_name,
+                       client.name AS client_name, client.opted_out AS client_opted_out,
+                       sitter.name AS sitter_name, sitter.opted_out AS sitter_opted_out,
                        booking.code AS booking_code,
                        (SELECT body FROM message_event
                         WHERE thread_id = page.id ORDER BY created_at DESC, id DESC LIMIT 1) AS last_body
@@ -56,10 +69,7 @@ extension AppDatabase {
                 """,
             arguments: [orgId, mailbox.key, limit, offset])
         return try rows.map { row in
-            ThreadSummary(
-                thread: try MessageThread(row: row),
-                clientName: row["client_name"], sitterName: row["sitter_name"],
-                bookingCode: row["booking_code"], lastBody: row["last_body"])
+            ThreadSummary(row: row, thread: try MessageThread(row: row))
         }
     }
 

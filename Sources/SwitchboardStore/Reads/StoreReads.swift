@@ -484,6 +484,7 @@ extension AppDatabase {
                 sql: """
                     SELECT message_thread.*,
                            client.name AS client_name, sitter.name AS sitter_name, booking.code AS booking_code,
+                           client.opted_out AS client_opted_out, sitter.opted_out AS sitter_opted_out,
                            (SELECT body FROM message_event WHERE thread_id = message_thread.id
                             ORDER BY created_at DESC, id DESC LIMIT 1) AS last_body
                     FROM message_thread
@@ -494,8 +495,6 @@ extension AppDatabase {
                     """,
                 arguments: [threadId])
         else { return nil }
-        return ThreadSummary(
-            thread: try MessageThread(row: row), clientName: row["client_name"], sitterName: row["sitter_name"],
-            bookingCode: row["booking_code"], lastBody: row["last_body"])
+        return ThreadSummary(row: row, thread: try MessageThread(row: row))
     }
 }
