@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Figures about the store for the listener's `/metrics`: how big the WAL is and how many
-/// outbound messages wait to leave.
+/// messages wait in the outbox.
 extension AppDatabase {
     /// The size of the WAL file in bytes (0 for an in-memory database or no WAL).
     public var walBytes: Int {
@@ -11,8 +11,8 @@ extension AppDatabase {
         return size ?? 0
     }
 
-    /// Outbound messages stored as `queued`: accepted for sending, not yet handed to Twilio.
-    /// A scan of `message_event`, so read it at scrape intervals, never per webhook.
+    /// Messages in the outbox: queued by a console or the command line, not yet taken by
+    /// Twilio (waiting, or waiting for a retry).
     public func outboxDepth() async throws -> Int {
         try await reader.read { db in try Self.outboxDepth(db) }
     }
