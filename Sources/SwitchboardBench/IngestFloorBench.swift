@@ -59,7 +59,7 @@ public struct IngestFloorBench: Sendable {
                     format: "  ratio store ÷ floor: %.2f× CPU per webhook, %.2f× webhooks/s (target: CPU ≤ 1.5×)\n",
                     cpuRatio, floor.webhooksPerSecond / store.webhooksPerSecond)
                 + String(
-                    format: "  replayed %d statements in %d transactions (%.1f webhooks, %.1f statements per webhook a commit); %d answered 200, %d replay failures",
+                    format: "  replayed %d statements in %d transactions (%.1f webhooks a commit, %.1f statements a webhook); %d answered 200, %d replay failures",
                     statements, commits, Double(store.webhooks) / Double(max(commits, 1)),
                     Double(statements) / Double(store.webhooks), answered, floorFailures)
         }
