@@ -16,11 +16,14 @@ public struct IngestFloorBench: Sendable {
         public var databasePath: String
         public var requests: Int
         public var concurrency: Int
+        /// Only the store path, once, without the capture and the floor: for a profiler.
+        public var storeOnly: Bool
 
-        public init(databasePath: String, requests: Int, concurrency: Int) {
+        public init(databasePath: String, requests: Int, concurrency: Int, storeOnly: Bool = false) {
             self.databasePath = databasePath
             self.requests = requests
             self.concurrency = concurrency
+            self.storeOnly = storeOnly
         }
     }
 
@@ -36,14 +39,17 @@ public struct IngestFloorBench: Sendable {
 
     public struct Report: Sendable, CustomStringConvertible {
         public var store: Figures
-        public var floor: Figures
+        /// Nil when only the store path ran.
+        public var floor: Figures?
         public var statements: Int
         public var commits: Int
         public var floorFailures: Int
         public var answered: Int
+        /// Each statement the store executed, with how many times: the floor's work.
+        public var executions: [(template: String, count: Int)]
 
         /// CPU per webhook of the store path ÷ the floor's (target ≤ 1.5).
-        public var cpuRatio: Double { store.cpuMicrosecondsPerWebhook / floor.cpuMicrosecondsPerWebhook }
+        public var cpuRatio: Double? { floor.map { store.cpuMicrosecondsPerWebhook / $0.cpuMicrosecondsPerWebhook } }
 
         public var description: String {
             func line(_ name: String, _ figures: Figures) -> String {
@@ -51,6 +57,10 @@ public struct IngestFloorBench: Sendable {
                     format: "  %@ %7.1f µs CPU per webhook  %8.0f webhooks/s  (%d webhooks, %.2f s CPU, %.2f s wall)",
                     name, figures.cpuMicrosecondsPerWebhook, figures.webhooksPerSecond, figures.webhooks, figures.cpuSeconds,
                     figures.wallSeconds)
+            }
+            guard let floor, let cpuRatio else {
+                return "ingest without HTTP (synchronous=FULL, WAL, group commit):\n" + line("store (GRDB) ", store)
+                    + "\n  \(answered) answered 200"
             }
             return "ingest without HTTP, the store part beside its floor (synchronous=FULL, WAL, group commit):\n"
                 + line("store (GRDB) ", store) + "\n"
@@ -62,6 +72,11 @@ public struct IngestFloorBench: Sendable {
                     format: "  replayed %d statements in %d transactions (%.1f webhooks a commit, %.1f statements a webhook); %d answered 200, %d replay failures",
                     statements, commits, Double(store.webhooks) / Double(max(commits, 1)),
                     Double(statements) / Double(store.webhooks), answered, floorFailures)
+                + "\n  statements executed per webhook:\n"
+                + executions.map { execution in
+                    let text = execution.template.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                    return String(format: "  %6.2f  ", Double(execution.count) / Double(store.webhooks)) + String(text.prefix(100))
+                }.joined(separator: "\n")
         }
     }
 
@@ -75,12 +90,16 @@ public struct IngestFloorBench: Sendable {
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let capturePath = try copy(to: scratch, named: "capture.sqlite")
-        let storePath = try copy(to: scratch, named: "store.sqlite")
-        let floorPath = try copy(to: scratch, named: "floor.sqlite")
-
         let captureStore = try AppDatabase.open(path: capturePath)
         let (sitters, clients) = try captureStore.population()
         let webhooks = makeWebhooks(sitters: max(sitters, 1), clients: max(clients, 1))
+        if options.storeOnly {
+            let (answered, store) = try await drive(captureStore, webhooks)
+            return Report(
+                store: store, floor: nil, statements: 0, commits: 0, floorFailures: 0, answered: answered, executions: [])
+        }
+        let storePath = try copy(to: scratch, named: "store.sqlite")
+        let floorPath = try copy(to: scratch, named: "floor.sqlite")
 
         let (_, capture) = try await captureStore.capturingStatements { try await drive(captureStore, webhooks) }
         let (answered, store) = try await drive(AppDatabase.open(path: storePath), webhooks)
@@ -88,7 +107,8 @@ public struct IngestFloorBench: Sendable {
         return Report(
             store: store,
             floor: Figures(webhooks: webhooks.count, cpuSeconds: floorRun.cpuSeconds, wallSeconds: floorRun.wallSeconds),
-            statements: floorRun.statements, commits: floorRun.commits, floorFailures: floorRun.failures, answered: answered)
+            statements: floorRun.statements, commits: floorRun.commits, floorFailures: floorRun.failures, answered: answered,
+            executions: capture.executionCounts)
     }
 
     /// A webhook as the listener hands it to the store once its signature and form are checked.

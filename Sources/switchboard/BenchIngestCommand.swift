@@ -29,6 +29,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
     var db: String?
     @Flag(help: "Measure the store without HTTP beside its floor (SQLite's C API) on copies of --db.")
     var floor = false
+    @Flag(help: "With --floor: only the store path, once, without the capture and the floor (to profile it).")
+    var storeOnly = false
 
     func validate() throws {
         guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
@@ -44,7 +46,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: db) else {
                 throw CommandFailure("\(db) does not exist; make one with `switchboard bench gen --db \(db)`.")
             }
-            let bench = IngestFloorBench(options: .init(databasePath: db, requests: requests, concurrency: concurrency))
+            let bench = IngestFloorBench(
+                options: .init(databasePath: db, requests: requests, concurrency: concurrency, storeOnly: storeOnly))
             print(try await bench.run())
             return
         }

@@ -40,6 +40,13 @@ public struct StatementCapture: Sendable {
     /// Transactions committed during the capture.
     public var commits: Int { steps.count { templates[$0.template].uppercased().hasPrefix("COMMIT") } }
 
+    /// Each template with how many times it ran, most frequent first.
+    public var executionCounts: [(template: String, count: Int)] {
+        var counts = [Int](repeating: 0, count: templates.count)
+        for step in steps { counts[step.template] += 1 }
+        return zip(templates, counts).sorted { $0.1 > $1.1 }.map { (template: $0.0, count: $0.1) }
+    }
+
     /// Records one traced statement: its template (`?` for each parameter) and SQLite's
     /// expanded text of it (a literal in place of each `?`), from which the values are read
     /// back.
