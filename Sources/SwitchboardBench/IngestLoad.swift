@@ -75,12 +75,20 @@ public struct IngestLoad: Sendable {
         var sid: String
     }
 
-    /// Builds and signs every request before the clock starts: the run measures the server.
-    func prepare() -> [Prepared] {
+    /// One signed webhook: its form, the signature of `url` + form, and its `MessageSid`.
+    struct SignedWebhook {
+        var form: FormParameters
+        var signature: String
+        var sid: String
+    }
+
+    /// The path the webhooks are posted to.
+    var path: String { options.url.path.isEmpty ? "/api/twilio/inbound" : options.url.path }
+
+    /// The run's webhooks, signed for ``Options/url``: the same for the same options.
+    func webhooks() -> [SignedWebhook] {
         let signer = TwilioSignature(authToken: options.authToken)
-        let path = options.url.path.isEmpty ? "/api/twilio/inbound" : options.url.path
         let signedURL = options.url.absoluteString
-        let host = "\(options.url.host ?? "127.0.0.1"):\(options.url.port ?? 80)"
         var generator = SplitMix64(seed: 7)
         return (0..<options.requests).map { index in
             let roll = generator.next() % 100
@@ -108,11 +116,18 @@ public struct IngestLoad: Sendable {
             form.append("NumMedia", "0")
             form.append("SmsMessageSid", sid)
             form.append("To", to)
-            let encoded = Array(form.encoded().utf8)
-            let signature = signer.sign(url: signedURL, parameters: form)
+            return SignedWebhook(form: form, signature: signer.sign(url: signedURL, parameters: form), sid: sid)
+        }
+    }
+
+    /// Builds and signs every request before the clock starts: the run measures the server.
+    func prepare() -> [Prepared] {
+        let host = "\(options.url.host ?? "127.0.0.1"):\(options.url.port ?? 80)"
+        return webhooks().map { webhook in
+            let encoded = Array(webhook.form.encoded().utf8)
             let head = "POST \(path) HTTP/1.1\r\nHost: \(host)\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-                + "X-Twilio-Signature: \(signature)\r\nUser-Agent: TwilioProxy/1.1\r\nContent-Length: \(encoded.count)\r\n\r\n"
-            return Prepared(bytes: Array(head.utf8) + encoded, sid: sid)
+                + "X-Twilio-Signature: \(webhook.signature)\r\nUser-Agent: TwilioProxy/1.1\r\nContent-Length: \(encoded.count)\r\n\r\n"
+            return Prepared(bytes: Array(head.utf8) + encoded, sid: webhook.sid)
         }
     }
 

@@ -19,9 +19,12 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A second database to time in the same run, for a ratio.", valueName: "path"))
     var compare: String?
     @Option(help: "Timed frames per screen.") var frames: Int = 300
+    @Option(help: "How many runs (each run times every screen of --db, then of --compare); the median is printed last.")
+    var runs: Int = 1
 
     func validate() throws {
         guard frames >= 10 else { throw ValidationError("--frames must be 10 or more, so percentiles mean something.") }
+        guard (1...50).contains(runs) else { throw ValidationError("--runs must be between 1 and 50.") }
         for path in [db] + (compare.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path) does not exist; make one with `switchboard bench gen --db \(path)`.")
         }
@@ -35,19 +38,56 @@ struct BenchConsoleCommand: AsyncParsableCommand {
         try bench.frame(firstScreens[0].state)
         let coldStart = ProcessFigures.millisecondsSinceStart()
 
-        let timings = try bench.measure(frames: frames)
-        let compared = try compare.map { try FrameBench(store: AppDatabase.open(path: $0), path: $0).measure(frames: frames) }
-        print("frame times, 120×40 (read visible rows + reduce + render), \(frames) frames per screen:")
-        for (index, timing) in timings.enumerated() {
+        let compareBench = try compare.map { try FrameBench(store: AppDatabase.open(path: $0), path: $0) }
+        print("frame times, 120×40 (read visible rows + reduce + render), \(frames) frames per screen, \(runs) run(s):")
+        var measured: [(timings: [FrameBench.Timing], compared: [FrameBench.Timing]?)] = []
+        for run in 1...runs {
+            let timings = try bench.measure(frames: frames)
+            let compared = try compareBench?.measure(frames: frames)
+            measured.append((timings, compared))
+            if runs > 1 { print("run \(run):") }
+            print(lines(timings, compared).joined(separator: "\n"))
+        }
+        if runs > 1 {
+            // Per screen, the median of each figure over the runs.
+            func median(_ figure: (FrameBench.Timing) -> Double, _ side: (Int) -> [FrameBench.Timing]?) -> [Double] {
+                guard let first = side(0) else { return [] }
+                return first.indices.map { screen in Statistics.median(measured.indices.compactMap { side($0)?[safe: screen].map(figure) }) }
+            }
+            let main: (Int) -> [FrameBench.Timing]? = { measured[$0].timings }
+            let other: (Int) -> [FrameBench.Timing]? = { measured[$0].compared }
+            let (p50, p99) = (median(\.p50Ms, main), median(\.p99Ms, main))
+            let (otherP50, otherP99) = (median(\.p50Ms, other), median(\.p99Ms, other))
+            let ratios = measured[0].timings.indices.map { screen in
+                Statistics.median(measured.compactMap { run in
+                    guard let other = run.compared?[safe: screen] else { return nil }
+                    return run.timings[screen].p99Ms / other.p99Ms
+                })
+            }
+            print("median of \(runs) runs (the ratio is the median of each run's ratio):")
+            for (index, timing) in measured[0].timings.enumerated() {
+                let name = timing.screen.padding(toLength: 24, withPad: " ", startingAt: 0)
+                var line = "  " + name + String(format: " p50 %.3f ms  p99 %.3f ms", p50[index], p99[index])
+                if let oP50 = otherP50[safe: index], let oP99 = otherP99[safe: index] {
+                    line += String(format: "   | --compare p50 %.3f ms  p99 %.3f ms  ratio p99 %.2f×", oP50, oP99, ratios[index])
+                }
+                print(line)
+            }
+        }
+        if let coldStart { print(String(format: "cold start to first frame: %.0f ms", coldStart)) }
+        print(String(format: "peak memory: %.1f MiB", ProcessFigures.peakMemoryMiB()))
+    }
+
+    /// One line per screen: p50 and p99, and beside them the compared database's and the ratio.
+    private func lines(_ timings: [FrameBench.Timing], _ compared: [FrameBench.Timing]?) -> [String] {
+        timings.enumerated().map { index, timing in
             let name = timing.screen.padding(toLength: 24, withPad: " ", startingAt: 0)
             var line = "  " + name + String(format: " p50 %.3f ms  p99 %.3f ms", timing.p50Ms, timing.p99Ms)
             if let other = compared?[safe: index] {
                 line += String(format: "   | --compare p50 %.3f ms  p99 %.3f ms  ratio p99 %.2f×", other.p50Ms, other.p99Ms, timing.p99Ms / other.p99Ms)
             }
-            print(line)
+            return line
         }
-        if let coldStart { print(String(format: "cold start to first frame: %.0f ms", coldStart)) }
-        print(String(format: "peak memory: %.1f MiB", ProcessFigures.peakMemoryMiB()))
     }
 }
 

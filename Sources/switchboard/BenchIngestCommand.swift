@@ -11,6 +11,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
             Signs with TWILIO_AUTH_TOKEN, as the listener expects. With --db (the listener's \
             database, made by `bench gen`), sender and recipient numbers are drawn from it, and \
             afterwards every webhook answered 200 is checked to be in the database exactly once.
+
+            With --floor (and --db), no listener is needed: the store's ingest is driven \
+            directly on a copy of the database (no HTTP), and beside it the floor: the very \
+            statements it executed, captured and replayed through SQLite's C API on another \
+            copy, in the same transactions and with the same durability. Reports µs of CPU per \
+            webhook and webhooks/s of both, and their ratio. The database itself is not changed.
             """
     )
 
@@ -22,6 +28,10 @@ struct BenchIngestCommand: AsyncParsableCommand {
     @Option(help: "Webhooks per second, paced (default: as fast as the listener answers).") var rate: Double?
     @Option(help: ArgumentHelp("The listener's database, to draw numbers from and verify against.", valueName: "path"))
     var db: String?
+    @Flag(help: "Measure the store without HTTP beside its floor (SQLite's C API) on copies of --db.")
+    var floor = false
+    @Flag(help: "With --floor: only the store path, once, without the capture and the floor (to profile it).")
+    var storeOnly = false
 
     func validate() throws {
         guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
@@ -33,6 +43,16 @@ struct BenchIngestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if floor {
+            guard let db else { throw CommandFailure("--floor needs --db, a database made by `switchboard bench gen`.") }
+            guard FileManager.default.fileExists(atPath: db) else {
+                throw CommandFailure("\(db) does not exist; make one with `switchboard bench gen --db \(db)`.")
+            }
+            let bench = IngestFloorBench(
+                options: .init(databasePath: db, requests: requests, concurrency: concurrency, storeOnly: storeOnly))
+            print(try await bench.run())
+            return
+        }
         guard let token = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"], !token.isEmpty else {
             throw CommandFailure("Set TWILIO_AUTH_TOKEN to the listener's auth token; the webhooks are signed with it.")
         }

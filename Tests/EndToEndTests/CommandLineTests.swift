@@ -318,6 +318,37 @@ struct CommandLineTests {
         #expect(again.stderr.contains("already exists"))
     }
 
+    @Test("bench ingest --floor reports the store path beside its floor, and leaves --db unchanged")
+    func benchIngestFloor() throws {
+        let db = try temporaryFolder().appendingPathComponent("floor.sqlite").path
+        #expect(try Binary.run(["bench", "gen", "--threads", "200", "--messages", "2000", "--db", db]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let run = try Binary.run(["bench", "ingest", "--floor", "--db", db, "--requests", "300", "--concurrency", "16"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("store (GRDB)") && run.stdout.contains("floor (C API)"), "\(run.stdout)")
+        #expect(run.stdout.contains("ratio store ÷ floor"))
+        #expect(run.stdout.contains("300 answered 200, 0 replay failures"), "\(run.stdout)")
+        #expect(run.stdout.contains("INSERT INTO webhook_receipt"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before, "the benchmark works on copies")
+        let missing = try Binary.run(["bench", "ingest", "--floor", "--requests", "10"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("--floor needs --db"))
+    }
+
+    @Test("bench console --runs prints every run and the medians, with the ratio to --compare")
+    func benchConsoleRuns() throws {
+        let folder = try temporaryFolder()
+        let (big, small) = (folder.appendingPathComponent("big.sqlite").path, folder.appendingPathComponent("small.sqlite").path)
+        #expect(try Binary.run(["bench", "gen", "--threads", "200", "--messages", "2000", "--db", big]).status == 0)
+        #expect(try Binary.run(["bench", "gen", "--threads", "100", "--messages", "500", "--db", small]).status == 0)
+        let run = try Binary.run(["bench", "console", "--db", big, "--compare", small, "--runs", "3", "--frames", "10"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("run 1:") && run.stdout.contains("run 3:"))
+        #expect(run.stdout.contains("median of 3 runs"))
+        let medians = run.stdout.components(separatedBy: "median of 3 runs").last ?? ""
+        #expect(medians.contains("owner inbox") && medians.contains("ratio p99"), "\(run.stdout)")
+    }
+
     @Test("Every command has --help", arguments: ["import", "metrics", "bench", "serve", "simulate", "demo", "console"])
     func help(command: String) throws {
         let run = try Binary.run([command, "--help"])

@@ -53,4 +53,38 @@ import Testing
         _ = try await console.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter") }
         #expect(await Self.nextChange(changes, within: 0.5) == false)
     }
+
+    @Test("Given a burst of commits by another store, when they are coalesced, then the stream still yields after the last one")
+    func aBurstEndsWithItsLastCommitSeen() async throws {
+        let (listener, path) = try makeTemporaryDatabase()
+        let console = try AppDatabase.open(path: path)
+        let world = try await listener.writer.write { db in try SmallWorld.make(db) }
+        let changes = console.changes()
+        try await Task.sleep(for: .milliseconds(50))
+        let burst = 300
+        // The console re-reads on every yield, as a screen does; the last read must see the last commit.
+        let seen = Task {
+            var count = 0
+            for await _ in changes {
+                count = try await console.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message_thread") ?? 0 }
+                if count == burst { break }
+            }
+            return count
+        }
+        for _ in 0..<burst {
+            _ = try await listener.writer.write { db in
+                var thread = MessageThread(
+                    orgId: world.org.id!, scope: .clientGeneral, clientId: world.client.id,
+                    counterpartE164: world.client.phoneE164, maskedNumberE164: world.frontDesk.e164,
+                    numberClass: .frontDesk, createdAt: Date())
+                try thread.insert(db)
+            }
+        }
+        let timeout = Task {
+            try await Task.sleep(for: .seconds(10))
+            seen.cancel()
+        }
+        defer { timeout.cancel() }
+        #expect(try await seen.value == burst, "the commits of the burst were all announced, the last one included")
+    }
 }

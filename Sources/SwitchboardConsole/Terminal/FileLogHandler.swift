@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import SwitchboardCore
 
 /// A swift-log handler that appends lines to a file: the console owns the screen, so
 /// nothing may be logged to stdout or stderr while it runs.
@@ -46,7 +47,7 @@ public struct FileLogHandler: LogHandler {
     public func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let details = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
-        let time = ISO8601DateFormatter.string(from: Date(), timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let time = LogTimestamp.text(Date())
         sink.write("\(time) \(event.level) \(label): \(event.message)\(details)")
     }
 }

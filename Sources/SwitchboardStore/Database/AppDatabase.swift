@@ -126,6 +126,8 @@ public struct StoreError: Error, CustomStringConvertible, Equatable {
         public static let invalidImport = Code(name: "invalidImport")
         public static let notFound = Code(name: "notFound")
         public static let refused = Code(name: "refused")
+        /// A benchmark's replay of captured statements failed.
+        public static let replayFailed = Code(name: "replayFailed")
     }
 
     public let code: Code

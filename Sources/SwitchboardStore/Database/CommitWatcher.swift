@@ -15,7 +15,17 @@ import Glibc
 /// 100 ms until it moves. (A checkpoint that resets the WAL moves it too; checkpoints follow
 /// commits, so that is at most one more re-read.) When nothing is written, the watcher's
 /// thread sleeps in `poll` and costs nothing.
+///
+/// The folder's events include this process's own commits (in `serve`, every webhook's
+/// group commit, several hundred a second), which `data_version` cannot tell from another
+/// process's. So checks are coalesced: one at most every ``minimumInterval``; events that
+/// arrive meanwhile wait in the kernel's queue and are answered by one check at the end of
+/// the interval. Nothing is lost (every event is followed by a check at most that late), and
+/// under load the watcher costs a bounded number of reads a second, not one per commit.
 final class CommitWatcher: Sendable {
+    /// The least time between two checks of `data_version` (and so between two announcements).
+    static let minimumInterval: Duration = .milliseconds(5)
+
     /// The pipe's write end: a byte (or its closing) wakes the thread to stop.
     private let stopWrite: Int32
 
@@ -42,7 +52,8 @@ final class CommitWatcher: Sendable {
         config.readonly = true
         config.busyMode = .timeout(1)
         let versions = try? DatabaseQueue(path: path, configuration: config)
-        let watched = Set([(path as NSString).lastPathComponent, (path as NSString).lastPathComponent + "-wal"])
+        let name = (path as NSString).lastPathComponent
+        let watched = [Array(name.utf8), Array((name + "-wal").utf8)]
         let stopFD = fds[0]
         let thread = Thread {
             Self.run(inotify: inotify, stop: stopFD, watched: watched, versions: versions, onCommit: onCommit)
@@ -63,8 +74,10 @@ final class CommitWatcher: Sendable {
 
     #if canImport(Glibc)
     private static func run(
-        inotify: Int32, stop: Int32, watched: Set<String>, versions: DatabaseQueue?, onCommit: @Sendable () -> Void
+        inotify: Int32, stop: Int32, watched: [[UInt8]], versions: DatabaseQueue?, onCommit: @Sendable () -> Void
     ) {
+        let clock = ContinuousClock()
+        var lastCheck = clock.now - minimumInterval
         func dataVersion() -> Int? { try? versions?.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") } }
         var lastVersion = dataVersion()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
@@ -75,6 +88,9 @@ final class CommitWatcher: Sendable {
             guard poll(&fds, 2, -1) >= 0 || errno == EINTR else { return }
             if fds[1].revents != 0 { return }  // the write end closed: cancelled
             guard fds[0].revents != 0 else { continue }
+            // Coalesce: the events of the commits made meanwhile are drained and checked together.
+            let wait = lastCheck + minimumInterval - clock.now
+            if wait > .zero { usleep(UInt32(wait / .microseconds(1))) }
             // Drain every pending event; only writes to the database or its WAL matter.
             var touched = false
             while true {
@@ -82,17 +98,21 @@ final class CommitWatcher: Sendable {
                 guard count > 0 else { break }
                 var offset = 0
                 while offset + MemoryLayout<inotify_event>.size <= count {
-                    let (length, name) = buffer.withUnsafeBytes { raw -> (Int, String) in
+                    // The name compared in place: no String for each of the many events a commit makes.
+                    let (length, isWatched) = buffer.withUnsafeBytes { raw -> (Int, Bool) in
                         let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
                         let nameStart = offset + MemoryLayout<inotify_event>.size
                         let nameBytes = raw[nameStart..<min(nameStart + Int(event.len), count)].prefix { $0 != 0 }
-                        return (Int(event.len), String(decoding: nameBytes, as: UTF8.self))
+                        // A full queue (IN_Q_OVERFLOW) lost events: check anyway.
+                        let overflowed = event.mask & UInt32(IN_Q_OVERFLOW) != 0
+                        return (Int(event.len), overflowed || watched.contains { $0.elementsEqual(nameBytes) })
                     }
-                    if watched.contains(name) { touched = true }
+                    if isWatched { touched = true }
                     offset += MemoryLayout<inotify_event>.size + length
                 }
             }
             guard touched else { continue }
+            lastCheck = clock.now
             // Confirm a commit: at once, then while the writer syncs and publishes it.
             for delay in [0, 2, 5, 10, 20, 60] as [UInt32] {
                 if delay > 0 { usleep(delay * 1000) }

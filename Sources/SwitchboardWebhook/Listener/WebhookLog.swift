@@ -45,7 +45,7 @@ public struct WebhookLog: Sendable {
     }
 
     func line(verdict: String, status: Int, messageSid: String?, milliseconds: Double, suppressed: Int, at date: Date) -> String {
-        let time = ISO8601DateFormatter.string(from: date, timeZone: .gmt, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+        let time = format == .json || timestamped ? LogTimestamp.text(date) : ""
         let ms = (milliseconds * 10).rounded() / 10
         switch format {
         case .text:
