@@ -5,32 +5,9 @@ import Testing
 /// `switchboard receipts`, `replay`, `route` and `receipts prune`, run as a user would,
 /// against a real `serve` over loopback.
 struct ReceiptCommandsTests {
-    struct Run {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
     /// Runs the binary to its end, with the test's auth token.
-    static func run(_ arguments: [String]) throws -> Run {
-        let process = ServeAndSimulateTests.process(arguments)
-        process.environment?.removeValue(forKey: "SWITCHBOARD_DB")
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
-    }
-
-    static func folder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sb-receipts-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+    static func run(_ arguments: [String]) throws -> Binary.Run {
+        try Binary.run(arguments, environment: ["TWILIO_AUTH_TOKEN": ServeAndSimulateTests.token])
     }
 
     static let frontDesk = "+15550100100"
@@ -38,7 +15,7 @@ struct ReceiptCommandsTests {
 
     @Test("receipts lists what serve received; replay to our own listener is a verified duplicate; a tampered receipt gets 403; route and prune; bad input is one sentence")
     func receiptsReplayRoutePrune() throws {
-        let db = try Self.folder().appendingPathComponent("shop.sqlite").path
+        let db = try temporaryFolder().appendingPathComponent("shop.sqlite").path
         #expect(try Self.run(["import", "Data/demo.json", "--db", db]).status == 0)
 
         let serve = ServeAndSimulateTests.process(["serve", "--db", db, "--port", "0"])
@@ -144,7 +121,7 @@ struct ReceiptCommandsTests {
 
     @Test("serve sweeps at start: an accepted receipt older than --receipt-body-retention loses its body, a younger one keeps it")
     func serveSweepsOldBodies() throws {
-        let db = try Self.folder().appendingPathComponent("shop.sqlite").path
+        let db = try temporaryFolder().appendingPathComponent("shop.sqlite").path
         #expect(try Self.run(["import", "Data/demo.json", "--db", db]).status == 0)
         let queue = try DatabaseQueue(path: db)
         try queue.write { db in
@@ -182,7 +159,7 @@ struct ReceiptCommandsTests {
 
     @Test("bad input: an unknown verdict or duration is a usage mistake (64); an unknown receipt or SID, or no database, one sentence (1)")
     func badInput() throws {
-        let folder = try Self.folder()
+        let folder = try temporaryFolder()
         let db = folder.appendingPathComponent("shop.sqlite").path
         #expect(try Self.run(["import", "Data/demo.json", "--db", db]).status == 0)
 

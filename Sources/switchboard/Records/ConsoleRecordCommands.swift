@@ -3,6 +3,7 @@ import Foundation
 import SwitchboardConsole
 import SwitchboardCore
 import SwitchboardStore
+import Synchronization
 
 /// The record commands (`sitter add|edit|deactivate|activate`, `client add|edit`,
 /// `number add|assign|release`, `booking add|cancel`, `withdraw`) typed on the console's `:`
@@ -33,8 +34,8 @@ enum ConsoleRecordCommands {
         else {
             throw ConsoleError("Say what to do: \(first) \(Self.actions[first] ?? "add").")
         }
-        let answer = AnswerBox()
-        let context = RecordContext(store: store, orgId: orgId, answer: { answer.set($0) })
+        let answer = Mutex<String?>(nil)
+        let context = RecordContext(store: store, orgId: orgId, answer: { line in answer.withLock { $0 = line } })
         do {
             try await RecordContext.$console.withValue(context) { try await runnable.run() }
         } catch let failure as CommandFailure {
@@ -42,17 +43,10 @@ enum ConsoleRecordCommands {
         } catch {
             throw ConsoleError(Switchboard.message(for: error))
         }
-        return answer.value ?? "Done."
+        return answer.withLock { $0 } ?? "Done."
     }
 
     static let actions = ["sitter": "add|edit|deactivate|activate", "client": "add|edit", "number": "add|assign|release", "booking": "add|cancel"]
-
-    final class AnswerBox: @unchecked Sendable {
-        private let lock = NSLock()
-        private var stored: String?
-        func set(_ line: String) { lock.withLock { stored = line } }
-        var value: String? { lock.withLock { stored } }
-    }
 }
 
 /// A command line split into words as a shell would: spaces separate, quotes ("…" or '…')
