@@ -12,9 +12,11 @@ import Glibc
 /// frames are written, then synced, then published in the shared index), so each report is
 /// confirmed by `PRAGMA data_version` on a connection of the watcher's own, which changes
 /// when another connection has committed: checked at once and again a few times in the next
-/// 100 ms until it moves. (A checkpoint that resets the WAL moves it too; checkpoints follow
-/// commits, so that is at most one more re-read.) When nothing is written, the watcher's
-/// thread sleeps in `poll` and costs nothing.
+/// quarter second, each change announced, until new events come (they start the checks
+/// again). Checks go on after a change because one drain can hold several commits, the
+/// last of them still being synced when the first is seen. (A checkpoint that resets the
+/// WAL moves it too; checkpoints follow commits, so that is at most one more re-read.) When
+/// nothing is written, the watcher's thread sleeps in `poll` and costs nothing.
 ///
 /// The folder's events include this process's own commits (in `serve`, every webhook's
 /// group commit, several hundred a second), which `data_version` cannot tell from another
@@ -113,14 +115,18 @@ final class CommitWatcher: Sendable {
             }
             guard touched else { continue }
             lastCheck = clock.now
-            // Confirm a commit: at once, then while the writer syncs and publishes it.
-            for delay in [0, 2, 5, 10, 20, 60] as [UInt32] {
-                if delay > 0 { usleep(delay * 1000) }
+            // Confirm the commits: at once, then while the writer syncs and publishes the last
+            // of them, announcing each change; new events (or the stop) end the waits early.
+            for delay in [0, 2, 5, 10, 20, 60, 150] as [Int32] {
+                if delay > 0 {
+                    fds[0].revents = 0
+                    fds[1].revents = 0
+                    if poll(&fds, 2, delay) > 0 { break }
+                }
                 let version = dataVersion()
                 if version != lastVersion {
                     lastVersion = version
                     onCommit()
-                    break
                 }
             }
         }
