@@ -98,3 +98,29 @@ extension Sitter {
         throw StoreError(.notFound, "“\(text)” names \(partial.count) sitters: \(list(partial)); give the whole name or the id")
     }
 }
+
+extension ThreadExportRow {
+    /// A thread as an export lists it: in the owner's mailbox or the named sitter's.
+    public init(thread: MessageThread, clientName: String?, sitterName: String?, bookingCode: String?, messages: Int) {
+        self.init(
+            threadId: thread.id ?? 0, mailbox: thread.mailbox == .owner ? "owner" : sitterName ?? "", scope: thread.scope,
+            clientName: clientName, sitterName: sitterName, counterpartE164: thread.counterpartE164,
+            maskedNumberE164: thread.maskedNumberE164, bookingCode: bookingCode, createdAt: thread.createdAt,
+            lastMessageAt: thread.lastMessageAt, unread: thread.unread, messages: messages)
+    }
+}
+
+extension MessageExportRow {
+    /// A message as an export lists it: from the counterpart to our number when it came in,
+    /// the other way when it went out.
+    public init(
+        event: MessageEvent, counterpartE164: String?, maskedNumberE164: String?, clientName: String?, sitterName: String?
+    ) {
+        let inbound = event.direction == .inbound
+        self.init(
+            messageId: event.id ?? 0, threadId: event.threadId, createdAt: event.createdAt, direction: event.direction,
+            actor: event.actorType, from: inbound ? counterpartE164 : maskedNumberE164, to: inbound ? maskedNumberE164 : counterpartE164,
+            clientName: clientName, sitterName: sitterName, body: event.body, deliveryStatus: event.deliveryStatus,
+            providerMessageSid: event.providerMessageSid)
+    }
+}
