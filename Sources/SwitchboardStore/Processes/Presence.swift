@@ -62,21 +62,23 @@ extension AppDatabase {
     }
 
     static func listenerState(_ db: Database, now: Date) throws -> ListenerState {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT address, public_url, pid, started_at, heartbeat_at, stopped_at
-                FROM listener_presence ORDER BY id DESC LIMIT ?
-                """,
-            arguments: [presenceRowsKept])
+        // Read on every console frame: a cached statement, dates decoded by StoredDate.
+        let rows = try db.cachedRows(
+            """
+            SELECT address, public_url, pid, started_at, heartbeat_at, stopped_at
+            FROM listener_presence ORDER BY id DESC LIMIT ?
+            """,
+            [presenceRowsKept]
+        ) { row in
+            (address: row[0] as String, publicURL: row[1] as String, pid: row[2] as Int, startedAt: row.storedDate(3),
+             heartbeat: row.storedDate(4), stopped: row.storedDateIfPresent(5))
+        }
         var downSince: Date?
         for row in rows {
-            let heartbeat: Date = row["heartbeat_at"]
-            let stopped: Date? = row["stopped_at"]
-            if stopped == nil, now.timeIntervalSince(heartbeat) <= heartbeatTimeout {
-                return .up(address: row["address"], publicURL: row["public_url"], pid: row["pid"], since: row["started_at"])
+            if row.stopped == nil, now.timeIntervalSince(row.heartbeat) <= heartbeatTimeout {
+                return .up(address: row.address, publicURL: row.publicURL, pid: row.pid, since: row.startedAt)
             }
-            let since = stopped ?? heartbeat
+            let since = row.stopped ?? row.heartbeat
             downSince = max(downSince ?? since, since)
         }
         return .down(since: downSince)
