@@ -10,7 +10,7 @@ import Testing
     /// combining marks, emoji, CJK, line breaks and a joiner.
     static let alphabet = [
         "a", "Z", " ", "7", "(", "é", "ü", "ñ", "ß", "─", "│", "┏", "━", "●", "◆", "▸", "⚑", "✓", "…", "·", "—", "“", "”", "⚡",
-        "◽", "→", "€", "e\u{301}", "🐶", "田", "\n", "\u{200D}", "\u{FE0F}", "한",
+        "◽", "→", "€", "🐾", "🔑", "🙏", "e\u{301}", "田", "\n", "\u{200D}", "\u{FE0F}", "한", "\u{1F3FD}", "🇫🇷",
     ]
 
     static func texts(count: Int) -> [String] {
@@ -18,7 +18,7 @@ import Testing
         return (0..<count).map { index in
             let length = Int(generator.next() % 24)
             // Half of them only from the fast path's scalars.
-            let pool = index.isMultiple(of: 2) ? Array(alphabet.prefix(27)) : alphabet
+            let pool = index.isMultiple(of: 2) ? Array(alphabet.prefix(30)) : alphabet
             return (0..<length).map { _ in pool[Int(generator.next() % UInt64(pool.count))] }.joined()
         }
     }
@@ -32,6 +32,8 @@ import Testing
         }
         #expect(fast > 2000)
         #expect(!DisplayWidth.isOneScalarPerCluster("e\u{301}") && !DisplayWidth.isOneScalarPerCluster("a\nb"))
+        #expect(!DisplayWidth.isOneScalarPerCluster("👍\u{1F3FD}") && !DisplayWidth.isOneScalarPerCluster("🇫🇷"))
+        #expect(DisplayWidth.isOneScalarPerCluster("Merci ! Elle a adoré la promenade 🐾"))
         #expect(DisplayWidth.isOneScalarPerCluster("┏━ Owner inbox ━┓ ●3 ◆1 Zoë"))
     }
 

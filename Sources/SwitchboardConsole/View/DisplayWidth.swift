@@ -39,7 +39,8 @@ public enum DisplayWidth {
 
     /// Whether every scalar of `text` is a grapheme cluster by itself: printable ASCII, and
     /// blocks of letters and symbols with no combining marks, joiners, selectors, controls or
-    /// regional indicators (no scalar there extends or joins a cluster), so the text's
+    /// regional indicators (no scalar there extends or joins a cluster; an emoji joins
+    /// another only through a joiner, a selector or a modifier, none of them here), so the text's
     /// clusters are its scalars.
     public static func isOneScalarPerCluster(_ text: String) -> Bool {
         for byte in text.utf8 where byte >= 0x7F || byte < 0x20 {
@@ -51,7 +52,8 @@ public enum DisplayWidth {
                     0x2030..<0x205F,  // per mille, primes, more punctuation
                     0x20A0..<0x20C0,  // currency
                     0x2100..<0x2400,  // letterlike, numbers, arrows, maths, technical
-                    0x2500..<0x2800:  // box drawing, blocks, shapes, symbols, dingbats
+                    0x2500..<0x2800,  // box drawing, blocks, shapes, symbols, dingbats
+                    0x1F300..<0x1F3FB, 0x1F400..<0x1FB00:  // emoji, but the skin-tone modifiers (which extend a cluster)
                     true
                 default: false
                 }
