@@ -28,6 +28,11 @@ public struct FrameBench {
         self.path = path
     }
 
+    /// The owner inbox as a console opens on it: the first screen.
+    public func ownerInbox() -> ConsoleState {
+        ConsoleState(size: Self.size, startedAt: store.clock.now)
+    }
+
     /// The busiest screens: the owner inbox, the sitter mailbox with the most threads, the
     /// longest thread open in the message view, and the tier table.
     public func screens() throws -> [Screen] {
@@ -91,18 +96,21 @@ public struct FrameBench {
 
 /// Process-level figures: time since exec and peak resident memory.
 public enum ProcessFigures {
-    /// Milliseconds since this process was started (from /proc: start time vs uptime).
+    /// Milliseconds since this process was started (from /proc's start time, in 10 ms ticks).
     public static func millisecondsSinceStart() -> Double? {
         guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
-            let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
             let closing = stat.lastIndex(of: ")")
         else { return nil }
         let fields = stat[stat.index(after: closing)...].split(separator: " ")
         // Field 22 of /proc/self/stat (starttime); fields here start at field 3.
-        guard fields.count > 19, let startTicks = Double(fields[19]), let uptime = Double(uptimeText.split(separator: " ")[0])
+        guard fields.count > 19, let startTicks = Double(fields[19])
         else { return nil }
+        // The start time counts from boot (CLOCK_BOOTTIME) in ticks; now is read to the
+        // nanosecond rather than from /proc/uptime's hundredths.
+        var now = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &now)
         let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return (uptime - startTicks / ticksPerSecond) * 1000
+        return (Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - startTicks / ticksPerSecond) * 1000
     }
 
     /// Peak resident set size in MiB.

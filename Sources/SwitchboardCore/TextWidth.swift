@@ -23,6 +23,9 @@ public enum TextWidth {
         let value = scalar.value
         if value < 0x20 || (0x7F..<0xA0).contains(value) { return 0 }
         if value < 0x7F { return 1 }
+        // Latin letters and box drawing, the console's own borders: one column, no search
+        // (the tables hold nothing below U+0300 nor in U+2500–U+25FC).
+        if value < 0x300 || (0x2500..<0x25FD).contains(value) { return 1 }
         if ScalarWidthTable.contains(value, in: ScalarWidthTable.zero) { return 0 }
         return ScalarWidthTable.contains(value, in: ScalarWidthTable.wide) ? 2 : 1
     }

@@ -349,6 +349,24 @@ struct CommandLineTests {
         #expect(medians.contains("owner inbox") && medians.contains("ratio p99"), "\(run.stdout)")
     }
 
+    @Test("bench console --cold prints exec → first frame and the frame's wall time, and times no frames")
+    func benchConsoleCold() throws {
+        let folder = try temporaryFolder()
+        let db = folder.appendingPathComponent("cold.sqlite").path
+        #expect(try Binary.run(["bench", "gen", "--threads", "100", "--messages", "500", "--db", db]).status == 0)
+        let before = Date().timeIntervalSince1970
+        let run = try Binary.run(["bench", "console", "--db", db, "--cold"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        let cold = try #require(lines.first { $0.hasPrefix("cold start to first frame: ") })
+        let milliseconds = try #require(Double(cold.dropFirst("cold start to first frame: ".count).dropLast(" ms".count)))
+        #expect(milliseconds >= 0)
+        let at = try #require(lines.first { $0.hasPrefix("first frame at unix time ") })
+        let frameTime = try #require(Double(at.dropFirst("first frame at unix time ".count)))
+        #expect(frameTime >= before && frameTime <= Date().timeIntervalSince1970)
+        #expect(!run.stdout.contains("p50"), "--cold times no frames: \(run.stdout)")
+    }
+
     @Test("Every command has --help", arguments: ["import", "metrics", "bench", "serve", "simulate", "demo", "console"])
     func help(command: String) throws {
         let run = try Binary.run([command, "--help"])

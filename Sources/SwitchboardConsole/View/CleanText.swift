@@ -5,6 +5,8 @@ extension Sanitizer {
     /// Cleans each line of `text` and keeps the line breaks (`\n`), so a message body still
     /// wraps where its sender broke it.
     static func cleanKeepingLines(_ text: String) -> String {
+        // One line (no CR or LF byte): nothing to split.
+        if !text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) { return clean(text) }
         let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         if lines.count == 1 { return clean(text) }
         return lines.map { clean(String($0)) }.joined(separator: "\n")

@@ -1,3 +1,5 @@
+import SwitchboardCore
+
 /// One terminal cell: the character drawn there and its style. A wide character (CJK,
 /// emoji) occupies its cell and the next one, which holds a ``continuation`` marker so the
 /// two columns stay accounted for; a cluster of several scalars (🏳‍🌈: 1 + 0 + 2 columns,
@@ -45,21 +47,50 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
         let limit = min(width ?? (size.width - x), size.width - x)
         guard limit > 0 else { return 0 }
+        if DisplayWidth.isOneScalarPerCluster(text) { return writeScalars(text, x: x, y: y, limit: limit, style: style) }
         let fitted = DisplayWidth.truncate(text, to: limit)
         var column = x
         for character in fitted {
-            let cellWidth = DisplayWidth.of(character)
-            guard cellWidth > 0 else { continue }
-            if column >= 0 {
-                // Overwriting part of a wide cluster: blank the rest of it.
-                for covered in column..<min(column + cellWidth, size.width) { blankCluster(at: covered, y: y) }
-                self[column, y] = Cell(String(character), style: style)
-                for covered in (column + 1)..<min(column + cellWidth, size.width) {
-                    self[covered, y] = Cell("", style: style)
-                }
-            }
-            column += cellWidth
+            put(String(character), width: DisplayWidth.of(character), at: &column, y: y, style: style)
         }
+        return column - x
+    }
+
+    /// Draws one cluster of `width` columns at `column` (nothing for zero width) and moves
+    /// `column` past it.
+    private mutating func put(_ cluster: String, width cellWidth: Int, at column: inout Int, y: Int, style: Style) {
+        guard cellWidth > 0 else { return }
+        if column >= 0 {
+            // Overwriting part of a wide cluster: blank the rest of it.
+            for covered in column..<min(column + cellWidth, size.width) { blankCluster(at: covered, y: y) }
+            self[column, y] = Cell(cluster, style: style)
+            for covered in (column + 1)..<min(column + cellWidth, size.width) {
+                self[covered, y] = Cell("", style: style)
+            }
+        }
+        column += cellWidth
+    }
+
+    /// `write` for text whose every scalar is a cluster of its own: the same cells, without
+    /// breaking the text into grapheme clusters (most of a frame's text: names, numbers,
+    /// borders, badges).
+    private mutating func writeScalars(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int {
+        var total = 0
+        for scalar in text.unicodeScalars { total += TextWidth.of(scalar) }
+        var column = x
+        if total <= limit {
+            for scalar in text.unicodeScalars { put(String(scalar), width: TextWidth.of(scalar), at: &column, y: y, style: style) }
+            return column - x
+        }
+        // As `DisplayWidth.truncate`: what fits before a last column for `…`.
+        var used = 0
+        for scalar in text.unicodeScalars {
+            let width = TextWidth.of(scalar)
+            if used + width > limit - 1 { break }
+            used += width
+            put(String(scalar), width: width, at: &column, y: y, style: style)
+        }
+        put(String(DisplayWidth.ellipsis), width: 1, at: &column, y: y, style: style)
         return column - x
     }
 
@@ -67,10 +98,12 @@ public struct Grid: Equatable, Sendable {
     /// backgrounds, without measuring a string cell by cell.
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
         let cell = Cell(String(character), style: style)
-        for y in rect.y..<rect.maxY where y >= 0 && y < size.height {
-            for x in rect.x..<rect.maxX where x >= 0 && x < size.width {
-                self[x, y] = cell
-            }
+        let (left, right) = (max(0, rect.x), min(size.width, rect.maxX))
+        let (top, bottom) = (max(0, rect.y), min(size.height, rect.maxY))
+        guard left < right, top < bottom else { return }
+        // Row by row, a run of cells at once (a frame fills most of its 4,800 cells).
+        for y in top..<bottom {
+            cells.replaceSubrange((y * size.width + left)..<(y * size.width + right), with: repeatElement(cell, count: right - left))
         }
     }
 

@@ -6,7 +6,9 @@
 /// which can make text display other than it reads — are dropped, as neomutt does.
 public enum Sanitizer {
     public static func clean(_ text: String) -> String {
-        if text.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) { return text }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        // Nothing to remove or replace (what the loop below would copy scalar by scalar).
+        if text.unicodeScalars.allSatisfy({ isKeptAsIs($0) }) { return text }
         var output = String.UnicodeScalarView()
         var scalars = text.unicodeScalars.makeIterator()
         var pending: Unicode.Scalar? = nil
@@ -37,6 +39,14 @@ public enum Sanitizer {
             }
         }
         return String(output)
+    }
+
+    /// A scalar the loop in ``clean(_:)`` copies unchanged whatever surrounds it.
+    private static func isKeptAsIs(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F..<0xA0, 0x200D: false
+        default: !isInvisibleFormatting(scalar)
+        }
     }
 
     /// An emoji that can take part in a ZWJ sequence (not the digits and `#` that also

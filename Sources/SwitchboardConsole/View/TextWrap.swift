@@ -5,12 +5,22 @@ public enum TextWrap {
     public static func lines(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var result: [String] = []
-        let paragraphs = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
+        // Text whose clusters are its scalars (most bodies) splits on bytes, the same pieces
+        // as splitting its characters.
+        let simple = DisplayWidth.isOneScalarPerCluster(text)
+        let paragraphs =
+            simple
+            ? text.utf8.split(omittingEmptySubsequences: false) { $0 == 0x0A || $0 == 0x0D }.map { Substring($0) }
+            : text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
         for paragraph in paragraphs {
             let clean = String(paragraph)
             var line = ""
             var lineWidth = 0
-            for word in clean.split(separator: " ", omittingEmptySubsequences: true) {
+            let words =
+                simple
+                ? clean.utf8.split(separator: 0x20, omittingEmptySubsequences: true).map { Substring($0) }
+                : clean.split(separator: " ", omittingEmptySubsequences: true)
+            for word in words {
                 var word = String(word)
                 var wordWidth = DisplayWidth.of(word)
                 if lineWidth > 0, lineWidth + 1 + wordWidth <= width {

@@ -110,13 +110,13 @@ extension AppDatabase {
     static func outboxNotes(_ db: Database, ofMessages messageIds: [RowID]) throws -> [RowID: OutboxNote] {
         guard !messageIds.isEmpty else { return [:] }
         let marks = databaseQuestionMarks(count: messageIds.count)
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT message_event_id, attempts, next_attempt_at, last_error FROM outbox WHERE message_event_id IN (\(marks))",
-            arguments: StatementArguments(messageIds))
+        // Read on every console frame that shows messages: a cached statement.
         var notes: [RowID: OutboxNote] = [:]
-        for row in rows {
-            notes[row[0]] = OutboxNote(attempts: row[1], nextAttemptAt: row[2], lastError: row[3])
-        }
+        let rows = try db.cachedRows(
+            "SELECT message_event_id, attempts, next_attempt_at, last_error FROM outbox WHERE message_event_id IN (\(marks))",
+            StatementArguments(messageIds)
+        ) { row in (row[0] as RowID, OutboxNote(attempts: row[1], nextAttemptAt: row.storedDate(2), lastError: row[3])) }
+        for (messageId, note) in rows { notes[messageId] = note }
         return notes
     }
 }

@@ -62,17 +62,17 @@ extension AppDatabase {
     }
 
     static func listenerState(_ db: Database, now: Date) throws -> ListenerState {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT address, public_url, pid, started_at, heartbeat_at, stopped_at
-                FROM listener_presence ORDER BY id DESC LIMIT ?
-                """,
-            arguments: [presenceRowsKept])
-        let listeners = rows.map { row in
+        // Read on every console frame: a cached statement, dates decoded by StoredDate.
+        let listeners = try db.cachedRows(
+            """
+            SELECT address, public_url, pid, started_at, heartbeat_at, stopped_at
+            FROM listener_presence ORDER BY id DESC LIMIT ?
+            """,
+            [presenceRowsKept]
+        ) { row in
             ListenerPresence(
-                address: row["address"], publicURL: row["public_url"], pid: row["pid"], startedAt: row["started_at"],
-                heartbeatAt: row["heartbeat_at"], stoppedAt: row["stopped_at"])
+                address: row[0], publicURL: row[1], pid: row[2], startedAt: row.storedDate(3), heartbeatAt: row.storedDate(4),
+                stoppedAt: row.storedDateIfPresent(5))
         }
         return ListenerState(newestFirst: listeners, now: now)
     }

@@ -40,6 +40,23 @@ public struct ThreadSummary: Sendable, Equatable, Identifiable {
 }
 
 extension ThreadSummary {
+    /// What a thread list row joins to the columns of `thread` (the table or its alias), in
+    /// this order.
+    static func joinedColumns(to thread: String) -> String {
+        """
+        client.name, client.opted_out, sitter.name, sitter.opted_out, booking.code,
+        (SELECT body FROM message_event WHERE thread_id = \(thread).id ORDER BY created_at DESC, id DESC LIMIT 1)
+        """
+    }
+
+    /// A thread list row read by position: ``MessageThread/screenColumns`` then ``joinedColumns``.
+    init(screenRow row: Row) {
+        let thread = MessageThread(screenRow: row)
+        self.init(thread: thread, clientName: row[12], sitterName: row[14], bookingCode: row[16], lastBody: row[17])
+        let optedOut: Bool? = thread.scope == .ownerSitter ? row[15] : row[13]
+        counterpartOptedOut = optedOut ?? false
+    }
+
     /// A thread list row: the thread's columns and the names and opt-outs joined to it.
     init(row: Row, thread: MessageThread) {
         self.init(
@@ -58,38 +75,30 @@ extension AppDatabase {
     static func threads(
         _ db: Database, orgId: RowID, mailbox: Mailbox, limit: Int, offset: Int = 0
     ) throws -> [ThreadSummary] {
-        let rows = try Row.fetchAll(
-            db,
-            sql: """
-                WITH page AS (
-                    SELECT * FROM message_thread
-                    WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
-                    ORDER BY last_message_at DESC, id DESC
-                    LIMIT ? OFFSET ?
-                )
-                SELECT page.*,
-                       client.name AS client_name, client.opted_out AS client_opted_out,
-                       sitter.name AS sitter_name, sitter.opted_out AS sitter_opted_out,
-                       booking.code AS booking_code,
-                       (SELECT body FROM message_event
-                        WHERE thread_id = page.id ORDER BY created_at DESC, id DESC LIMIT 1) AS last_body
-                FROM page
-                LEFT JOIN client ON client.id = page.client_id
-                LEFT JOIN sitter ON sitter.id = page.assigned_sitter_id
-                LEFT JOIN booking ON booking.id = page.booking_id
-                ORDER BY page.last_message_at DESC, page.id DESC
-                """,
-            arguments: [orgId, mailbox.key, limit, offset])
-        return try rows.map { row in
-            ThreadSummary(row: row, thread: try MessageThread(row: row))
-        }
+        try db.cachedRows(threadPageSQL, [orgId, mailbox.key, limit, offset], ThreadSummary.init(screenRow:))
     }
+
+    /// A page of a mailbox's threads with what the list shows of each: the thread's columns
+    /// (``MessageThread/screenColumns``), then the names, opt-outs, booking code and last body.
+    private static let threadPageSQL = """
+        WITH page AS (
+            SELECT * FROM message_thread
+            WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
+            ORDER BY last_message_at DESC, id DESC
+            LIMIT ? OFFSET ?
+        )
+        SELECT \(MessageThread.screenColumns.replacingOccurrences(of: "message_thread.", with: "page.")),
+               \(ThreadSummary.joinedColumns(to: "page"))
+        FROM page
+        LEFT JOIN client ON client.id = page.client_id
+        LEFT JOIN sitter ON sitter.id = page.assigned_sitter_id
+        LEFT JOIN booking ON booking.id = page.booking_id
+        ORDER BY page.last_message_at DESC, page.id DESC
+        """
 
     /// How many threads a mailbox holds (kept by triggers in `mailbox_stats`).
     static func threadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
-            arguments: [orgId, mailbox.key]) ?? 0
+        try db.cachedValue("SELECT threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?", [orgId, mailbox.key]) ?? 0
     }
 
     /// Threads with unread messages, per mailbox (mailboxes with none are absent).
@@ -104,9 +113,7 @@ extension AppDatabase {
 
     /// Threads with unread messages in one mailbox (kept in `mailbox_stats`).
     static func unreadCount(_ db: Database, orgId: RowID, mailbox: Mailbox) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT unread_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?",
-            arguments: [orgId, mailbox.key]) ?? 0
+        try db.cachedValue("SELECT unread_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = ?", [orgId, mailbox.key]) ?? 0
     }
 
     /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first
@@ -114,10 +121,9 @@ extension AppDatabase {
     static func messages(_ db: Database, threadId: RowID, limit: Int, skippingNewest skip: Int = 0) throws
         -> [MessageEvent]
     {
-        let newest = try MessageEvent.fetchAll(
-            db,
-            sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-            arguments: [threadId, limit, skip])
+        let newest = try db.cachedRows(
+            "SELECT \(MessageEvent.screenColumns) FROM message_event WHERE thread_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            [threadId, limit, skip], MessageEvent.init(screenRow:))
         return newest.reversed()
     }
 
@@ -128,13 +134,14 @@ extension AppDatabase {
 
     /// Every org of the database, in import order (by id).
     static func orgs(_ db: Database) throws -> [Org] {
-        try Org.order(sql: "id").fetchAll(db)
+        try db.cachedRows("SELECT id, name, time_zone FROM org ORDER BY id", []) { Org(id: $0[0], name: $0[1], timeZone: $0[2]) }
     }
 
     /// The sitters of an org, by name (the `sitter_list` index): every one, or the page of
     /// `limit` from position `offset`.
     static func sitters(_ db: Database, orgId: RowID, limit: Int? = nil, offset: Int = 0) throws -> [Sitter] {
-        let byName = Sitter.filter(sql: "org_id = ?", arguments: [orgId]).order(sql: "name COLLATE NOCASE, id")
-        return try (limit.map { byName.limit($0, offset: offset) } ?? byName).fetchAll(db)
+        try db.cachedRows(
+            "SELECT \(Sitter.screenColumns) FROM sitter WHERE org_id = ? ORDER BY name COLLATE NOCASE, id LIMIT ? OFFSET ?",
+            [orgId, limit ?? -1, offset], Sitter.init(screenRow:))
     }
 }

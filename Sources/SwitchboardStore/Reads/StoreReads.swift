@@ -170,9 +170,11 @@ public struct StoreReads {
         try AppDatabase.sitterMailboxes(db, orgId: orgId, offset: page.offset, limit: page.limit, now: now)
     }
 
-    public func sitter(_ id: RowID) throws -> Sitter? { try Sitter.fetchOne(db, key: id) }
+    public func sitter(_ id: RowID) throws -> Sitter? {
+        try db.cachedRow("SELECT \(Sitter.screenColumns) FROM sitter WHERE id = ?", [id], Sitter.init(screenRow:))
+    }
 
-    public func thread(_ id: RowID) throws -> MessageThread? { try MessageThread.fetchOne(db, key: id) }
+    public func thread(_ id: RowID) throws -> MessageThread? { try AppDatabase.thread(db, id: id) }
 
     /// Every sitter of an org, by name.
     public func sitters(of orgId: RowID) throws -> [Sitter] { try AppDatabase.sitters(db, orgId: orgId) }
@@ -187,9 +189,9 @@ public struct StoreReads {
 
     /// A thread's first `limit` messages, oldest first.
     public func firstMessages(inThread threadId: RowID, limit: Int) throws -> [MessageEvent] {
-        try MessageEvent.fetchAll(
-            db, sql: "SELECT * FROM message_event WHERE thread_id = ? ORDER BY created_at, id LIMIT ?",
-            arguments: [threadId, limit])
+        try db.cachedRows(
+            "SELECT \(MessageEvent.screenColumns) FROM message_event WHERE thread_id = ? ORDER BY created_at, id LIMIT ?",
+            [threadId, limit], MessageEvent.init(screenRow:))
     }
 
     /// The newest `limit` messages of a thread after skipping the `skip` newest, oldest first.
@@ -200,13 +202,18 @@ public struct StoreReads {
     /// The photos and files of these messages (MMS), in Twilio's order, by message id.
     public func media(ofMessages messageIds: [RowID]) throws -> [RowID: [MediaItem]] {
         guard !messageIds.isEmpty else { return [:] }
-        let rows = try MessageMedia
-            .filter(messageIds.contains(MessageMedia.Columns.messageEventId))
-            .order(MessageMedia.Columns.messageEventId, MessageMedia.Columns.position)
-            .fetchAll(db)
-        return Dictionary(grouping: rows, by: \.messageEventId).mapValues { media in
-            media.map { MediaItem(url: $0.url, contentType: $0.contentType) }
+        var media: [RowID: [MediaItem]] = [:]
+        let sql = """
+            SELECT message_event_id, url, content_type FROM message_media
+            WHERE message_event_id IN (\(databaseQuestionMarks(count: messageIds.count)))
+            ORDER BY message_event_id, position
+            """
+        for (messageId, item) in try db.cachedRows(sql, StatementArguments(messageIds), { row in
+            (row[0] as RowID, MediaItem(url: row[1], contentType: row[2]))
+        }) {
+            media[messageId, default: []].append(item)
         }
+        return media
     }
 
     /// Where those of `messageIds` that wait in the outbox stand (attempts, next try, last error).
@@ -222,17 +229,23 @@ public struct StoreReads {
     /// The newest message's id (messages are numbered in the order they are stored): where a
     /// paused console starts counting the texts that arrive.
     public func newestMessageId() throws -> RowID? {
-        try RowID.fetchOne(db, sql: "SELECT max(id) FROM message_event")
+        try db.cachedValue("SELECT max(id) FROM message_event")
     }
 
     /// Texts received (inbound messages) stored after message `id`: a range of the primary
     /// key, cheap however long the history.
     public func inboundMessageCount(after id: RowID) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE id > ? AND direction = 'inbound'", arguments: [id]) ?? 0
+        try db.cachedValue("SELECT count(*) FROM message_event WHERE id > ? AND direction = 'inbound'", [id]) ?? 0
     }
 
     /// Webhooks received, by verdict.
-    public func webhookCounts() throws -> WebhookCounts { try AppDatabase.webhookCounts(db) }
+    public func webhookCounts() throws -> WebhookCounts {
+        var counts: [WebhookVerdict: Int] = [:]
+        for (verdict, count) in try db.cachedRows("SELECT verdict, count FROM webhook_tally", []) { row in (row[0] as String, row[1] as Int) } {
+            if let verdict = WebhookVerdict(rawValue: verdict) { counts[verdict] = count }
+        }
+        return WebhookCounts(byVerdict: counts)
+    }
 
     /// Texts to numbers that are not ours, newest first: `limit` of them after the `offset` newest.
     public func unroutedMessages(limit: Int, offset: Int = 0) throws -> [UnroutedMessage] {
@@ -242,21 +255,20 @@ public struct StoreReads {
     /// A sitter's offers still open to an answer (not expired), soonest booking first: what
     /// a YES or NO from that sitter could be about.
     public func pendingOffers(ofSitter sitterId: RowID, now: Date, limit: Int) throws -> [PendingOffer] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT booking.id, booking.code, booking.service, booking.starts_at, booking.ends_at,
-                       offer_event.expires_at, client.name AS client_name
-                FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
-                LEFT JOIN client ON client.id = booking.client_id
-                WHERE offer_event.sitter_id = ? AND offer_event.status = 'offered' AND offer_event.expires_at > ?
-                ORDER BY booking.starts_at, booking.id LIMIT ?
-                """,
-            arguments: [sitterId, now, limit]
-        ).map { row in
+        try db.cachedRows(
+            """
+            SELECT booking.id, booking.code, booking.service, booking.starts_at, booking.ends_at,
+                   offer_event.expires_at, client.name AS client_name
+            FROM offer_event JOIN booking ON booking.id = offer_event.booking_id
+            LEFT JOIN client ON client.id = booking.client_id
+            WHERE offer_event.sitter_id = ? AND offer_event.status = 'offered' AND offer_event.expires_at > ?
+            ORDER BY booking.starts_at, booking.id LIMIT ?
+            """,
+            [sitterId, StoredDate.text(now), limit]
+        ) { row in
             PendingOffer(
-                bookingId: row["id"], code: row["code"], service: row["service"], startsAt: row["starts_at"],
-                endsAt: row["ends_at"], expiresAt: row["expires_at"], clientName: row["client_name"])
+                bookingId: row[0], code: row[1], service: row[2], startsAt: row.storedDate(3), endsAt: row.storedDate(4),
+                expiresAt: row.storedDate(5), clientName: row[6])
         }
     }
 
@@ -274,8 +286,7 @@ public struct StoreReads {
 
     /// The sitter's own tier figures.
     public func tierRow(ofSitter sitterId: RowID) throws -> TierRow? {
-        guard let sitter = try Sitter.fetchOne(db, key: sitterId) else { return nil }
-        return TierRow(sitter: sitter, window: try SitterMetricsWindow.filter(SitterMetricsWindow.Columns.sitterId == sitterId).fetchOne(db))
+        try db.cachedRow(AppDatabase.tierRowColumns + " WHERE sitter.id = ?", [sitterId], AppDatabase.tierRow)
     }
 
     /// The sitter `text` names: her id, her whole name, or a part of it (first name) that
@@ -288,7 +299,7 @@ public struct StoreReads {
     /// Whether a thread is in `mailbox` by the mailbox rule: what a sitter's console checks
     /// before it acts on a thread.
     public func isThread(_ threadId: RowID, in mailbox: Mailbox) throws -> Bool {
-        guard let thread = try MessageThread.fetchOne(db, key: threadId) else { return false }
+        guard let thread = try AppDatabase.thread(db, id: threadId) else { return false }
         return Mailbox.of(assignedSitterID: thread.assignedSitterId, scope: thread.scope) == mailbox
     }
 }
@@ -300,44 +311,43 @@ extension AppDatabase {
     /// index); nil when that message is not in the thread.
     static func messagesNewer(_ db: Database, than messageId: RowID, threadId: RowID) throws -> Int? {
         guard
-            let row = try Row.fetchOne(
-                db, sql: "SELECT created_at FROM message_event WHERE id = ? AND thread_id = ?",
-                arguments: [messageId, threadId])
+            let createdAt = try db.cachedRow(
+                "SELECT created_at FROM message_event WHERE id = ? AND thread_id = ?", [messageId, threadId], { $0[0] as DatabaseValue })
         else { return nil }
-        let createdAt: DatabaseValue = row[0]
-        return try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM message_event
-                WHERE thread_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
-                """,
-            arguments: [threadId, createdAt, createdAt, messageId])
+        return try db.cachedValue(
+            """
+            SELECT count(*) FROM message_event
+            WHERE thread_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+            """,
+            [threadId, createdAt, createdAt, messageId])
     }
 
     static func messageCount(_ db: Database, threadId: RowID) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM message_event WHERE thread_id = ?", arguments: [threadId]) ?? 0
+        try db.cachedValue("SELECT count(*) FROM message_event WHERE thread_id = ?", [threadId]) ?? 0
     }
 
     /// Where a thread sits in its mailbox's list (0 = newest): a count over the mailbox
     /// index up to the thread. Nil when the thread is not in that mailbox (any more).
     static func threadPosition(_ db: Database, orgId: RowID, mailbox: Mailbox, threadId: RowID) throws -> Int? {
-        guard let thread = try MessageThread.fetchOne(db, key: threadId), thread.orgId == orgId, thread.mailbox == mailbox
+        guard
+            let (thread, lastMessageAt) = try db.cachedRow(
+                "SELECT \(MessageThread.screenColumns) FROM message_thread WHERE id = ?", [threadId],
+                { row in (MessageThread(screenRow: row), row[10] as DatabaseValue) }),
+            thread.orgId == orgId, thread.mailbox == mailbox
         else { return nil }
-        return try Int.fetchOne(
-            db,
-            sql: """
-                SELECT count(*) FROM message_thread
-                WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
-                  AND (last_message_at > ? OR (last_message_at = ? AND id > ?))
-                """,
-            arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId]) ?? 0
+        // Compared with the stored text itself: nothing to format.
+        return try db.cachedValue(
+            """
+            SELECT count(*) FROM message_thread
+            WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
+              AND (last_message_at > ? OR (last_message_at = ? AND id > ?))
+            """,
+            [orgId, mailbox.key, lastMessageAt, lastMessageAt, threadId]) ?? 0
     }
 
     /// Client threads no sitter has: the owner's triage queue (kept in `mailbox_stats`).
     static func unassignedCount(_ db: Database, orgId: RowID) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT unassigned_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = 0",
-            arguments: [orgId]) ?? 0
+        try db.cachedValue("SELECT unassigned_threads FROM mailbox_stats WHERE org_id = ? AND mailbox_key = 0", [orgId]) ?? 0
     }
 
     /// A sitters-pane row's columns: the sitter, her unread threads, pending offers and tier.
@@ -359,45 +369,57 @@ extension AppDatabase {
     static func sitterMailboxes(_ db: Database, orgId: RowID, offset: Int, limit: Int, now: Date) throws
         -> [SitterMailbox]
     {
-        try Row.fetchAll(
-            db,
-            sql: sitterMailboxColumns + " WHERE s.org_id = ? ORDER BY s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?",
-            arguments: [now, orgId, limit, offset]
-        ).map(sitterMailbox)
+        try db.cachedRows(
+            sitterMailboxColumns + " WHERE s.org_id = ? ORDER BY s.name COLLATE NOCASE, s.id LIMIT ? OFFSET ?",
+            [StoredDate.text(now), orgId, limit, offset], sitterMailbox)
     }
 
     static func sitterMailbox(_ db: Database, sitterId: RowID, now: Date) throws -> SitterMailbox? {
-        try Row.fetchOne(db, sql: sitterMailboxColumns + " WHERE s.id = ?", arguments: [now, sitterId]).map(sitterMailbox)
+        try db.cachedRow(sitterMailboxColumns + " WHERE s.id = ?", [StoredDate.text(now), sitterId], sitterMailbox)
     }
 
     /// One page of the tier table: sitters by name (the `sitter_list` index) with their
     /// stored metrics (one row per sitter, by its unique `sitter_id`).
     static func tierRows(_ db: Database, orgId: RowID, offset: Int, limit: Int) throws -> [TierRow] {
-        let sitters = try sitters(db, orgId: orgId, limit: limit, offset: offset)
-        let windows = try SitterMetricsWindow.filter(sitters.compactMap(\.id).contains(SitterMetricsWindow.Columns.sitterId)).fetchAll(db)
-        let bySitter = Dictionary(windows.map { ($0.sitterId, $0) }, uniquingKeysWith: { first, _ in first })
-        return sitters.map { TierRow(sitter: $0, window: $0.id.flatMap { bySitter[$0] }) }
+        try db.cachedRows(
+            tierRowColumns + " WHERE sitter.org_id = ? ORDER BY sitter.name COLLATE NOCASE, sitter.id LIMIT ? OFFSET ?",
+            [orgId, limit, offset], tierRow)
+    }
+
+    /// A tier table row: the sitter, then her metrics window (NULLs when none is stored yet;
+    /// `sitter_id` is unique there, so one row a sitter).
+    static let tierRowColumns = """
+        SELECT \(Sitter.screenColumns), \(SitterMetricsWindow.screenColumns)
+        FROM sitter LEFT JOIN sitter_metrics_window ON sitter_metrics_window.sitter_id = sitter.id
+        """
+
+    static func tierRow(_ row: Row) -> TierRow {
+        let windowOffset = Sitter.Columns.all.count
+        let hasWindow = !(row[windowOffset] as DatabaseValue).isNull
+        return TierRow(sitter: Sitter(screenRow: row), window: hasWindow ? SitterMetricsWindow(screenRow: row, from: windowOffset) : nil)
+    }
+
+    /// One thread by id.
+    static func thread(_ db: Database, id: RowID) throws -> MessageThread? {
+        try db.cachedRow("SELECT \(MessageThread.screenColumns) FROM message_thread WHERE id = ?", [id], MessageThread.init(screenRow:))
     }
 
     static func sitterCount(_ db: Database, orgId: RowID) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT count(*) FROM sitter WHERE org_id = ?", arguments: [orgId]) ?? 0
+        try db.cachedValue("SELECT count(*) FROM sitter WHERE org_id = ?", [orgId]) ?? 0
     }
 
     /// Bookings still open, soonest first.
     static func openBookings(_ db: Database, orgId: RowID, limit: Int) throws -> [OpenBooking] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT booking.id, booking.code, booking.service, booking.starts_at, client.name AS client_name
-                FROM booking LEFT JOIN client ON client.id = booking.client_id
-                WHERE booking.org_id = ? AND booking.status = 'open'
-                ORDER BY booking.starts_at, booking.id LIMIT ?
-                """,
-            arguments: [orgId, limit]
-        ).map { row in
-            OpenBooking(
-                id: row["id"], code: row["code"], service: row["service"], clientName: row["client_name"],
-                startsAt: row["starts_at"])
+        try db.cachedRows(
+            """
+            SELECT booking.id, booking.code, booking.service, booking.starts_at, client.name AS client_name
+            FROM booking LEFT JOIN client ON client.id = booking.client_id
+            WHERE booking.org_id = ? AND booking.status = 'open'
+            ORDER BY booking.starts_at, booking.id LIMIT ?
+            """,
+            [orgId, limit]
+        ) { row in
+            OpenBooking(id: row[0], code: row[1], service: row[2], clientName: row[4], startsAt: row.storedDate(3))
         }
     }
 
