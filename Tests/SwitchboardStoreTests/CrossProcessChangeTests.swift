@@ -48,9 +48,10 @@ import Testing
         let (listener, path) = try makeTemporaryDatabase()
         let console = try AppDatabase.open(path: path)
         let world = try await listener.writer.write { db in try SmallWorld.make(db) }
-        let seen = Mutex([0, 0])
-        let screen = Task { for await _ in console.changes() { seen.withLock { $0[0] += 1 } } }
-        let outbox = Task { for await _ in console.outboxChanges() { seen.withLock { $0[1] += 1 } } }
+        final class Seen: Sendable { let counts = Mutex([0, 0]) }
+        let seen = Seen()
+        let screen = Task { for await _ in console.changes() { seen.counts.withLock { $0[0] += 1 } } }
+        let outbox = Task { for await _ in console.outboxChanges() { seen.counts.withLock { $0[1] += 1 } } }
         /// Waits until `condition` holds, up to five seconds.
         func eventually(_ condition: () -> Bool) async -> Bool {
             for _ in 0..<500 {
@@ -68,7 +69,7 @@ import Testing
                 maskedNumberE164: world.frontDesk.e164, numberClass: .frontDesk, createdAt: Date())
             try thread.insert(db)
         }
-        #expect(await eventually { seen.withLock { $0[0] >= 1 && $0[1] >= 1 } }, "both streams saw the other store's commit")
+        #expect(await eventually { seen.counts.withLock { $0[0] >= 1 && $0[1] >= 1 } }, "both streams saw the other store's commit")
         screen.cancel()
         #expect(await eventually { console.commitWatcher.status.subscribers == 1 })
         #expect(console.commitWatcher.status.watching, "one subscriber is left")
