@@ -16,6 +16,10 @@ import SwitchboardCore
 /// on the writer's queue. Anywhere else (a plain `writer.write`, a read), or on another
 /// connection, the same calls fall back to GRDB's statement cache, so the hot functions
 /// behave the same wherever they are called from.
+///
+/// The statements live as long as the store: GRDB closes a pool it releases with
+/// `sqlite3_close_v2`, which waits for them; an explicit `DatabasePool.close()` after
+/// webhooks were ingested would find them open (nothing in the app does that).
 final class HotStatementSet: @unchecked Sendable {
     // Only touched on the writer's queue, one batch at a time: that serialises every access.
     private var connection: SQLiteConnection?
@@ -62,12 +66,6 @@ final class HotStatementSet: @unchecked Sendable {
     /// statement is prepared anew rather than reused.
     static func discard(_ key: HotStatement) {
         current?.statements[key.rawValue] = nil
-    }
-
-    /// Finalises every statement, so the connection can be closed with `sqlite3_close`.
-    func removeAll() {
-        statements = Array(repeating: nil, count: HotStatement.allCases.count)
-        connection = nil
     }
 }
 
