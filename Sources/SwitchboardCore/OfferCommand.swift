@@ -77,6 +77,9 @@ public enum ConsentKeyword: Equatable, Sendable {
         default: break
         }
         let word = asciiKeyword(body) ?? {
+            // Too many letters (or emoji…) to be a keyword: skip Foundation's trimming and
+            // upper-casing of the whole body, which bridge through NSString.
+            guard !hasMoreScalarsThanAKeyword(body) else { return "" }
             var word = body.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
             while let last = word.last, last.isPunctuation { word.removeLast() }
             return word
@@ -89,6 +92,27 @@ public enum ConsentKeyword: Equatable, Sendable {
 
     /// The longest keyword, in bytes: `UNSUBSCRIBE`.
     static let longestKeyword = 11
+
+    /// Whether `body` has more scalars than any keyword that neither trimming (white space)
+    /// nor the removal of trailing punctuation can take away (nor combining marks, which may
+    /// belong to a punctuation character). Upper-casing never turns one scalar into none, so
+    /// such a body's word is longer than every keyword.
+    static func hasMoreScalarsThanAKeyword(_ body: String) -> Bool {
+        var kept = 0
+        for scalar in body.unicodeScalars {
+            let properties = scalar.properties
+            if properties.isWhitespace { continue }
+            switch properties.generalCategory {
+            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+                .finalPunctuation, .otherPunctuation, .nonspacingMark, .spacingMark, .enclosingMark:
+                continue
+            default:
+                kept += 1
+                if kept > longestKeyword { return true }
+            }
+        }
+        return false
+    }
 
     /// For an ASCII body (nearly every SMS checked here), the same word the general path
     /// computes (white space trimmed, upper-cased, trailing punctuation removed) without

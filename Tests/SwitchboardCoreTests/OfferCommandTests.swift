@@ -1,5 +1,5 @@
 import Foundation
-import SwitchboardCore
+@testable import SwitchboardCore
 import Testing
 
 struct OfferCommandTests {
@@ -32,6 +32,30 @@ struct OfferCommandTests {
         #expect(ConsentKeyword.detect(body: "please stop by at 5", optOutType: nil) == nil)
         #expect(ConsentKeyword.detect(body: "anything", optOutType: "STOP") == .optOut)
         #expect(ConsentKeyword.detect(body: "YES", optOutType: nil) == nil)
+    }
+
+    @Test("A body with more letters or emoji than any keyword is no keyword, without Foundation; short ones are read as before")
+    func consentOnNonASCIIBodies() {
+        /// The general path as it was before the shortcut: Foundation's trimming and upper-casing.
+        func reference(_ body: String) -> ConsentKeyword? {
+            var word = body.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+            while let last = word.last, last.isPunctuation { word.removeLast() }
+            if ConsentKeyword.optOutWords.contains(word) || word == "STOP ALL" { return .optOut }
+            if ConsentKeyword.optInWords.contains(word) { return .optIn }
+            if ConsentKeyword.helpWords.contains(word) { return .help }
+            return nil
+        }
+        let bodies = [
+            "STOP\u{3000}", "\u{00A0}stop！", "ſtop", "Stop.\u{0301}", "start 🙂", "Ünsubscribe", "HELP…", "\u{2003}QUIT\u{2029}",
+            "Stop 🐕🐕🐕🐕🐕🐕🐕🐕", "مرحبا، هل الموعد غداً؟", "明天的散步还在吗？", "👨‍👩‍👧‍👦👨‍👩‍👧‍👦👨‍👩‍👧‍👦", "unsubscribe\u{00A0}\u{00A0}\u{00A0}!!!",
+            "UNSUBSCRIBE\u{200D}", "st\u{00F6}p", "ﬅop", "stop all 🐾",
+        ]
+        for body in bodies {
+            #expect(ConsentKeyword.detect(body: body, optOutType: nil) == reference(body), "\(body)")
+        }
+        #expect(ConsentKeyword.detect(body: "STOP\u{3000}", optOutType: nil) == .optOut)
+        #expect(ConsentKeyword.hasMoreScalarsThanAKeyword("Stop 🐕🐕🐕🐕🐕🐕🐕🐕"))
+        #expect(!ConsentKeyword.hasMoreScalarsThanAKeyword("unsubscribe\u{00A0}\u{00A0}\u{00A0}!!!"))
     }
 
     @Test("Relative times of the import format")

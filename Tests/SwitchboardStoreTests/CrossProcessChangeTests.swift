@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SwitchboardCore
+import Synchronization
 @testable import SwitchboardStore
 import Testing
 
@@ -40,6 +41,41 @@ import Testing
             try thread.insert(db)
         }
         #expect(await Self.nextChange(changes, within: 5), "the other store's commit reached this one's stream")
+    }
+
+    @Test("Given two change streams of one store, when another store commits, then both yield, through one shared watcher")
+    func twoStreamsShareOneWatcher() async throws {
+        let (listener, path) = try makeTemporaryDatabase()
+        let console = try AppDatabase.open(path: path)
+        let world = try await listener.writer.write { db in try SmallWorld.make(db) }
+        final class Seen: Sendable { let counts = Mutex([0, 0]) }
+        let seen = Seen()
+        let screen = Task { for await _ in console.changes() { seen.counts.withLock { $0[0] += 1 } } }
+        let outbox = Task { for await _ in console.outboxChanges() { seen.counts.withLock { $0[1] += 1 } } }
+        /// Waits until `condition` holds, up to five seconds.
+        func eventually(_ condition: () -> Bool) async -> Bool {
+            for _ in 0..<500 {
+                if condition() { return true }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return condition()
+        }
+        #expect(await eventually { console.commitWatcher.status.subscribers == 2 })
+        #expect(console.commitWatcher.status.watching)
+        try await Task.sleep(for: .milliseconds(50))
+        _ = try await listener.writer.write { db in
+            var thread = MessageThread(
+                orgId: world.org.id!, scope: .clientGeneral, clientId: world.client.id, counterpartE164: world.client.phoneE164,
+                maskedNumberE164: world.frontDesk.e164, numberClass: .frontDesk, createdAt: Date())
+            try thread.insert(db)
+        }
+        #expect(await eventually { seen.counts.withLock { $0[0] >= 1 && $0[1] >= 1 } }, "both streams saw the other store's commit")
+        screen.cancel()
+        #expect(await eventually { console.commitWatcher.status.subscribers == 1 })
+        #expect(console.commitWatcher.status.watching, "one subscriber is left")
+        outbox.cancel()
+        #expect(await eventually { console.commitWatcher.status.subscribers == 0 })
+        #expect(!console.commitWatcher.status.watching, "the last subscriber gone, the watcher stops")
     }
 
     @Test("Given a watched file, when nobody writes, then nothing is announced")

@@ -15,6 +15,8 @@ public struct AppDatabase: Sendable {
     public let tierSettings: TierSettings
     /// Where webhook writes wait to share a transaction (see ``GroupCommitQueue``).
     let ingestQueue: GroupCommitQueue
+    /// Other processes' commits to the file, watched once for every change stream.
+    let commitWatcher: SharedCommitWatcher
 
     /// Wraps `writer` and migrates it to the current schema.
     public init(_ writer: any DatabaseWriter, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws {
@@ -22,6 +24,7 @@ public struct AppDatabase: Sendable {
         self.clock = clock
         self.tierSettings = tierSettings
         self.ingestQueue = GroupCommitQueue(writer: writer)
+        self.commitWatcher = SharedCommitWatcher(path: writer.path)
         try Self.migrator.migrate(writer)
     }
 

@@ -28,10 +28,12 @@ extension AppDatabase {
         } onChange: { _ in
             continuation.yield()
         }
-        let watcher = writer is DatabasePool ? CommitWatcher(path: writer.path) { continuation.yield() } : nil
+        // One watcher of the file for all of this store's streams (see SharedCommitWatcher).
+        let watcher = writer is DatabasePool ? commitWatcher : nil
+        let token = watcher?.subscribe { continuation.yield() }
         continuation.onTermination = { _ in
             cancellable.cancel()
-            watcher?.cancel()
+            if let token { watcher?.unsubscribe(token) }
         }
         return stream
     }

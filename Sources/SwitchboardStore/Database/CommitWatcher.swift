@@ -80,7 +80,11 @@ final class CommitWatcher: Sendable {
     ) {
         let clock = ContinuousClock()
         var lastCheck = clock.now - minimumInterval
-        func dataVersion() -> Int? { try? versions?.read { db in try Int.fetchOne(db, sql: "PRAGMA data_version") } }
+        // No transaction around it (the statement's own read is enough) and a cached
+        // statement: under load this runs a few hundred times a second.
+        func dataVersion() -> Int? {
+            try? versions?.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) }
+        }
         var lastVersion = dataVersion()
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]

@@ -32,6 +32,8 @@ final class GroupCommitQueue: Sendable {
 
     private let writer: any DatabaseWriter
     private let state = Mutex(State())
+    /// The webhook statements, kept prepared on the writer's connection across batches.
+    private let hotStatements = HotStatementSet()
     /// The most writes one transaction takes, so one batch's latency stays bounded.
     let maxBatch: Int
 
@@ -74,13 +76,15 @@ final class GroupCommitQueue: Sendable {
         }
         if batch.isEmpty { return }
         observer?(batch.count)
-        writer.asyncWrite { db in
-            var outcomes: [Result<any Sendable, any Error>] = []
-            outcomes.reserveCapacity(batch.count)
-            for job in batch {
-                outcomes.append(try Self.run(job.work, inSavepointOf: db))
+        writer.asyncWrite { [hotStatements] db in
+            try hotStatements.withCurrent {
+                var outcomes: [Result<any Sendable, any Error>] = []
+                outcomes.reserveCapacity(batch.count)
+                for job in batch {
+                    outcomes.append(try Self.run(job.work, inSavepointOf: db))
+                }
+                return outcomes
             }
-            return outcomes
         } completion: { _, result in
             switch result {
             case .success(let outcomes):
@@ -96,14 +100,14 @@ final class GroupCommitQueue: Sendable {
     /// savepoint statements are cached (`Database.inSavepoint` prepares them anew each time,
     /// twice per webhook). Throws only when the savepoint itself fails, which fails the batch.
     private static func run(_ work: Work, inSavepointOf db: Database) throws -> Result<any Sendable, any Error> {
-        try db.run(cached: HotSQL.savepoint, [])
+        try db.run(hot: .savepoint)
         do {
             let value = try work(db)
-            try db.run(cached: HotSQL.releaseSavepoint, [])
+            try db.run(hot: .releaseSavepoint)
             return .success(value)
         } catch {
-            try db.run(cached: HotSQL.rollbackSavepoint, [])
-            try db.run(cached: HotSQL.releaseSavepoint, [])
+            try db.run(hot: .rollbackSavepoint)
+            try db.run(hot: .releaseSavepoint)
             return .failure(error)
         }
     }

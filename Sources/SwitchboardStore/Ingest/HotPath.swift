@@ -45,7 +45,13 @@ extension MessageNumber {
 extension Sitter {
     static let hotColumns = "id, org_id, name, phone_e164, active, opted_out"
     init(hotRow row: Row) {
-        self.init(id: row[0], orgId: row[1], name: row[2], phoneE164: row[3], active: row[4], optedOut: row[5])
+        self.init(hotRow: row, from: 0)
+    }
+    /// Decodes the sitter's columns starting at `offset`, as selected after another record's.
+    init(hotRow row: Row, from offset: Int) {
+        self.init(
+            id: row[offset], orgId: row[offset + 1], name: row[offset + 2], phoneE164: row[offset + 3],
+            active: row[offset + 4], optedOut: row[offset + 5])
     }
 }
 
@@ -86,6 +92,26 @@ extension MessageResponseLink {
 enum HotSQL {
     static let receiptByDedupeKey = "SELECT status_code, response_body, org_id FROM webhook_receipt WHERE dedupe_key = ?"
     static let messageBySid = "SELECT 1 FROM message_event WHERE provider_message_sid = ?"
+    /// An inbound SMS's two redelivery checks in one statement: its first receipt (a row
+    /// with 1 last), else whether its `MessageSid` is stored already (a row with 0 last).
+    static let firstAnswerOrStoredSid = """
+        SELECT status_code, response_body, org_id, 1 FROM webhook_receipt WHERE dedupe_key = ?
+        UNION ALL
+        SELECT NULL, NULL, NULL, 0 FROM message_event WHERE provider_message_sid = ?
+        LIMIT 1
+        """
+    /// The number a text was sent to, with the sitter who sent it (when the sender is one)
+    /// and the sitter the number belongs to (when it is hers): routing's facts, in one read.
+    /// Bound with the sender's phone first, then the number.
+    static let numberAndSitters = """
+        SELECT number.id, number.org_id, number.e164, number.number_class, number.assigned_sitter_id,
+               sender.id, sender.org_id, sender.name, sender.phone_e164, sender.active, sender.opted_out,
+               owner.id, owner.org_id, owner.name, owner.phone_e164, owner.active, owner.opted_out
+        FROM message_number AS number
+        LEFT JOIN sitter AS sender ON sender.org_id = number.org_id AND sender.phone_e164 = ?
+        LEFT JOIN sitter AS owner ON owner.id = number.assigned_sitter_id
+        WHERE number.e164 = ?
+        """
     static let numberByE164 = "SELECT \(MessageNumber.hotColumns) FROM message_number WHERE e164 = ?"
     static let sitterByPhone = "SELECT \(Sitter.hotColumns) FROM sitter WHERE org_id = ? AND phone_e164 = ?"
     static let sitterById = "SELECT \(Sitter.hotColumns) FROM sitter WHERE id = ?"
@@ -150,9 +176,58 @@ enum HotSQL {
         INSERT INTO webhook_tally(verdict, count, last_at) VALUES (?, 1, ?)
         ON CONFLICT(verdict) DO UPDATE SET count = count + 1, last_at = excluded.last_at
         """
+    /// The booking a new client thread is most likely about: the next one not yet over.
+    static let threadBooking = """
+        SELECT id FROM booking WHERE client_id = ? AND sitter_id = ? AND status = 'assigned'
+        ORDER BY ends_at < ?, starts_at LIMIT 1
+        """
+    static let markMetricsStale = "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)"
     static let savepoint = "SAVEPOINT ingest"
     static let releaseSavepoint = "RELEASE SAVEPOINT ingest"
     static let rollbackSavepoint = "ROLLBACK TO SAVEPOINT ingest"
+}
+
+/// The statements a webhook runs, by name: ``HotStatementSet`` keeps each one prepared on
+/// the writer's connection, found by this index rather than by hashing its SQL.
+enum HotStatement: Int, CaseIterable {
+    case receiptByDedupeKey, messageBySid, firstAnswerOrStoredSid, numberByE164, numberAndSitters
+    case sitterByPhone, sitterById, clientByPhone, insertClient, optedOutClient, optedOutSitter
+    case clientThread, ownerSitterThread, relayCandidates, insertMedia, insertThread, insertMessage, touchThread
+    case openLink, insertLink, closeLink, insertReceipt, tally, markMetricsStale, threadBooking
+    case savepoint, releaseSavepoint, rollbackSavepoint
+
+    var sql: String {
+        switch self {
+        case .receiptByDedupeKey: HotSQL.receiptByDedupeKey
+        case .messageBySid: HotSQL.messageBySid
+        case .firstAnswerOrStoredSid: HotSQL.firstAnswerOrStoredSid
+        case .numberByE164: HotSQL.numberByE164
+        case .numberAndSitters: HotSQL.numberAndSitters
+        case .sitterByPhone: HotSQL.sitterByPhone
+        case .sitterById: HotSQL.sitterById
+        case .clientByPhone: HotSQL.clientByPhone
+        case .insertClient: HotSQL.insertClient
+        case .optedOutClient: HotSQL.optedOutClient
+        case .optedOutSitter: HotSQL.optedOutSitter
+        case .clientThread: HotSQL.clientThread
+        case .ownerSitterThread: HotSQL.ownerSitterThread
+        case .relayCandidates: HotSQL.relayCandidates
+        case .insertMedia: HotSQL.insertMedia
+        case .insertThread: HotSQL.insertThread
+        case .insertMessage: HotSQL.insertMessage
+        case .touchThread: HotSQL.touchThread
+        case .openLink: HotSQL.openLink
+        case .insertLink: HotSQL.insertLink
+        case .closeLink: HotSQL.closeLink
+        case .insertReceipt: HotSQL.insertReceipt
+        case .tally: HotSQL.tally
+        case .markMetricsStale: HotSQL.markMetricsStale
+        case .threadBooking: HotSQL.threadBooking
+        case .savepoint: HotSQL.savepoint
+        case .releaseSavepoint: HotSQL.releaseSavepoint
+        case .rollbackSavepoint: HotSQL.rollbackSavepoint
+        }
+    }
 }
 
 extension OfferEvent {

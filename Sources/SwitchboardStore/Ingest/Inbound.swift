@@ -65,18 +65,23 @@ extension AppDatabase {
         now: Date
     ) throws -> WebhookAnswer {
         let dedupeKey = Self.inboundDedupeKey(messageSid: sms.sid)
-        if let first = try Self.firstAnswer(db, dedupeKey: dedupeKey) {
+        // Both redelivery checks in one read: the first receipt, else a stored `MessageSid`.
+        let earlier = try db.fetchFirst(hot: .firstAnswerOrStoredSid, { row -> (answer: WebhookAnswer, orgId: RowID?)? in
+            let isReceipt: Bool = row[3]
+            return isReceipt ? (WebhookAnswer(statusCode: row[0], body: row[1], verdict: .duplicate), row[2]) : nil
+        }, dedupeKey, sms.sid)
+        if let first = earlier ?? nil {
             try Self.recordReceipt(db, receipt(for: received, sid: sms.sid, dedupeKey: nil, orgId: first.orgId, answer: first.answer, now: now))
             return first.answer
         }
         var orgId: RowID?
         let outcome: InboundOutcome
-        if try db.exists(cached: HotSQL.messageBySid, [sms.sid]) {
+        if earlier != nil {
             // Stored already by another path (an import, an outbound send): nothing to add.
             outcome = InboundOutcome(verdict: .duplicate)
-        } else if let number = try db.fetchFirst(cached: HotSQL.numberByE164, [sms.to], MessageNumber.init(hotRow:)) {
-            orgId = number.orgId
-            outcome = try route(db, sms, to: number, now: now)
+        } else if let facts = try db.fetchFirst(hot: .numberAndSitters, RoutingFacts.init(joinedRow:), sms.from, sms.to) {
+            orgId = facts.number.orgId
+            outcome = try route(db, sms, facts: facts, now: now)
         } else {
             // Not one of our numbers: the receipt keeps it for the Unrouted view.
             outcome = InboundOutcome(verdict: .unrouted)
@@ -143,8 +148,15 @@ extension AppDatabase {
     /// Applies the one routing decision of Core (``InboundRoute``, ``RelayDecision``) to the
     /// store: the facts are read here, the rules live there.
     func route(_ db: Database, _ sms: InboundSMS, to number: MessageNumber, now: Date) throws -> InboundOutcome {
+        let sender = try db.fetchFirst(hot: .sitterByPhone, Sitter.init(hotRow:), number.orgId, sms.from)
+        let owner = try number.assignedSitterId.flatMap { try db.fetchFirst(hot: .sitterById, Sitter.init(hotRow:), $0) }
+        return try route(db, sms, facts: RoutingFacts(number: number, sender: sender, numberSitter: owner), now: now)
+    }
+
+    /// Routes with the facts read already (by one joined read, on the webhook path).
+    private func route(_ db: Database, _ sms: InboundSMS, facts: RoutingFacts, now: Date) throws -> InboundOutcome {
+        let number = facts.number, sender = facts.sender
         let orgId = number.orgId
-        let sender = try db.fetchFirst(cached: HotSQL.sitterByPhone, [orgId, sms.from], Sitter.init(hotRow:))
         let consent = ConsentKeyword.detect(body: sms.body, optOutType: sms.optOutType)
         let route = InboundRoute.decide(
             number: .init(numberClass: number.numberClass, assignedSitterId: number.assignedSitterId),
@@ -177,8 +189,7 @@ extension AppDatabase {
             // can answer through it; a thread reassigned away from the number's sitter is the
             // owner's to handle (its new sitter could not answer through this number).
             guard consent == nil, let threadId = stored.thread.id, stored.thread.assignedSitterId == sitterId,
-                let assigned = try db.fetchFirst(cached: HotSQL.sitterById, [sitterId], Sitter.init(hotRow:)),
-                assigned.active, !assigned.optedOut
+                let assigned = facts.numberSitter, assigned.id == sitterId, assigned.active, !assigned.optedOut
             else { return InboundOutcome(verdict: .accepted) }
             let label = RelayCandidate(threadId: threadId, clientName: client.name, isWaiting: true).label
             let forward = OutboundSMS(
@@ -220,8 +231,8 @@ extension AppDatabase {
 
     /// The client threads on `number` in the sitter's mailbox now, newest first.
     func relayCandidates(_ db: Database, sitterId: RowID, number: String) throws -> [RelayCandidate] {
-        let statement = try db.cachedStatement(sql: HotSQL.relayCandidates)
-        statement.setUncheckedArguments([sitterId, number])
+        let statement = try HotStatementSet.statement(.relayCandidates, in: db)
+        statement.bindHot(sitterId, number)
         return try Row.fetchAll(statement).map { row in
             RelayCandidate(threadId: row[0], clientName: row[1], isWaiting: row[2], clientOptedOut: row[3])
         }
@@ -250,7 +261,7 @@ extension AppDatabase {
             _ = try link.delete(db)
         }
         for (position, item) in sms.media.enumerated() {
-            try db.run(cached: HotSQL.insertMedia, [appended.event.id, position, item.url, item.contentType])
+            try db.run(hot: .insertMedia, appended.event.id, position, item.url, item.contentType)
         }
         return appended
     }
@@ -271,11 +282,11 @@ extension AppDatabase {
 
     /// The client with this phone, or a new unnamed contact.
     func findOrCreateClient(_ db: Database, orgId: RowID, phone: String) throws -> Client {
-        if let client = try db.fetchFirst(cached: HotSQL.clientByPhone, [orgId, phone], Client.init(hotRow:)) {
+        if let client = try db.fetchFirst(hot: .clientByPhone, Client.init(hotRow:), orgId, phone) {
             return client
         }
         var client = Client(orgId: orgId, name: nil, phoneE164: phone)
-        client.id = try db.insert(cached: HotSQL.insertClient, [client.orgId, client.name, client.phoneE164, client.optedOut])
+        client.id = try db.insert(hot: .insertClient, client.orgId, client.name, client.phoneE164, client.optedOut)
         return client
     }
 
@@ -284,20 +295,14 @@ extension AppDatabase {
     /// else `client_general`), or unassigned in the owner inbox when `sitterId` is nil.
     func clientThread(_ db: Database, client: Client, number: MessageNumber, sitterId: RowID?, now: Date) throws -> MessageThread {
         if let thread = try db.fetchFirst(
-            cached: HotSQL.clientThread, [number.e164, client.phoneE164, number.orgId], MessageThread.init(hotRow:))
+            hot: .clientThread, MessageThread.init(hotRow:), number.e164, client.phoneE164, number.orgId)
         {
             return thread
         }
         var bookingId: RowID?
         if let sitterId {
             // The booking the conversation is most likely about: the next one not yet over.
-            bookingId = try RowID.fetchOne(
-                db,
-                sql: """
-                    SELECT id FROM booking WHERE client_id = ? AND sitter_id = ? AND status = 'assigned'
-                    ORDER BY ends_at < ?, starts_at LIMIT 1
-                    """,
-                arguments: [client.id, sitterId, now])
+            bookingId = try db.fetchFirst(hot: .threadBooking, { row -> RowID in row[0] }, client.id, sitterId, now.storedText)
         }
         var thread = MessageThread(
             orgId: number.orgId, assignedSitterId: sitterId, scope: bookingId == nil ? .clientGeneral : .clientBooking,
@@ -309,7 +314,7 @@ extension AppDatabase {
 
     /// The sitter's conversation with the office (the owner inbox), created when new.
     func ownerSitterThread(_ db: Database, sitter: Sitter, now: Date) throws -> MessageThread {
-        if let thread = try db.fetchFirst(cached: HotSQL.ownerSitterThread, [sitter.id], MessageThread.init(hotRow:)) {
+        if let thread = try db.fetchFirst(hot: .ownerSitterThread, MessageThread.init(hotRow:), sitter.id) {
             return thread
         }
         let frontDesk = try String.fetchOne(
@@ -325,9 +330,9 @@ extension AppDatabase {
     // MARK: - Receipts
 
     static func firstAnswer(_ db: Database, dedupeKey: String) throws -> (answer: WebhookAnswer, orgId: RowID?)? {
-        try db.fetchFirst(cached: HotSQL.receiptByDedupeKey, [dedupeKey]) { row in
+        try db.fetchFirst(hot: .receiptByDedupeKey, { row in
             (WebhookAnswer(statusCode: row[0], body: row[1], verdict: .duplicate), row[2])
-        }
+        }, dedupeKey)
     }
 
     private func receipt(
@@ -343,6 +348,28 @@ extension AppDatabase {
     static func secondsSince(_ instant: ContinuousClock.Instant) -> Double {
         let elapsed = ContinuousClock.now - instant
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+/// What routing a text needs to know of the number it was sent to: the number, the sitter
+/// who sent it (when its sender is one of the org's sitters), and the sitter the number
+/// belongs to (when it is a sitter's number).
+struct RoutingFacts {
+    var number: MessageNumber
+    var sender: Sitter?
+    var numberSitter: Sitter?
+
+    /// Decodes a row of `HotSQL.numberAndSitters`.
+    init(joinedRow row: Row) {
+        number = MessageNumber(hotRow: row)
+        sender = row.hasNull(atIndex: 5) ? nil : Sitter(hotRow: row, from: 5)
+        numberSitter = row.hasNull(atIndex: 11) ? nil : Sitter(hotRow: row, from: 11)
+    }
+
+    init(number: MessageNumber, sender: Sitter?, numberSitter: Sitter?) {
+        self.number = number
+        self.sender = sender
+        self.numberSitter = numberSitter
     }
 }
 

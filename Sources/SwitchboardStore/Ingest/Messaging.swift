@@ -41,31 +41,30 @@ extension AppDatabase {
         var event = MessageEvent(
             orgId: thread.orgId, threadId: threadID, direction: direction, actorType: actor, body: body,
             providerMessageSid: providerMessageSid, createdAt: createdAt, deliveryStatus: deliveryStatus)
-        // Formatted once: a date's text costs a DateFormatter call, and up to three columns take it.
-        let stamp = createdAt.databaseValue
+        // Written once as text (no DateFormatter), for up to three columns.
+        let stamp = createdAt.storedText
         let eventID = try db.insert(
-            cached: HotSQL.insertMessage,
-            [event.orgId, threadID, direction, actor, body, providerMessageSid, stamp, deliveryStatus])
+            hot: .insertMessage, event.orgId, threadID, direction, actor, body, providerMessageSid, stamp, deliveryStatus)
         event.id = eventID
 
         var thread = thread
-        let lastMessageAt: any DatabaseValueConvertible
+        let lastMessageAt: String
         if createdAt >= thread.lastMessageAt {
             thread.lastMessageAt = createdAt
             lastMessageAt = stamp
         } else {
-            lastMessageAt = thread.lastMessageAt
+            lastMessageAt = thread.lastMessageAt.storedText
         }
         if direction == .inbound { thread.unread += 1 }
-        try db.run(cached: HotSQL.touchThread, [lastMessageAt, thread.unread, threadID])
+        try db.run(hot: .touchThread, lastMessageAt, thread.unread, threadID)
 
         var opened: MessageResponseLink?
         var closed: MessageResponseLink?
-        let openLink = try db.fetchFirst(cached: HotSQL.openLink, [threadID], MessageResponseLink.init(hotRow:))
+        let openLink = try db.fetchFirst(hot: .openLink, MessageResponseLink.init(hotRow:), threadID)
         if direction == .inbound, actor == .client, thread.scope.isClientThread, openLink == nil {
             var link = MessageResponseLink(
                 orgId: thread.orgId, threadId: threadID, requiresResponseEventId: eventID, requiresAt: createdAt)
-            link.id = try db.insert(cached: HotSQL.insertLink, [link.orgId, threadID, eventID, stamp])
+            link.id = try db.insert(hot: .insertLink, link.orgId, threadID, eventID, stamp)
             opened = link
             // A question waiting for an answer is a sample of the response rate already.
             if case .sitter(let sitterId) = thread.mailbox {
@@ -74,7 +73,7 @@ extension AppDatabase {
         } else if direction == .outbound, var link = openLink, createdAt >= link.requiresAt {
             link.responseEventId = eventID
             link.responseSeconds = createdAt.timeIntervalSince(link.requiresAt)
-            try db.run(cached: HotSQL.closeLink, [eventID, link.responseSeconds, link.id])
+            try db.run(hot: .closeLink, eventID, link.responseSeconds, link.id)
             closed = link
             if case .sitter(let sitterId) = thread.mailbox {
                 try markMetricsStale(db, sitterId: sitterId)
@@ -86,12 +85,10 @@ extension AppDatabase {
     /// Inserts a new thread through a cached statement and sets its id.
     static func insertThread(_ db: Database, _ thread: inout MessageThread) throws {
         thread.id = try db.insert(
-            cached: HotSQL.insertThread,
-            [
-                thread.orgId, thread.assignedSitterId, thread.scope, thread.bookingId, thread.clientId,
-                thread.counterpartE164, thread.maskedNumberE164, thread.numberClass, thread.createdAt,
-                thread.lastMessageAt, thread.unread,
-            ])
+            hot: .insertThread,
+            thread.orgId, thread.assignedSitterId, thread.scope, thread.bookingId, thread.clientId,
+            thread.counterpartE164, thread.maskedNumberE164, thread.numberClass, thread.createdAt.storedText,
+            thread.lastMessageAt.storedText, thread.unread)
     }
 
     /// Writes one `event_log` row; `metadata` is encoded as a JSON object with sorted keys.

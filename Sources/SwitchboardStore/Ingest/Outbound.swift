@@ -56,8 +56,7 @@ extension AppDatabase {
 
     /// Refuses a phone that opted out, whether it belongs to a client or a sitter.
     static func checkNotOptedOut(_ db: Database, phone: String, orgId: RowID) throws {
-        if try db.exists(cached: HotSQL.optedOutClient, [orgId, phone])
-            || db.exists(cached: HotSQL.optedOutSitter, [orgId, phone])
+        if try db.exists(hot: .optedOutClient, orgId, phone) || db.exists(hot: .optedOutSitter, orgId, phone)
         {
             throw OutboundError(
                 .optedOut,
@@ -94,7 +93,7 @@ extension AppDatabase {
         guard var event = found, event.direction == .outbound else { return nil }
         var columns: [String] = []
         if callback.eventId != nil, event.providerMessageSid != callback.sid,
-            try !db.exists(cached: HotSQL.messageBySid, [callback.sid])
+            try !db.exists(hot: .messageBySid, callback.sid)
         {
             event.providerMessageSid = callback.sid
             columns.append(MessageEvent.Columns.providerMessageSid.name)

@@ -92,27 +92,25 @@ extension AppDatabase {
 
     /// Stores the receipt of a signed webhook and counts it.
     static func recordReceipt(_ db: Database, _ receipt: WebhookReceipt) throws {
-        // Formatted once for both rows: a date's text costs a DateFormatter call.
-        let stamp = receipt.createdAt.databaseValue
+        // Written once as text (no DateFormatter), for both rows.
+        let stamp = receipt.createdAt.storedText
         try insertReceipt(db, receipt, createdAt: stamp)
-        try db.run(cached: HotSQL.tally, [receipt.verdict, stamp])
+        try db.run(hot: .tally, receipt.verdict, stamp)
         if receipt.verdict == .duplicate && receipt.dedupeKey == nil { try trimDuplicateReceipts(db) }
     }
 
     /// Inserts a receipt through a cached statement: every webhook writes one.
-    static func insertReceipt(_ db: Database, _ receipt: WebhookReceipt, createdAt: DatabaseValue? = nil) throws {
+    static func insertReceipt(_ db: Database, _ receipt: WebhookReceipt, createdAt: String? = nil) throws {
         _ = try db.insert(
-            cached: HotSQL.insertReceipt,
-            [
-                receipt.orgId, receipt.path, receipt.messageSid, receipt.dedupeKey, receipt.rawBody, receipt.headers,
-                receipt.verdict, receipt.statusCode, receipt.responseBody, createdAt ?? receipt.createdAt.databaseValue,
-                receipt.latencySeconds,
-            ])
+            hot: .insertReceipt,
+            receipt.orgId, receipt.path, receipt.messageSid, receipt.dedupeKey, receipt.rawBody, receipt.headers,
+            receipt.verdict, receipt.statusCode, receipt.responseBody, createdAt ?? receipt.createdAt.storedText,
+            receipt.latencySeconds)
     }
 
     /// Counts one webhook of `verdict`.
     static func tally(_ db: Database, _ verdict: WebhookVerdict, at date: Date) throws {
-        try db.run(cached: HotSQL.tally, [verdict, date])
+        try db.run(hot: .tally, verdict, date.storedText)
     }
 
     /// Records a request refused with a 4xx, in bounded form: it is always counted, its body

@@ -50,12 +50,12 @@ extension AppDatabase {
             guard let form = try? FormParameters.parse(Array(receipt.rawBody.utf8)), let sms = try? InboundSMS(form: form) else {
                 throw StoreError(.refused, "receipt \(receiptId) has no text left to route (its body is empty or not a form)")
             }
-            guard let number = try db.fetchFirst(cached: HotSQL.numberByE164, [sms.to], MessageNumber.init(hotRow:)) else {
+            guard let number = try db.fetchFirst(hot: .numberByE164, MessageNumber.init(hotRow:), sms.to) else {
                 throw StoreError(
                     .refused,
                     "receipt \(receiptId) was sent to \(sms.to), which is still not one of our numbers; add the number first, then route it again")
             }
-            guard try !db.exists(cached: HotSQL.messageBySid, [sms.sid]) else {
+            guard try !db.exists(hot: .messageBySid, sms.sid) else {
                 throw StoreError(.refused, "message \(sms.sid) of receipt \(receiptId) is already stored; nothing changed")
             }
             let outcome = try self.route(db, sms, to: number, now: now)

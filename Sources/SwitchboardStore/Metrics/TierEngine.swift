@@ -38,7 +38,7 @@ extension AppDatabase {
     /// a quarter second), one transaction for a whole burst, so metrics update live without
     /// slowing ingest.
     static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
-        try db.run(cached: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", [sitterId])
+        try db.run(hot: .markMetricsStale, sitterId)
     }
 
     /// Recomputes the metrics of every sitter marked stale, in one transaction, and clears

@@ -208,9 +208,3 @@ extension WebhookReceipt {
         ]
     }
 }
-
-extension Date {
-    /// The date as the store writes it: `YYYY-MM-DD HH:MM:SS.SSS`, UTC (what the sqlite3
-    /// shell's `datetime()` reads), for reports that show stored values as stored.
-    public var storedText: String { databaseValue.storage.value as? String ?? "\(self)" }
-}

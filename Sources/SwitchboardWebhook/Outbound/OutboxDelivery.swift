@@ -25,6 +25,10 @@ public struct OutboxDelivery: Service {
         self.logger = logger
     }
 
+    /// The least time between two reads of the outbox on wakes: a text waits at most this
+    /// much longer, and a flood of commits costs at most 50 reads a second.
+    static let minimumWakeInterval: Duration = .milliseconds(20)
+
     public func run() async throws {
         let (wakes, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let changes = store.outboxChanges()
@@ -33,7 +37,16 @@ public struct OutboxDelivery: Service {
         defer { relay.cancel() }
         try await cancelWhenGracefulShutdown {
             var iterator = wakes.makeAsyncIterator()
+            var lastRead = ContinuousClock.now - Self.minimumWakeInterval
             while !Task.isCancelled {
+                // Under a flood of webhooks every group commit wakes the loop (the file
+                // watcher cannot tell this process's commits from another's): at most one read
+                // per interval; the wakes meanwhile coalesce into the next one.
+                let sinceLastRead = ContinuousClock.now - lastRead
+                if sinceLastRead < Self.minimumWakeInterval {
+                    try? await Task.sleep(for: Self.minimumWakeInterval - sinceLastRead)
+                }
+                lastRead = ContinuousClock.now
                 // A read first: most wakes are commits that queued nothing (in `serve`, every
                 // webhook's), and they must not take the writer from the webhooks.
                 let due = (try? store.nextOutboundAttempt()) ?? nil
