@@ -37,7 +37,7 @@ public struct AttachedLatency {
         let frames = Mutex(0)
     }
 
-    let store: AppDatabase
+    let store: any Store
     let inboundURL: String
     let authToken: String
     let frontDesk: String
@@ -45,7 +45,7 @@ public struct AttachedLatency {
     /// - Parameters:
     ///   - store: the database `serve` serves, opened by this process as a console opens it.
     ///   - inboundURL: serve's `…/api/twilio/inbound`.
-    public init(store: AppDatabase, inboundURL: String, authToken: String, frontDesk: String) {
+    public init(store: any Store, inboundURL: String, authToken: String, frontDesk: String) {
         self.store = store
         self.inboundURL = inboundURL
         self.authToken = authToken

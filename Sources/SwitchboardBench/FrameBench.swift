@@ -20,10 +20,10 @@ public struct FrameBench {
 
     public static let size = Size(width: 120, height: 40)
 
-    let store: AppDatabase
+    let store: any Store
     let path: String
 
-    public init(store: AppDatabase, path: String) {
+    public init(store: any Store, path: String) {
         self.store = store
         self.path = path
     }

@@ -12,7 +12,7 @@ final class HeadlessConsole: Sendable {
     private let wake = DispatchSemaphore(value: 0)
     private let changes: Task<Void, Never>
 
-    init(store: AppDatabase, onFrame: @escaping @Sendable (_ start: Double, _ done: Double, _ state: ConsoleState) -> Void) {
+    init(store: any Store, onFrame: @escaping @Sendable (_ start: Double, _ done: Double, _ state: ConsoleState) -> Void) {
         let wake = self.wake
         changes = Task { for await _ in store.changes() { wake.signal() } }
         let thread = Thread { [self] in

@@ -200,7 +200,7 @@ public struct IngestLoad: Sendable {
     }
 
     /// Checks that every webhook answered `200` is in the database, once.
-    public func verify(_ report: Report, in store: AppDatabase) throws -> Verification {
+    public func verify(_ report: Report, in store: any Store) throws -> Verification {
         let (receipts, messages) = try store.storedCounts(messageSidPrefix: "SM" + options.runID)
         let missing = report.acceptedSids.filter { receipts[$0] == nil }.count
         let duplicated = receipts.values.filter { $0 > 1 }.count + messages.values.filter { $0 > 1 }.count

@@ -50,7 +50,7 @@ struct BenchLiveCommand: AsyncParsableCommand {
     }
 
     /// `serve` on the copy in a child process (this same executable), this process attached.
-    private func runAttached(store: AppDatabase, path: String, folder: URL) async throws {
+    private func runAttached(store: any Store, path: String, folder: URL) async throws {
         let token = "bench-live-attached-token"
         let serve = Process()
         serve.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()

@@ -10,7 +10,7 @@ import SwitchboardWebhook
 /// console restoring the terminal on its way out.
 enum ConsoleLauncher {
     struct Settings {
-        var store: AppDatabase
+        var store: any Store
         /// Nil runs the console alone (`--no-listen`).
         var listener: ListenerConfiguration?
         /// Shown in the status bar in demo mode.

@@ -21,7 +21,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens the database, creating it when missing (commands that write: `import`, `serve`,
     /// `console`); a file that cannot be used throws the store's one-sentence ``StoreError``
     /// (a runtime failure, printed without the usage text).
-    func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
+    func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
         let path = resolvedPath()
         try Self.refuseFolder(path)
         return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
@@ -30,7 +30,7 @@ struct DatabaseOptions: ParsableArguments {
     /// Opens a database that must exist already: what commands that only read (`status`,
     /// `metrics`, `export`, `receipts`) and the record commands use, so a mistyped `--db` is
     /// reported rather than created empty.
-    func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> AppDatabase {
+    func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
         let path = resolvedPath()
         try Self.refuseFolder(path)
         guard FileManager.default.fileExists(atPath: path) else {

@@ -10,7 +10,7 @@ import SwitchboardWebhook
 /// so the answer on screen is the TwiML a phone would get. Replies and offers go into the
 /// outbox, as in every console.
 struct LiveOperatorActions: OperatorActions {
-    let store: AppDatabase
+    let store: any Store
     let authToken: String
     /// Where the listener is reached, known once it is bound (`--port 0`).
     let listenerURL: @Sendable () -> String?

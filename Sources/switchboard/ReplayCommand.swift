@@ -113,7 +113,7 @@ struct RouteCommand: AsyncParsableCommand {
 
 /// Finds the receipt a command names: digits are a receipt id, anything else a MessageSid.
 enum ReceiptLookup {
-    static func find(_ name: String, in store: AppDatabase) throws -> ReceiptDetail {
+    static func find(_ name: String, in store: any Store) throws -> ReceiptDetail {
         if let id = Int64(name) {
             guard let receipt = try store.receipt(id: id) else {
                 throw CommandFailure("there is no receipt \(id); `switchboard receipts` lists them with their ids")

@@ -42,7 +42,7 @@ struct Services {
 /// The one composition root: the listener (with its offer-expiry sweep), the outbox's
 /// delivery, the tier engine and the WAL checkpoints, as `serve`, `console` and `demo` all
 /// run them.
-func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> Services {
+func buildServices(store: any Store, configuration: ServicesConfiguration) -> Services {
     var services = Services(configurations: [], listenerAddress: nil)
     if let listener = configuration.listener {
         let address = ListenerAddress(listener.publicURL)
@@ -69,7 +69,9 @@ func buildServices(store: AppDatabase, configuration: ServicesConfiguration) -> 
             .init(service: OutboxDelivery(store: store, sender: sender, logger: Logger(label: "switchboard.outbox"))))
     }
     services.configurations.append(.init(service: TierEngineService(store: store, logger: Logger(label: "switchboard.tiers"))))
-    services.configurations.append(.init(service: CheckpointService(store: store)))
+    for upkeep in store.upkeepServices() {
+        services.configurations.append(.init(service: upkeep))
+    }
     return services
 }
 

@@ -57,7 +57,7 @@ struct SenderOptions: ParsableArguments {
 
     /// The sender `--send` names. `statusCallback` is the listener's public
     /// `…/api/twilio/status` URL, where Twilio reports delivery.
-    func makeSender(store: AppDatabase, statusCallback: String?, credentials: TwilioCredentials) throws -> any OutboundSender {
+    func makeSender(store: any Store, statusCallback: String?, credentials: TwilioCredentials) throws -> any OutboundSender {
         switch send {
         case .simulated:
             return SimulatedSender(store: store)

@@ -15,7 +15,7 @@ import SwitchboardStore
 /// ```
 public struct ConsoleDriver {
     public private(set) var state: ConsoleState
-    public let store: AppDatabase
+    public let store: any Store
     /// Where operator actions go (every effect but `.reload` and `.quit`): the event loop
     /// runs them through ``OperatorActions`` off its thread; tests and benchmarks drop them.
     private let perform: (Effect) -> Void
@@ -29,7 +29,7 @@ public struct ConsoleDriver {
         return editorRequest
     }
 
-    public init(state: ConsoleState, store: AppDatabase, perform: @escaping (Effect) -> Void = { _ in }) {
+    public init(state: ConsoleState, store: any Store, perform: @escaping (Effect) -> Void = { _ in }) {
         self.state = state
         self.store = store
         self.perform = perform

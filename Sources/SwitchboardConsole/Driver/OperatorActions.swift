@@ -12,7 +12,7 @@ import SwitchboardStore
 /// the listener answered), and throws an error whose description says what went wrong.
 public protocol OperatorActions: Sendable {
     /// The store the actions write to.
-    var store: AppDatabase { get }
+    var store: any Store { get }
     /// Queues `body` to the thread's counterpart in the outbox.
     func reply(threadId: RowID, body: String) async throws -> String
     /// Offers a booking to a sitter (the offer's text is queued in the outbox).
@@ -65,7 +65,7 @@ extension OperatorActions {
     }
 
     /// Routes an unrouted text through the same routing as a fresh webhook (the store's
-    /// ``AppDatabase/routeUnrouted(receiptId:)``); a refusal says what to do.
+    /// ``Store/routeUnrouted(receiptId:)``); a refusal says what to do.
     public func routeUnrouted(receiptId: RowID) async throws -> String {
         do {
             let routed = try await store.routeUnrouted(receiptId: receiptId)
@@ -105,10 +105,10 @@ extension OperatorActions {
 /// Used when no listener can take a simulated YES/NO (`--no-listen`, or an attached console
 /// without the auth token to sign one): everything else works; that action says why not.
 public struct ListenerlessActions: OperatorActions {
-    public let store: AppDatabase
+    public let store: any Store
     let reason: String
 
-    public init(store: AppDatabase, reason: String = "Simulating a sitter's answer needs the webhook listener; restart without --no-listen.") {
+    public init(store: any Store, reason: String = "Simulating a sitter's answer needs the webhook listener; restart without --no-listen.") {
         self.store = store
         self.reason = reason
     }
@@ -129,7 +129,7 @@ public struct SitterActions: OperatorActions {
         self.sitterId = sitterId
     }
 
-    public var store: AppDatabase { base.store }
+    public var store: any Store { base.store }
 
     public func reply(threadId: RowID, body: String) async throws -> String {
         try checkIsHers(threadId)

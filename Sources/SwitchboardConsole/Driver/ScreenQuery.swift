@@ -162,11 +162,11 @@ extension ConsoleViewQuery {
     /// visible rows; counts use the mailbox indexes. The windowing (which page of the thread
     /// list holds the selection, which messages the view shows) is decided here, in the
     /// console, from the store's intent-named reads.
-    public func read(from store: AppDatabase, now: Date) throws -> ConsoleViewData {
+    public func read(from store: any Store, now: Date) throws -> ConsoleViewData {
         try store.read { reads in try read(from: reads, now: now) }
     }
 
-    func read(from reads: StoreReads, now: Date) throws -> ConsoleViewData {
+    func read(from reads: any StoreReading, now: Date) throws -> ConsoleViewData {
         if let sitterId = viewer.sitterId { return try readSitterScreen(from: reads, sitterId: sitterId, now: now) }
         let query = self
         var data = ConsoleViewData()
@@ -227,7 +227,7 @@ extension ConsoleViewQuery {
     /// A sitter's own screen: her org, her row of the sitters pane, her mailbox's threads,
     /// her pending offers and her tier. Every read names her; nothing of the owner inbox,
     /// other sitters, unrouted texts or the business's webhook counts is read.
-    private func readSitterScreen(from reads: StoreReads, sitterId: RowID, now: Date) throws -> ConsoleViewData {
+    private func readSitterScreen(from reads: any StoreReading, sitterId: RowID, now: Date) throws -> ConsoleViewData {
         var data = ConsoleViewData()
         guard let sitter = try reads.sitter(sitterId) else { return data }
         data.orgs = try reads.orgs().filter { $0.id == sitter.orgId }
@@ -251,7 +251,7 @@ extension ConsoleViewQuery {
 
     /// The page of `data.mailbox`'s thread list that holds the selection, and the selected
     /// thread's messages.
-    private func readThreadList(_ reads: StoreReads, orgId: RowID, into data: inout ConsoleViewData) throws {
+    private func readThreadList(_ reads: any StoreReading, orgId: RowID, into data: inout ConsoleViewData) throws {
         let rows = max(1, threadRows)
         let search = self.search.flatMap { $0.isEmpty ? nil : $0 }
         data.threadCount = try reads.threadCount(in: data.mailbox, of: orgId, matching: search)
@@ -291,7 +291,7 @@ extension ConsoleViewQuery {
 
     /// The page of the selected thread's messages the view shows: the newest, a page further
     /// back, or the first ones. A skip past the start shows the oldest message.
-    private func readMessages(_ reads: StoreReads, threadId: RowID, into data: inout ConsoleViewData) throws {
+    private func readMessages(_ reads: any StoreReading, threadId: RowID, into data: inout ConsoleViewData) throws {
         let limit = messageCount
         if messageSkip == ConsoleViewQuery.oldestMessages {
             let total = try reads.messageCount(inThread: threadId)

@@ -48,7 +48,7 @@ public struct ReceiptsQuery: Equatable, Sendable {
     /// count of a million rows would cost every read of the screen tens of milliseconds.
     static let countLimit = 10_000
 
-    func read(from reads: StoreReads) throws -> ReceiptsPage {
+    func read(from reads: any StoreReading) throws -> ReceiptsPage {
         var page = ReceiptsPage()
         page.total = try reads.receiptCount(verdict: verdict, upTo: Self.countLimit)
         let found = try selectedId.flatMap { try reads.receiptPosition(of: $0, verdict: verdict) }

@@ -7,7 +7,7 @@ import SwitchboardStore
 /// It returns when the operator quits, or after a graceful shutdown (SIGINT, SIGTERM),
 /// always with the terminal restored.
 public struct ConsoleService: Service {
-    let store: AppDatabase
+    let store: any Store
     let actions: any OperatorActions
     let listener: ListenerInfo
     let viewer: Viewer
@@ -18,7 +18,7 @@ public struct ConsoleService: Service {
     /// - Parameter waitForListener: when the console runs with a listener, returns its
     ///   address once it is bound; the console starts then, showing the real port.
     public init(
-        store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer = .owner, terminal: TerminalSettings = TerminalSettings(),
+        store: any Store, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer = .owner, terminal: TerminalSettings = TerminalSettings(),
         waitForListener: (@Sendable () async -> String?)? = nil, logger: Logger
     ) {
         self.store = store

@@ -26,7 +26,7 @@ final class EventLoop {
     private let profile: TerminalProfile
 
     init(
-        queue: EventQueue, store: AppDatabase, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer,
+        queue: EventQueue, store: any Store, actions: any OperatorActions, listener: ListenerInfo, viewer: Viewer,
         terminal: TerminalSettings, profile: TerminalProfile, logger: Logger
     ) {
         self.queue = queue

@@ -205,16 +205,18 @@ extension AppDatabase {
         return summary
     }
 
-    /// Reads and imports the file at `path`.
-    @discardableResult
-    public func importFile(atPath path: String) async throws -> ImportSummary {
+}
+
+extension ImportFile {
+    /// Reads and checks an import file, before any database is touched.
+    public static func load(atPath path: String) throws -> ImportFile {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw StoreError(.invalidImport, "cannot read \(path): \(error.localizedDescription)")
         }
-        return try await importFile(ImportFile.decode(data, file: path), name: path)
+        return try decode(data, file: path)
     }
 }
 

@@ -66,12 +66,12 @@ extension AppDatabase {
 /// Removes old accepted receipts' raw bodies once at start and then every `interval`
 /// (a day by default), beside the listener in `serve`.
 public struct ReceiptRetentionService: Service {
-    let store: AppDatabase
+    let store: any Store
     let age: TimeInterval
     let interval: Duration
     let logger: Logger
 
-    public init(store: AppDatabase, age: TimeInterval, interval: Duration = .seconds(86_400), logger: Logger) {
+    public init(store: any Store, age: TimeInterval, interval: Duration = .seconds(86_400), logger: Logger) {
         self.store = store
         self.age = age
         self.interval = interval

@@ -8,13 +8,13 @@ import SwitchboardCore
 /// every sitter of every org, so samples that age out of the rolling window leave the figures even when
 /// nothing new arrives.
 public struct TierEngineService: Service {
-    let store: AppDatabase
+    let store: any Store
     let fullRefreshInterval: Duration
     let staleRefreshInterval: Duration
     let logger: Logger
 
     public init(
-        store: AppDatabase, fullRefreshInterval: Duration = .seconds(60), staleRefreshInterval: Duration = .milliseconds(250),
+        store: any Store, fullRefreshInterval: Duration = .seconds(60), staleRefreshInterval: Duration = .milliseconds(250),
         logger: Logger = Logger(label: "switchboard.tiers")
     ) {
         self.store = store

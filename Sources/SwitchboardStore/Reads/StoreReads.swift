@@ -97,7 +97,7 @@ public struct Page: Equatable, Sendable {
 extension AppDatabase {
     /// Runs several reads in one read transaction, so together they see one committed state
     /// (a console screen: counts, a page of threads, the selected thread's messages).
-    public func read<T>(_ reads: (StoreReads) throws -> T) throws -> T {
+    public func read<T>(_ reads: (any StoreReading) throws -> T) throws -> T {
         try reader.read { db in try reads(StoreReads(db: db)) }
     }
 }

@@ -8,7 +8,7 @@ import SwitchboardStore
 /// Tests drive it directly (`.router`); ``buildListener(store:configuration:address:logger:onListening:)``
 /// serves it.
 public func buildRouter(
-    store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024, webhookLog: WebhookLog? = nil,
+    store: any Store, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024, webhookLog: WebhookLog? = nil,
     metrics: ListenerMetrics? = nil, metricsPublic: Bool = false
 ) -> Router<ListenerRequestContext> {
     let router = Router(context: ListenerRequestContext.self)
@@ -31,7 +31,7 @@ public func buildRouter(
 /// `address` learns `http://HOST:PORT` once the socket accepts connections (with the real
 /// port when `configuration.port` is `0`); `onListening` is called then too.
 public func buildListener(
-    store: AppDatabase, configuration: ListenerConfiguration, address: ListenerAddress? = nil,
+    store: any Store, configuration: ListenerConfiguration, address: ListenerAddress? = nil,
     logger: Logger = Logger(label: "switchboard.webhook"),
     onListening: @escaping @Sendable (String) async -> Void = { _ in }
 ) -> some ApplicationProtocol {

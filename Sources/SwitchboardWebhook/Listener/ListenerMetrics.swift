@@ -53,7 +53,7 @@ public final class ListenerMetrics: Sendable {
     }
 
     /// The text a scrape gets, with the store's gauges read now.
-    func exposition(store: AppDatabase) async -> String {
+    func exposition(store: any Store) async -> String {
         if let depth = try? await store.outboxDepth() { outboxDepth.record(depth) }
         walBytes.record(store.walBytes)
         return registry.emitToString()
@@ -64,7 +64,7 @@ public final class ListenerMetrics: Sendable {
 /// figures tell a stranger how busy the business is.
 struct MetricsRoute {
     let metrics: ListenerMetrics
-    let store: AppDatabase
+    let store: any Store
     let isPublic: Bool
 
     func addRoutes(to router: Router<ListenerRequestContext>) {

@@ -6,11 +6,11 @@ import SwitchboardStore
 /// console see them expire even when no sitter texts. (Reads never count an expired offer as
 /// pending anyway.)
 public struct OfferExpiryService: Service {
-    let store: AppDatabase
+    let store: any Store
     let interval: Duration
     let logger: Logger
 
-    public init(store: AppDatabase, interval: Duration, logger: Logger) {
+    public init(store: any Store, interval: Duration, logger: Logger) {
         self.store = store
         self.interval = interval
         self.logger = logger

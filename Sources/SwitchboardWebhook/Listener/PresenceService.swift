@@ -5,16 +5,16 @@ import SwitchboardCore
 import SwitchboardStore
 
 /// Publishes the listener in the database once its socket is bound, says it is alive every
-/// ``AppDatabase/heartbeatInterval``, and records its stop on a graceful shutdown, so every
+/// ``Store/heartbeatInterval``, and records its stop on a graceful shutdown, so every
 /// console attached to the store shows `listener up · http://…` or `listener down since 14:02`.
 public struct PresenceService: Service {
-    let store: AppDatabase
+    let store: any Store
     let address: ListenerAddress
     let bound: AsyncStream<String>
     let logger: Logger
 
     /// - Parameter bound: yields the listener's address once its socket accepts connections.
-    public init(store: AppDatabase, address: ListenerAddress, bound: AsyncStream<String>, logger: Logger) {
+    public init(store: any Store, address: ListenerAddress, bound: AsyncStream<String>, logger: Logger) {
         self.store = store
         self.address = address
         self.bound = bound

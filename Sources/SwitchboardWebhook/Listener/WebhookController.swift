@@ -14,12 +14,12 @@ public struct WebhookController<Context: RequestContext>: Sendable {
     public static var statusPath: String { "/api/twilio/status" }
     public static var healthPath: String { "/healthz" }
 
-    let store: AppDatabase
+    let store: any Store
     let signature: TwilioSignature
     let publicURL: PublicURL
     let maxBodyBytes: Int
 
-    public init(store: AppDatabase, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024) {
+    public init(store: any Store, authToken: String, publicURL: PublicURL, maxBodyBytes: Int = 64 * 1024) {
         self.store = store
         self.signature = TwilioSignature(authToken: authToken)
         self.publicURL = publicURL

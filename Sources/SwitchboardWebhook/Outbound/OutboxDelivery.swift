@@ -13,12 +13,12 @@ import SwitchboardStore
 /// It sleeps until the next message is due or a commit may have queued one, so an idle
 /// listener does no work for it.
 public struct OutboxDelivery: Service {
-    let store: AppDatabase
+    let store: any Store
     let sender: any OutboundSender
     let retry: DeliveryRetryPolicy
     let logger: Logger
 
-    public init(store: AppDatabase, sender: any OutboundSender, retry: DeliveryRetryPolicy = .init(), logger: Logger) {
+    public init(store: any Store, sender: any OutboundSender, retry: DeliveryRetryPolicy = .init(), logger: Logger) {
         self.store = store
         self.sender = sender
         self.retry = retry

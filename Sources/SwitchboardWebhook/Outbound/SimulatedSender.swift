@@ -5,12 +5,12 @@ import SwitchboardStore
 /// The default sender: sends nothing, but behaves like Twilio. It gives the message a
 /// Twilio-shaped id (`SM` + 32 hex digits) and status `sent`, then, after `deliveryDelay`,
 /// reports `delivered` through the status-callback path
-/// (``AppDatabase/applyDeliveryStatus(messageSid:status:errorCode:)``), as Twilio would.
+/// (``Store/applyDeliveryStatus(messageSid:status:errorCode:)``), as Twilio would.
 public struct SimulatedSender: OutboundSender {
-    let store: AppDatabase
+    let store: any Store
     let deliveryDelay: Duration
 
-    public init(store: AppDatabase, deliveryDelay: Duration = .milliseconds(800)) {
+    public init(store: any Store, deliveryDelay: Duration = .milliseconds(800)) {
         self.store = store
         self.deliveryDelay = deliveryDelay
     }

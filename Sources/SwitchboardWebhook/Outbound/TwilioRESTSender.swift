@@ -81,11 +81,11 @@ public struct TwilioMessagesClient: Sendable {
 /// status callback.
 public struct TwilioRESTSender: OutboundSender {
     let client: TwilioMessagesClient
-    let store: AppDatabase
+    let store: any Store
     /// The listener's public `…/api/twilio/status` URL, or nil for no callbacks.
     let statusCallback: String?
 
-    public init(client: TwilioMessagesClient, store: AppDatabase, statusCallback: String?) {
+    public init(client: TwilioMessagesClient, store: any Store, statusCallback: String?) {
         self.client = client
         self.store = store
         self.statusCallback = statusCallback

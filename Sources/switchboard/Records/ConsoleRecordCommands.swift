@@ -15,7 +15,7 @@ enum ConsoleRecordCommands {
 
     /// Runs `line` (`sitter add "Ana Ruiz" --phone +15550200999`) and returns its answer, or
     /// throws its one-sentence error.
-    static func run(_ line: String, store: AppDatabase, orgId: RowID) async throws -> String {
+    static func run(_ line: String, store: any Store, orgId: RowID) async throws -> String {
         let words = try CommandWords.split(line)
         guard let first = words.first, names.contains(first) else {
             throw ConsoleError("Only \(names.sorted().joined(separator: ", ")) work this way in the console.")

@@ -5,7 +5,7 @@ import SwitchboardStore
 
 /// Who will send what a command just queued: the listener serving the database delivers the
 /// outbox, so the answer says whether one is up.
-func outboxDeliveryNote(_ store: AppDatabase) -> String {
+func outboxDeliveryNote(_ store: any Store) -> String {
     if case .up(let address, _, _, _) = (try? store.listenerState()) ?? .down(since: nil) {
         return "the listener at \(address) sends it"
     }

@@ -16,7 +16,7 @@ struct RecordOptions: ParsableArguments {
 
     /// The database (which must exist: records belong to an org, which `import` creates)
     /// and the org the command works on.
-    func open() throws -> (AppDatabase, Org) {
+    func open() throws -> (any Store, Org) {
         // Typed as a `:` command in the console: its database and the org on its screen.
         if let console = RecordContext.console {
             guard let org = try console.store.read({ try $0.orgs() }).first(where: { $0.id == console.orgId }) else {
@@ -59,7 +59,7 @@ struct RecordOptions: ParsableArguments {
 /// Where a record command runs when the console's `:` command line runs it: the console's
 /// database and org, and its notice line instead of standard output.
 struct RecordContext: Sendable {
-    let store: AppDatabase
+    let store: any Store
     let orgId: RowID
     let answer: @Sendable (String) -> Void
 

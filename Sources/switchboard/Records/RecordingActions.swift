@@ -7,7 +7,7 @@ import SwitchboardStore
 struct RecordingActions: OperatorActions {
     let base: any OperatorActions
 
-    var store: AppDatabase { base.store }
+    var store: any Store { base.store }
 
     func reply(threadId: RowID, body: String) async throws -> String { try await base.reply(threadId: threadId, body: body) }
     func offer(bookingId: RowID, sitterId: RowID) async throws -> String { try await base.offer(bookingId: bookingId, sitterId: sitterId) }
