@@ -79,7 +79,7 @@ struct ChangeStreamTests {
                 var seen = false
                 for _ in 0..<50 where !seen {
                     try await writer.query(
-                        "SELECT switchboard_queue_outbound(\(fixture.mayaThreadId), 'owner', 'hello', NULL)", logger: PostgresTestServer.logger
+                        "SELECT switchboard_queue_outbound(\(fixture.mayaThreadId), 'owner', 'hello', NULL, now())", logger: PostgresTestServer.logger
                     ).consume()
                     seen = await next(&iterator, within: .milliseconds(100))
                 }

@@ -138,7 +138,7 @@ struct MigrationTests {
                 ).decode(Int64.self) { offerId = id }
                 var textId: Int64 = 0
                 for try await id in try await connection.query(
-                    "SELECT switchboard_queue_outbound(\(fixture.mayaThreadId), 'system', 'Offer B1', \(offerId))",
+                    "SELECT switchboard_queue_outbound(\(fixture.mayaThreadId), 'system', 'Offer B1', \(offerId), now())",
                     logger: PostgresTestServer.logger
                 ).decode(Int64.self) { textId = id }
                 try await connection.query(

@@ -90,7 +90,7 @@ struct RowLevelSecurityTests {
             #expect(
                 await sqlState {
                     try await connection.query(
-                        "SELECT switchboard_queue_outbound(\(fixture.diegoThreadId), 'sitter', 'sneaky', NULL)", logger: log
+                        "SELECT switchboard_queue_outbound(\(fixture.diegoThreadId), 'sitter', 'sneaky', NULL, now())", logger: log
                     ).consume()
                 } == "42501")
         }

@@ -82,7 +82,7 @@ public enum PostgresMigrations {
             // mailbox check (SitterRoles); now that the outbox exists, that path can be written.
             queueOutboundFunction,
             sitterReplyFunction,
-            "REVOKE ALL ON FUNCTION switchboard_queue_outbound(bigint, text, text, bigint) FROM PUBLIC",
+            "REVOKE ALL ON FUNCTION switchboard_queue_outbound(bigint, text, text, bigint, timestamptz) FROM PUBLIC",
             "REVOKE ALL ON FUNCTION switchboard_sitter_reply(bigint, text) FROM PUBLIC",
         ]),
         Migration(identifier: "v6 receipt latency, routing and retention", statements: [
@@ -352,11 +352,11 @@ public enum PostgresMigrations {
     /// stored `queued`, the thread touched, the thread's open response link closed (and the
     /// sitter's metrics marked stale), and the message put in the outbox, due now.
     static let queueOutboundFunction = """
-        CREATE FUNCTION switchboard_queue_outbound(the_thread bigint, the_actor text, the_body text, the_offer bigint)
+        CREATE FUNCTION switchboard_queue_outbound(the_thread bigint, the_actor text, the_body text, the_offer bigint, the_time timestamptz)
         RETURNS bigint LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
         DECLARE
             t message_thread%ROWTYPE;
-            stamp timestamptz := date_trunc('milliseconds', clock_timestamp());
+            stamp timestamptz := date_trunc('milliseconds', the_time);
             event_id bigint;
             link message_response_link%ROWTYPE;
         BEGIN
@@ -400,7 +400,7 @@ public enum PostgresMigrations {
             IF NOT switchboard_in_my_mailbox(thread) THEN
                 RAISE EXCEPTION 'thread % is not in your mailbox', thread USING ERRCODE = '42501';
             END IF;
-            RETURN switchboard_queue_outbound(thread, 'sitter', body, NULL);
+            RETURN switchboard_queue_outbound(thread, 'sitter', body, NULL, clock_timestamp());
         END $$
         """
 }
