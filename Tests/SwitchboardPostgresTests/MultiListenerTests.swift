@@ -35,8 +35,8 @@ struct MultiListenerTests {
     /// A running `serve`: its address, and everything it printed so far.
     final class Listener: Sendable {
         let process: Process
-        let output = Mutex("")
-        nonisolated(unsafe) let pipe = Pipe()
+        let printed = Printed()
+        let pipe = Pipe()
 
         init(database: PostgresLocation) throws {
             process = MultiListenerTests.process(["serve", "--db", Self.url(database), "--port", "0"])
@@ -44,12 +44,12 @@ struct MultiListenerTests {
             process.standardError = pipe
             try process.run()
             let handle = pipe.fileHandleForReading
-            let output = self.output
+            let printed = self.printed
             Thread {
                 while true {
                     let chunk = handle.availableData
                     if chunk.isEmpty { return }
-                    output.withLock { $0 += String(decoding: chunk, as: UTF8.self) }
+                    printed.append(String(decoding: chunk, as: UTF8.self))
                 }
             }.start()
         }
@@ -60,13 +60,13 @@ struct MultiListenerTests {
         /// `http://HOST:PORT` once it listens (at most 60 s: a first debug start is slow).
         func address() throws -> String {
             for _ in 0..<600 {
-                if let line = output.withLock({ $0 }).split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
+                if let line = printed.text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                     return String(line.dropFirst("listening on ".count))
                 }
-                if !process.isRunning { throw HarnessError("serve stopped: \(output.withLock { $0 })") }
+                if !process.isRunning { throw HarnessError("serve stopped: \(printed.text)") }
                 Thread.sleep(forTimeInterval: 0.1)
             }
-            throw HarnessError("serve did not listen within 60 s: \(output.withLock { $0 })")
+            throw HarnessError("serve did not listen within 60 s: \(printed.text)")
         }
 
         func stop() {
@@ -75,6 +75,13 @@ struct MultiListenerTests {
                 process.waitUntilExit()
             }
         }
+    }
+
+    /// What a process printed so far.
+    final class Printed: Sendable {
+        private let state = Mutex("")
+        func append(_ text: String) { state.withLock { $0 += text } }
+        var text: String { state.withLock { $0 } }
     }
 
     /// Posts signed webhooks through `switchboard simulate`, all at once; their outputs.
@@ -183,7 +190,7 @@ struct MultiListenerTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(left == 0)
-            let logs = first.output.withLock { $0 } + second.output.withLock { $0 }
+            let logs = first.printed.text + second.printed.text
             for id in queued {
                 let handed = logs.components(separatedBy: "message \(id) handed to the sender as ").count - 1
                 #expect(handed == 1, "message \(id) was handed to the sender \(handed) times")

@@ -42,7 +42,7 @@ struct RowLevelSecurityTests {
     }
 
     @Test func aSitterReadsOnlyHerMailbox() async throws {
-        try await asMaya { connection, fixture, _ in
+        try await asMaya { (connection: PostgresConnection, fixture: RowLevelSecurityFixture, _: PostgresLocation) async throws in
             #expect(try await ids(connection, "SELECT id FROM message_thread") == [fixture.mayaThreadId])
             // Another mailbox's thread, asked for by id: none.
             #expect(try await ids(connection, "SELECT id FROM message_thread WHERE id = \(fixture.diegoThreadId)") == [])
@@ -60,7 +60,7 @@ struct RowLevelSecurityTests {
     }
 
     @Test func aSitterCannotWriteDirectlyNorReadTheRest() async throws {
-        try await asMaya { connection, fixture, _ in
+        try await asMaya { (connection: PostgresConnection, fixture: RowLevelSecurityFixture, _: PostgresLocation) async throws in
             let log = PostgresTestServer.logger
             #expect(
                 await sqlState {
@@ -97,7 +97,7 @@ struct RowLevelSecurityTests {
     }
 
     @Test func aSitterRepliesAndMarksReadOnlyInHerMailbox() async throws {
-        try await asMaya { connection, fixture, _ in
+        try await asMaya { (connection: PostgresConnection, fixture: RowLevelSecurityFixture, _: PostgresLocation) async throws in
             let log = PostgresTestServer.logger
             #expect(
                 await sqlState {
@@ -127,7 +127,7 @@ struct RowLevelSecurityTests {
             let replyIds = try await PostgresTestServer.connect(asMaya) { connection in
                 try await ids(connection, "SELECT switchboard_sitter_reply(\(fixture.mayaThreadId), 'On my way')")
             }
-            try await PostgresTestServer.connect(location) { connection in
+            try await PostgresTestServer.connect(location) { (connection: PostgresConnection) async throws -> Void in
                 #expect(try await ids(connection, "SELECT message_event_id FROM outbox") == replyIds)
                 #expect(try await ids(connection, "SELECT thread_id FROM message_event WHERE actor_type = 'sitter'") == [fixture.mayaThreadId])
                 #expect(try await ids(connection, "SELECT unread FROM message_thread WHERE id = \(fixture.diegoThreadId)") == [1])
@@ -136,7 +136,7 @@ struct RowLevelSecurityTests {
     }
 
     @Test func aDeactivatedSitterSeesNothingEvenBeforeTheSync() async throws {
-        try await asMaya { connection, fixture, location in
+        try await asMaya { (connection: PostgresConnection, fixture: RowLevelSecurityFixture, location: PostgresLocation) async throws in
             try await PostgresTestServer.connect(location) { owner in
                 try await owner.query("UPDATE sitter SET active = false WHERE id = \(fixture.mayaId)", logger: PostgresTestServer.logger).consume()
             }

@@ -42,7 +42,7 @@ extension PostgresDatabase {
                                 }
                             }
                         } onCancel: {
-                            _ = connection.close()
+                            _ = connection.close() as EventLoopFuture<Void>
                         }
                     } catch {
                         try? await connection.close()

@@ -276,14 +276,17 @@ public enum PostgresMigrations {
     /// Who the connected role is, when it is a sitter's: roles are named
     /// `<database>_sitter_<id>` (``SitterRoles``), and only an active sitter counts. NULL
     /// for every other role (the owner's role owns the tables, so policies do not apply to it).
+    /// The login role (`session_user`), not `current_user`: inside a `SECURITY DEFINER`
+    /// function `current_user` is the function's owner.
     static let v1Security: [String] = [
         """
         CREATE FUNCTION switchboard_current_sitter() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER
         SET search_path = public, pg_temp AS $$
             SELECT s.id FROM sitter s
-            WHERE left(current_user, length(current_database()) + 8) = current_database() || '_sitter_'
-              AND substr(current_user, length(current_database()) + 9) ~ '^[0-9]{1,18}$'
-              AND s.id = substr(current_user, length(current_database()) + 9)::bigint
+            WHERE s.id = CASE
+                WHEN left(session_user, length(current_database()) + 8) = current_database() || '_sitter_'
+                 AND substr(session_user, length(current_database()) + 9) ~ '^[0-9]{1,18}$'
+                THEN substr(session_user, length(current_database()) + 9)::bigint END
               AND s.active
         $$
         """,

@@ -18,6 +18,12 @@ public enum SitterRoles {
         public var created: [String]
         public var dropped: [String]
         public var kept: [String]
+
+        public init(created: [String], dropped: [String], kept: [String]) {
+            self.created = created
+            self.dropped = dropped
+            self.kept = kept
+        }
     }
 
     /// The tables a sitter's console reads (rows limited by the policies).

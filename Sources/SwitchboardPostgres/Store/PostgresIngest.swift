@@ -283,12 +283,12 @@ extension PostgresStore {
     ) async throws {
         guard consent != .help, optedOut != (consent == .optOut) else { return }
         optedOut = consent == .optOut
-        try await c.run(PostgresQuery(unsafeSQL: "UPDATE \(table) SET opted_out = $1 WHERE id = $2", binds: {
-            var binds = PostgresBindings()
-            binds.append(optedOut)
-            binds.append(id)
-            return binds
-        }()))
+        let value = optedOut
+        if table == "sitter" {
+            try await c.run("UPDATE sitter SET opted_out = \(value) WHERE id = \(id)")
+        } else {
+            try await c.run("UPDATE client SET opted_out = \(value) WHERE id = \(id)")
+        }
         try await Self.logEvent(
             c, orgId: orgId, type: optedOut ? "contact.opted_out" : "contact.opted_in",
             metadata: [key: String(id), "phone": phone], at: now)
@@ -408,9 +408,10 @@ extension PostgresStore {
         try await c.run(
             "UPDATE message_thread SET last_message_at = \(thread.lastMessageAt), unread = \(Int64(thread.unread)) WHERE id = \(threadId)")
         var opened: RowID?
-        let open = try await c.rows(
+        let openRow = try await c.rows(
             "SELECT id, requires_at FROM message_response_link WHERE thread_id = \(threadId) AND response_event_id IS NULL LIMIT 1"
-        ).first.map { try $0.decode((Int64, Date).self) }
+        ).first
+        let open: (id: Int64, requiresAt: Date)? = try openRow.map { try $0.decode((Int64, Date).self) }
         if direction == .inbound, actor == .client, thread.scope.isClientThread, open == nil {
             opened = try await c.first(
                 """
@@ -418,11 +419,11 @@ extension PostgresStore {
                 VALUES (\(thread.orgId), \(threadId), \(event.id!), \(now)) RETURNING id
                 """, as: Int64.self)
             if case .sitter(let sitterId) = thread.mailbox { try await markMetricsStale(c, sitterId: sitterId) }
-        } else if direction == .outbound, let (linkId, requiresAt) = open, now >= requiresAt {
+        } else if direction == .outbound, let link = open, now >= link.requiresAt {
             try await c.run(
                 """
-                UPDATE message_response_link SET response_event_id = \(event.id!), response_seconds = \(now.timeIntervalSince(requiresAt))
-                WHERE id = \(linkId)
+                UPDATE message_response_link SET response_event_id = \(event.id!), response_seconds = \(now.timeIntervalSince(link.requiresAt))
+                WHERE id = \(link.id)
                 """)
             if case .sitter(let sitterId) = thread.mailbox { try await markMetricsStale(c, sitterId: sitterId) }
         }
@@ -459,8 +460,9 @@ extension PostgresStore {
                 "SELECT \(unescaped: PostgresColumns.event) FROM message_event WHERE provider_message_sid = \(callback.sid) FOR UPDATE"
             ).first
         }
-        guard let row, var event = try Optional(MessageEvent(postgres: row)), event.direction == .outbound, let eventId = event.id
-        else { return nil }
+        guard let row else { return nil }
+        var event = try MessageEvent(postgres: row)
+        guard event.direction == .outbound, let eventId = event.id else { return nil }
         var changed = false
         if callback.eventId != nil, event.providerMessageSid != callback.sid,
             try await !c.exists("SELECT 1 FROM message_event WHERE provider_message_sid = \(callback.sid)")

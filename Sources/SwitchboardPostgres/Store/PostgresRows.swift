@@ -123,3 +123,10 @@ extension Booking {
             sitterId: try cell(8, Int64?.self))
     }
 }
+
+extension PostgresRowSequence {
+    /// Reads and drops every row: a statement run for what it does.
+    func consume() async throws {
+        for try await _ in self {}
+    }
+}

@@ -153,7 +153,8 @@ public struct PostgresStore: Store {
                 return PendingOutbound(event: try MessageEvent(postgres: eventRow), to: to, from: from)
             }
         } catch let error as PSQLError {
-            throw Self.outboundError(error) ?? error
+            if let refusal = Self.outboundError(error) { throw refusal }
+            throw error
         }
     }
 
@@ -245,9 +246,10 @@ public struct PostgresStore: Store {
 
     public func nextOutboundAttempt() throws -> Date? {
         try database.blocking {
-            try await database.client.query(
+            let next = try await database.client.query(
                 "SELECT min(greatest(next_attempt_at, coalesce(claimed_until, next_attempt_at))) FROM outbox"
             ).collect().first?.decode(Date?.self)
+            return next ?? nil
         }
     }
 

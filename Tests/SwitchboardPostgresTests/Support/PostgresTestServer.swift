@@ -114,3 +114,10 @@ struct HarnessError: Error, CustomStringConvertible {
             "CI=true but \(PostgresTestServer.variable) is not set: CI must run the PostgreSQL tests (.ci/run starts a server)")
     }
 }
+
+extension PostgresRowSequence {
+    /// Reads and drops every row: a statement run for what it does.
+    func consume() async throws {
+        for try await _ in self {}
+    }
+}
