@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         /// The only C in the project: ncursesw, linked by name (SwiftPM drops pkg-config flags).
@@ -35,6 +36,19 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 /// SQLite's C API, for the ingest floor benchmark's replay (IngestFloor).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
+        /// PostgreSQL: the same store over postgres-nio (connection, migrations, LISTEN/NOTIFY,
+        /// row-level security). The only target that knows PostgreSQL's SQL.
+        .target(
+            name: "SwitchboardPostgres",
+            dependencies: [
+                "SwitchboardCore",
+                "SwitchboardStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -94,6 +108,7 @@ let package = Package(
                 "SwitchboardWebhook",
                 "SwitchboardConsole",
                 "SwitchboardBench",
+                "SwitchboardPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,6 +141,15 @@ let package = Package(
                 "SwitchboardCore", "SwitchboardStore", "SwitchboardConsole", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Snapshots"]
+        ),
+        .testTarget(
+            name: "SwitchboardPostgresTests",
+            dependencies: [
+                "SwitchboardCore", "SwitchboardStore", "SwitchboardPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                /// To compare PostgreSQL's schema with SQLite's, table by table.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "EndToEndTests",

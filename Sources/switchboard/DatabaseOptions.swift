@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardStore
 
 /// `--db`, shared by every command that opens the database.
@@ -23,6 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     /// (a runtime failure, printed without the usage text).
     func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
         let path = resolvedPath()
+        try Self.refusePostgres(path)
         try Self.refuseFolder(path)
         return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
     }
@@ -32,11 +34,27 @@ struct DatabaseOptions: ParsableArguments {
     /// reported rather than created empty.
     func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
         let path = resolvedPath()
+        try Self.refusePostgres(path)
         try Self.refuseFolder(path)
         guard FileManager.default.fileExists(atPath: path) else {
             throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
         }
         return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
+    }
+
+    /// Opens the store `--db` names, SQLite or PostgreSQL (`postgres://…`, migrated on the
+    /// way): what the commands that run on PostgreSQL already (`serve`) use.
+    func openStore(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
+        let target = resolvedPath()
+        guard PostgresLocation.isPostgresURL(target) else { return try open(clock: clock, tierSettings: tierSettings) }
+        return try await PostgresStore.open(PostgresLocation(url: target), clock: clock, tierSettings: tierSettings)
+    }
+
+    /// A PostgreSQL URL given to a command that runs on SQLite only (for now) is named as
+    /// such, rather than taken for a file name.
+    static func refusePostgres(_ target: String) throws {
+        guard PostgresLocation.isPostgresURL(target) else { return }
+        throw CommandFailure("this command runs on SQLite only for now; on PostgreSQL, `switchboard serve` and `switchboard roles sync` run. Pass --db with a SQLite file for this one")
     }
 
     /// A folder given as `--db` (a common slip: `--db ~/shop/`) is named as such, not

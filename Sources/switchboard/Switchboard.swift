@@ -25,6 +25,7 @@ struct Switchboard: AsyncParsableCommand {
             WithdrawCommand.self,
             ReplyCommand.self,
             ExportCommand.self,
+            RolesCommand.self,
             BenchCommand.self,
         ]
     )

@@ -7,6 +7,11 @@ public struct OutboxEntry: Sendable, Equatable {
     public var message: PendingOutbound
     /// Which attempt this is: 1 for the first.
     public var attempt: Int
+
+    public init(message: PendingOutbound, attempt: Int) {
+        self.message = message
+        self.attempt = attempt
+    }
 }
 
 /// Where a message waiting in the outbox stands: shown beside its `queued` status.

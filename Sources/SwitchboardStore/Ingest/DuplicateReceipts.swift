@@ -12,12 +12,12 @@ extension AppDatabase {
     public static let duplicateSampleLimit = 100
 
     /// The key under which the first receipt of an inbound SMS is found.
-    static func inboundDedupeKey(messageSid: String) -> String {
+    public static func inboundDedupeKey(messageSid: String) -> String {
         "inbound:" + messageSid
     }
 
     /// The key of a status callback's first receipt: Twilio calls back once per status.
-    static func statusDedupeKey(messageSid: String, status: DeliveryStatus) -> String {
+    public static func statusDedupeKey(messageSid: String, status: DeliveryStatus) -> String {
         "status:\(messageSid):\(status.rawValue)"
     }
 

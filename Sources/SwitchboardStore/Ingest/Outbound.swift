@@ -9,6 +9,12 @@ public struct PendingOutbound: Sendable, Equatable {
     public var to: String
     /// The Twilio number it goes out from (the thread's masked number).
     public var from: String
+
+    public init(event: MessageEvent, to: String, from: String) {
+        self.event = event
+        self.to = to
+        self.from = from
+    }
 }
 
 /// Why an outbound message was not stored or sent, with what to do about it.

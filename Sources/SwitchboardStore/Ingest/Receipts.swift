@@ -24,7 +24,7 @@ public struct ReceiptHeaders: Codable, Sendable, Equatable {
     /// A JSON object with sorted keys and absent values left out. Headers are almost always
     /// plain ASCII, which needs no escaping and is written directly, as `JSONEncoder` would
     /// write it; anything else goes through `JSONEncoder`.
-    var json: String {
+    public var json: String {
         let fields = [("content_type", contentType), ("user_agent", userAgent), ("x_twilio_signature", signature)]
         guard fields.allSatisfy({ $0.1.map(Self.needsNoEscaping) ?? true }) else { return encodedJSON }
         var out = "{"
@@ -50,6 +50,8 @@ public struct ReceiptHeaders: Codable, Sendable, Equatable {
 /// How many webhooks arrived, by verdict: read from `webhook_tally`, one row per verdict.
 public struct WebhookCounts: Sendable, Equatable {
     public var byVerdict: [WebhookVerdict: Int]
+
+    public init(byVerdict: [WebhookVerdict: Int]) { self.byVerdict = byVerdict }
 
     /// Webhooks that were signed and taken (stored, or recognised as already stored).
     public var received: Int {

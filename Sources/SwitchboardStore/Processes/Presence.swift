@@ -91,11 +91,25 @@ public struct StoreStatus: Sendable, Equatable {
     public var lastWebhook: LastWebhook?
     public var webhooks: WebhookCounts
 
+    public init(listener: ListenerState, queuedOutbound: Int, lastWebhook: LastWebhook?, webhooks: WebhookCounts) {
+        self.listener = listener
+        self.queuedOutbound = queuedOutbound
+        self.lastWebhook = lastWebhook
+        self.webhooks = webhooks
+    }
+
     public struct LastWebhook: Sendable, Equatable {
         public var at: Date
         public var verdict: WebhookVerdict
         public var path: String
         public var messageSid: String?
+
+        public init(at: Date, verdict: WebhookVerdict, path: String, messageSid: String?) {
+            self.at = at
+            self.verdict = verdict
+            self.path = path
+            self.messageSid = messageSid
+        }
     }
 }
 

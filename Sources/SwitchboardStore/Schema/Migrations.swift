@@ -91,6 +91,10 @@ extension AppDatabase {
         return migrator
     }()
 
+    /// The identifiers of the migrations, in order: the schema's versions, which the
+    /// PostgreSQL store records under the same names (versioned together).
+    public static var migrationIdentifiers: [String] { migrator.migrations }
+
     /// The v1 schema, statement by statement, in the order they ran.
     static let v1Statements: [String] = [
             """
