@@ -38,6 +38,18 @@ import Testing
         #expect(try store.rowCount(of: "org") == 1)
     }
 
+    @Test func datesReadBackAsGRDBWroteThem() async throws {
+        let store = try AppDatabase.makeEmpty()
+        try await store.importFile(atPath: demoFilePath)
+        let batch = try store.rows(of: "message_event", after: nil, limit: 50)
+        let column = try #require(batch.columns.firstIndex(of: "created_at"))
+        let events = try store.read { try $0.firstMessages(inThread: 1, limit: 50) }
+        let stored = batch.rows.filter { $0[batch.columns.firstIndex(of: "thread_id")!] == .integer(1) }.map { $0[column].date }
+        #expect(stored == events.map(\.createdAt))
+        #expect(StoredValue.text("not a date").date == nil)
+        #expect(StoredValue.null.date == nil)
+    }
+
     @Test func aTableThatIsNotSwitchboardsIsRefused() throws {
         let store = try AppDatabase.makeEmpty()
         #expect(throws: StoreError.self) { try store.rows(of: "sqlite_master", after: nil, limit: 1) }

@@ -61,6 +61,20 @@ extension AppDatabase {
 }
 
 extension StoredValue {
+    /// The date a `DATETIME` column holds, read the way GRDB wrote it (its text, or a Unix
+    /// timestamp); nil when the value is not a date.
+    public var date: Date? { Date.fromDatabaseValue(databaseValue) }
+
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case .integer(let integer): integer.databaseValue
+        case .real(let real): real.databaseValue
+        case .text(let text): text.databaseValue
+        case .blob(let bytes): Data(bytes).databaseValue
+        }
+    }
+
     init(_ value: DatabaseValue) {
         switch value.storage {
         case .null: self = .null

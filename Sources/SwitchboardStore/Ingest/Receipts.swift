@@ -172,11 +172,6 @@ extension AppDatabase {
         let receipts = try WebhookReceipt
             .filter(sql: "verdict = ?", arguments: [WebhookVerdict.unrouted])
             .order(sql: "id DESC").limit(limit, offset: offset).fetchAll(db)
-        return receipts.map { receipt in
-            let form = try? FormParameters.parse(Array(receipt.rawBody.utf8))
-            return UnroutedMessage(
-                id: receipt.id ?? 0, messageSid: receipt.messageSid, from: form?["From"], to: form?["To"],
-                body: form?["Body"], receivedAt: receipt.createdAt)
-        }
+        return receipts.map(UnroutedMessage.init)
     }
 }

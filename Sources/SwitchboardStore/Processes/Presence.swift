@@ -69,17 +69,12 @@ extension AppDatabase {
                 FROM listener_presence ORDER BY id DESC LIMIT ?
                 """,
             arguments: [presenceRowsKept])
-        var downSince: Date?
-        for row in rows {
-            let heartbeat: Date = row["heartbeat_at"]
-            let stopped: Date? = row["stopped_at"]
-            if stopped == nil, now.timeIntervalSince(heartbeat) <= heartbeatTimeout {
-                return .up(address: row["address"], publicURL: row["public_url"], pid: row["pid"], since: row["started_at"])
-            }
-            let since = stopped ?? heartbeat
-            downSince = max(downSince ?? since, since)
+        let listeners = rows.map { row in
+            ListenerPresence(
+                address: row["address"], publicURL: row["public_url"], pid: row["pid"], startedAt: row["started_at"],
+                heartbeatAt: row["heartbeat_at"], stoppedAt: row["stopped_at"])
         }
-        return .down(since: downSince)
+        return ListenerState(newestFirst: listeners, now: now)
     }
 }
 

@@ -63,7 +63,6 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT message_thread.*, client.name AS client_name, sitter.name AS sitter_name, booking.code AS booking_code,
-                           \(Mailbox.sqlKey(of: "message_thread.")) AS mailbox_key,
                            (SELECT count(*) FROM message_event WHERE thread_id = message_thread.id) AS message_count
                     FROM message_thread
                     LEFT JOIN client ON client.id = message_thread.client_id
@@ -74,14 +73,10 @@ extension AppDatabase {
                     """,
                 arguments: arguments)
             while let row = try rows.next() {
-                let thread = try MessageThread(row: row)
-                let isOwner = (row["mailbox_key"] as RowID) == 0
                 try each(
                     ThreadExportRow(
-                        threadId: thread.id ?? 0, mailbox: isOwner ? "owner" : row["sitter_name"] ?? "", scope: thread.scope,
-                        clientName: row["client_name"], sitterName: row["sitter_name"], counterpartE164: thread.counterpartE164,
-                        maskedNumberE164: thread.maskedNumberE164, bookingCode: row["booking_code"], createdAt: thread.createdAt,
-                        lastMessageAt: thread.lastMessageAt, unread: thread.unread, messages: row["message_count"]))
+                        thread: try MessageThread(row: row), clientName: row["client_name"], sitterName: row["sitter_name"],
+                        bookingCode: row["booking_code"], messages: row["message_count"]))
             }
         }
     }
@@ -94,9 +89,7 @@ extension AppDatabase {
             let rows = try Row.fetchCursor(
                 db,
                 sql: """
-                    SELECT message_event.id, message_event.thread_id, message_event.created_at, message_event.direction,
-                           message_event.actor_type, message_event.body, message_event.delivery_status,
-                           message_event.provider_message_sid, message_thread.counterpart_e164, message_thread.masked_number_e164,
+                    SELECT message_event.*, message_thread.counterpart_e164, message_thread.masked_number_e164,
                            client.name AS client_name, sitter.name AS sitter_name
                     FROM message_event
                     JOIN message_thread ON message_thread.id = message_event.thread_id
@@ -107,15 +100,10 @@ extension AppDatabase {
                     """,
                 arguments: arguments)
             while let row = try rows.next() {
-                let direction: MessageDirection = row["direction"]
-                let counterpart: String? = row["counterpart_e164"], masked: String? = row["masked_number_e164"]
                 try each(
                     MessageExportRow(
-                        messageId: row["id"], threadId: row["thread_id"], createdAt: row["created_at"], direction: direction,
-                        actor: row["actor_type"], from: direction == .inbound ? counterpart : masked,
-                        to: direction == .inbound ? masked : counterpart, clientName: row["client_name"],
-                        sitterName: row["sitter_name"], body: row["body"], deliveryStatus: row["delivery_status"],
-                        providerMessageSid: row["provider_message_sid"]))
+                        event: try MessageEvent(row: row), counterpartE164: row["counterpart_e164"],
+                        maskedNumberE164: row["masked_number_e164"], clientName: row["client_name"], sitterName: row["sitter_name"]))
             }
         }
     }

@@ -14,6 +14,18 @@ public struct ThreadSummary: Sendable, Equatable, Identifiable {
 
     public var id: RowID { thread.id ?? 0 }
 
+    public init(
+        thread: MessageThread, clientName: String? = nil, sitterName: String? = nil, bookingCode: String? = nil,
+        lastBody: String? = nil, counterpartOptedOut: Bool = false
+    ) {
+        self.thread = thread
+        self.clientName = clientName
+        self.sitterName = sitterName
+        self.bookingCode = bookingCode
+        self.lastBody = lastBody
+        self.counterpartOptedOut = counterpartOptedOut
+    }
+
     /// A client thread with no sitter: waiting for the owner's triage.
     public var isUnassigned: Bool { thread.scope.isClientThread && thread.assignedSitterId == nil }
 

@@ -282,22 +282,7 @@ public struct StoreReads {
     /// names only her, ignoring case. Throws a sentence saying who the sitters are when it
     /// names none or several.
     public func sitter(named text: String) throws -> Sitter {
-        let text = text.trimmingCharacters(in: .whitespaces)
-        let all = try Sitter.order(sql: "name COLLATE NOCASE, id").fetchAll(db)
-        if let id = RowID(text), let sitter = all.first(where: { $0.id == id }) { return sitter }
-        let exact = all.filter { $0.name.caseInsensitiveCompare(text) == .orderedSame }
-        if exact.count == 1 { return exact[0] }
-        let partial = exact.isEmpty ? all.filter { $0.name.range(of: text, options: .caseInsensitive) != nil } : exact
-        if partial.count == 1 { return partial[0] }
-        func list(_ sitters: [Sitter]) -> String {
-            sitters.prefix(8).map { "\($0.name) (\($0.id ?? 0))" }.joined(separator: ", ") + (sitters.count > 8 ? ", …" : "")
-        }
-        if partial.isEmpty {
-            throw StoreError(
-                .notFound,
-                all.isEmpty ? "there are no sitters yet; add them with `switchboard import`" : "no sitter is named “\(text)”; the sitters are \(list(all))")
-        }
-        throw StoreError(.notFound, "“\(text)” names \(partial.count) sitters: \(list(partial)); give the whole name or the id")
+        try Sitter.named(text, among: Sitter.order(sql: "name COLLATE NOCASE, id").fetchAll(db))
     }
 
     /// Whether a thread is in `mailbox` by the mailbox rule: what a sitter's console checks
