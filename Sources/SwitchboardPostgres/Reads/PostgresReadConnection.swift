@@ -44,6 +44,14 @@ final class PostgresReadConnection: @unchecked Sendable {
         }
     }
 
+    /// A store dropped without ``close()`` (a command that ends) still closes its read
+    /// connection: the close holds the connection until it is done.
+    deinit {
+        if let connection, !connection.isClosed {
+            connection.close().whenComplete { _ in _ = connection }
+        }
+    }
+
     func close() {
         lock.lock()
         defer { lock.unlock() }
