@@ -24,12 +24,7 @@ struct DatabaseOptions: ParsableArguments {
     /// (a runtime failure, printed without the usage text). A `postgres://` URL opens
     /// PostgreSQL, migrating its schema on the way.
     func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
-        let target = resolvedPath()
-        if PostgresLocation.isPostgresURL(target) {
-            return try await PostgresStore.open(PostgresLocation(url: target), clock: clock, tierSettings: tierSettings)
-        }
-        try Self.refuseFolder(target)
-        return try AppDatabase.open(path: target, clock: clock, tierSettings: tierSettings)
+        try await Self.open(resolvedPath(), mustExist: false, clock: clock, tierSettings: tierSettings)
     }
 
     /// Opens a database that must exist already: what commands that only read (`status`,
@@ -37,12 +32,18 @@ struct DatabaseOptions: ParsableArguments {
     /// reported rather than created empty. (A PostgreSQL database must exist on its server:
     /// a wrong name is refused there.)
     func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
-        let target = resolvedPath()
+        try await Self.open(resolvedPath(), mustExist: true, clock: clock, tierSettings: tierSettings)
+    }
+
+    /// The store `target` names: a SQLite file's path, or a PostgreSQL URL.
+    static func open(
+        _ target: String, mustExist: Bool, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()
+    ) async throws -> any Store {
         if PostgresLocation.isPostgresURL(target) {
             return try await PostgresStore.open(PostgresLocation(url: target), clock: clock, tierSettings: tierSettings)
         }
-        try Self.refuseFolder(target)
-        guard FileManager.default.fileExists(atPath: target) else {
+        try refuseFolder(target)
+        if mustExist && !FileManager.default.fileExists(atPath: target) {
             throw CommandFailure("no database at \(target); create one with `switchboard import FILE --db \(target)`")
         }
         return try AppDatabase.open(path: target, clock: clock, tierSettings: tierSettings)

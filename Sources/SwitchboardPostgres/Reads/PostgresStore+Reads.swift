@@ -32,3 +32,19 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    public func busiestScreens() throws -> (busiestSitter: RowID?, longestThread: RowID?) {
+        try database.readConnection.transaction { session in
+            let sitter = try session.value(
+                """
+                SELECT assigned_sitter_id FROM message_thread
+                WHERE assigned_sitter_id IS NOT NULL AND scope IN ('client_booking','client_general')
+                GROUP BY assigned_sitter_id ORDER BY count(*) DESC LIMIT 1
+                """, as: Int64.self)
+            let thread = try session.value(
+                "SELECT thread_id FROM message_event GROUP BY thread_id ORDER BY count(*) DESC LIMIT 1", as: Int64.self)
+            return (sitter, thread)
+        }
+    }
+}
