@@ -1,0 +1,35 @@
+import Foundation
+import SwitchboardCore
+import SwitchboardPostgres
+import SwitchboardStore
+import Testing
+
+/// The owner's triage on either engine: a thread assigned moves mailbox, and its counters
+/// with it; unassigned, it comes back.
+@Suite struct TriageConformanceTests {
+    @Test(arguments: Engine.allCases) func assigningMovesTheThreadAndItsCounts(engine: Engine) async throws {
+        try await withFreshStore(engine) { store in
+            let summary = try await store.importFile(atPath: demoImportPath)
+            let org = summary.orgId
+            let thread = try #require(try store.read { reads in
+                try reads.threads(in: .owner, of: org, page: Page(offset: 0, limit: 50)).first(where: \.isUnassigned)
+            })
+            let sitter = try #require(try store.read { try $0.sitters(of: org) }.first?.id)
+            let (ownerBefore, sitterBefore, unassignedBefore) = try store.read { reads in
+                (try reads.threadCount(in: .owner, of: org), try reads.threadCount(in: .sitter(sitter), of: org),
+                 try reads.unassignedThreadCount(of: org))
+            }
+            let assigned = try await store.assignThread(thread.id, to: sitter)
+            #expect(assigned.assignedSitterId == sitter && assigned.mailbox == .sitter(sitter))
+            let after = try store.read { reads in
+                (try reads.threadCount(in: .owner, of: org), try reads.threadCount(in: .sitter(sitter), of: org),
+                 try reads.unassignedThreadCount(of: org), try reads.isThread(thread.id, in: .sitter(sitter)))
+            }
+            #expect(after.0 == ownerBefore - 1 && after.1 == sitterBefore + 1 && after.2 == unassignedBefore - 1 && after.3)
+            _ = try await store.assignThread(thread.id, to: nil)
+            #expect(try store.read { try $0.threadCount(in: .owner, of: org) } == ownerBefore)
+            await #expect(throws: StoreError.self) { try await store.assignThread(thread.id, to: 999_999) }
+            await #expect(throws: StoreError.self) { try await store.assignThread(999_999, to: sitter) }
+        }
+    }
+}
