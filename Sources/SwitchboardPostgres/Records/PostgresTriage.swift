@@ -35,3 +35,26 @@ extension PostgresStore {
         }
     }
 }
+
+extension PostgresStore {
+    /// `switchboard metrics`: every sitter of every org (or of the one named), by name, with
+    /// figures computed now; stored only under the store's own tier settings.
+    public func metricsReport(orgName: String?, storing: Bool) async throws -> [OrgMetrics] {
+        let now = clock.now.storedPrecision
+        return try await database.transaction { c in
+            let orgs = try await c.rows("SELECT id, name, time_zone FROM org ORDER BY id").map { row in
+                let (id, name, zone) = try row.decode((Int64, String, String?).self)
+                return Org(id: id, name: name, timeZone: zone)
+            }
+            var report: [OrgMetrics] = []
+            for org in try Org.reported(named: orgName, among: orgs) {
+                var rows: [(sitter: Sitter, window: SitterMetricsWindow)] = []
+                for sitter in try await Self.sitters(c, orgId: org.id!) {
+                    rows.append((sitter, try await recompute(c, sitterId: sitter.id!, now: now, storing: storing)))
+                }
+                report.append(OrgMetrics(org: org, rows: rows))
+            }
+            return report
+        }
+    }
+}

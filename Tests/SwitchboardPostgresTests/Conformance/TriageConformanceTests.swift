@@ -32,4 +32,21 @@ import Testing
             await #expect(throws: StoreError.self) { try await store.assignThread(999_999, to: sitter) }
         }
     }
+
+    @Test(arguments: Engine.allCases) func theMetricsReportMatchesSQLites(engine: Engine) async throws {
+        let clock = WallClock.fixed(Date(timeIntervalSince1970: 1_790_000_000))
+        let oracle = try AppDatabase.makeEmpty(clock: clock)
+        try await oracle.importFile(atPath: demoImportPath)
+        func lines(_ report: [OrgMetrics]) -> [String] {
+            report.flatMap { org in org.rows.map { "\(org.org.name) \($0.sitter.name) \($0.window.tier) \($0.window.metrics)" } }
+        }
+        let expected = lines(try await oracle.metricsReport(storing: false))
+        try await withFreshStore(engine, clock: clock) { store in
+            try await store.importFile(atPath: demoImportPath)
+            #expect(lines(try await store.metricsReport(storing: false)) == expected)
+            #expect(lines(try await store.metricsReport(orgName: "Pawsitive Pet Sitting Co.", storing: true)) == expected)
+            let error = await #expect(throws: StoreError.self) { try await store.metricsReport(orgName: "Nope", storing: false) }
+            #expect(error?.message == "No org is named \"Nope\": the orgs are \"Pawsitive Pet Sitting Co.\".")
+        }
+    }
 }
