@@ -49,4 +49,26 @@ import Testing
             #expect(error?.message == "No org is named \"Nope\": the orgs are \"Pawsitive Pet Sitting Co.\".")
         }
     }
+
+    @Test(arguments: Engine.allCases) func namedRecordsAreFoundTheSameWay(engine: Engine) async throws {
+        let clock = WallClock.fixed(Date(timeIntervalSince1970: 1_790_000_000))
+        let oracle = try AppDatabase.makeEmpty(clock: clock)
+        let org = try await oracle.importFile(atPath: demoImportPath).orgId
+        try await withFreshStore(engine, clock: clock) { store in
+            _ = try await store.importFile(atPath: demoImportPath)
+            for reference in [RecordReference.name("maya"), .name("diego"), .id(2), .phone("+15550200102")] {
+                #expect(try store.findSitter(reference, orgId: org) == oracle.findSitter(reference, orgId: org))
+            }
+            for reference in [RecordReference.name("Nobody"), .id(999), .name("a")] {
+                let wanted = #expect(throws: StoreError.self) { try oracle.findSitter(reference, orgId: org) }
+                let got = #expect(throws: StoreError.self) { try store.findSitter(reference, orgId: org) }
+                #expect(got?.message == wanted?.message)
+            }
+            let target = try store.offerTarget(code: "b1040", sitter: .name("maya"), orgId: org)
+            #expect(target == (try oracle.offerTarget(code: "b1040", sitter: .name("maya"), orgId: org)))
+            #expect(try store.replyThread(id: 3, orgId: org) == oracle.replyThread(id: 3, orgId: org))
+            #expect(throws: StoreError.self) { try store.replyThread(id: 9_999, orgId: org) }
+            #expect(throws: StoreError.self) { try store.offerTarget(code: "B9999", sitter: .name("maya"), orgId: org) }
+        }
+    }
 }
