@@ -37,7 +37,7 @@ public struct FrameBench {
     /// longest thread open in the message view, and the tier table.
     public func screens() throws -> [Screen] {
         // Finding them scans the whole file: on a connection of its own, closed before timing.
-        let (busiestSitter, longestThread) = try AppDatabase.busiestScreens(path: path)
+        let (busiestSitter, longestThread) = try store.busiestScreens()
         var driver = ConsoleDriver(state: ConsoleState(size: Self.size, startedAt: store.clock.now), store: store)
         try driver.reload()
         let base = driver.state

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardBench
+import SwitchboardPostgres
 import SwitchboardStore
 
 struct BenchConsoleCommand: AsyncParsableCommand {
@@ -28,7 +29,8 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     func validate() throws {
         guard frames >= 10 else { throw ValidationError("--frames must be 10 or more, so percentiles mean something.") }
         guard (1...50).contains(runs) else { throw ValidationError("--runs must be between 1 and 50.") }
-        for path in [db] + (compare.map { [$0] } ?? []) where !FileManager.default.fileExists(atPath: path) {
+        for path in [db] + (compare.map { [$0] } ?? [])
+        where !PostgresLocation.isPostgresURL(path) && !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(path) does not exist; make one with `switchboard bench gen --db \(path)`.")
         }
     }
@@ -36,7 +38,7 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         // Cold start: from exec to the first frame of the owner inbox on --db.
         // (Finding the busiest screens scans the file: that comes after, as the console never does it.)
-        let store = try AppDatabase.open(path: db)
+        let store = try await DatabaseOptions.open(db, mustExist: true)
         let bench = FrameBench(store: store, path: db)
         try bench.frame(bench.ownerInbox())
         let coldStart = ProcessFigures.millisecondsSinceStart()
@@ -48,7 +50,8 @@ struct BenchConsoleCommand: AsyncParsableCommand {
             return
         }
 
-        let compareBench = try compare.map { try FrameBench(store: AppDatabase.open(path: $0), path: $0) }
+        var compareBench: FrameBench?
+        if let compare { compareBench = FrameBench(store: try await DatabaseOptions.open(compare, mustExist: true), path: compare) }
         print("frame times, 120×40 (read visible rows + reduce + render), \(frames) frames per screen, \(runs) run(s):")
         var measured: [(timings: [FrameBench.Timing], compared: [FrameBench.Timing]?)] = []
         for run in 1...runs {

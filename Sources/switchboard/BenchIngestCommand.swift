@@ -56,7 +56,8 @@ struct BenchIngestCommand: AsyncParsableCommand {
         guard let token = ProcessInfo.processInfo.environment["TWILIO_AUTH_TOKEN"], !token.isEmpty else {
             throw CommandFailure("Set TWILIO_AUTH_TOKEN to the listener's auth token; the webhooks are signed with it.")
         }
-        let store = try db.map { try AppDatabase.open(path: $0) }
+        var store: (any Store)?
+        if let db { store = try await DatabaseOptions.open(db, mustExist: true) }
         var (sitters, clients) = (6, 30)
         if let store {
             (sitters, clients) = try store.population()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SwitchboardConsole
 import SwitchboardCore
+import SwitchboardPostgres
 import SwitchboardStore
 import SwitchboardWebhook
 
@@ -103,22 +104,39 @@ struct ConsoleCommand: AsyncParsableCommand {
     func run() async throws {
         // A wrong config file stops the console before anything is opened or created.
         let terminalSettings = try terminal.settings()
-        let store = try database.open(tierSettings: try TierOptions.defaultSettings())
+        var store = try await database.open(tierSettings: try TierOptions.defaultSettings())
         var viewer = Viewer.owner
-        if let sitter {
+        if let postgres = store as? PostgresStore, let own = postgres.sitterRoleId {
+            // Connected as a sitter's own role: her console, whatever --sitter says.
+            guard let found = try store.read({ try $0.sitter(own) }) else {
+                throw CommandFailure("this role's sitter (\(own)) is not active; ask the owner to run `switchboard roles sync`.")
+            }
+            viewer = .sitter(id: own, name: found.name)
+        } else if let sitter {
+            let found: Sitter
             do {
-                let found = try store.read { try $0.sitter(named: sitter) }
-                viewer = .sitter(id: found.id ?? 0, name: found.name)
+                found = try store.read { try $0.sitter(named: sitter) }
             } catch let error as StoreError {
                 throw CommandFailure("--sitter: \(error.message).")
+            }
+            viewer = .sitter(id: found.id ?? 0, name: found.name)
+            if let postgres = store as? PostgresStore {
+                // On PostgreSQL her console runs as her own role, which row-level security
+                // limits to her mailbox: the database, not this process, keeps her out of
+                // the others'.
+                store = try await postgres.asSitter(found.id ?? 0)
             }
         }
         let credentials = try TwilioCredentials.load()
         var configuration: ListenerConfiguration?
         // A listener already serves this database (`serve`): attach to it rather than start
         // a second one that would fight it for the port.
-        let attached = try listening.listen && store.listenerState().isUp
-        if listening.listen && !attached {
+        // A sitter's console on PostgreSQL runs as her role, which may not store webhooks or
+        // deliver texts: it only attaches to a listener.
+        let sitterOnServer = store is PostgresStore && viewer != .owner
+        let listen = listening.listen && !sitterOnServer
+        let attached = try listen && store.listenerState().isUp
+        if listen && !attached {
             try listener.configuration(authToken: "").checkPortIsFree()
             guard let token = credentials.authToken else {
                 throw CommandFailure(
@@ -127,11 +145,15 @@ struct ConsoleCommand: AsyncParsableCommand {
             configuration = listener.configuration(authToken: token)
         }
         let outbound = try sender.makeSender(store: store, statusCallback: listener.statusCallbackURL, credentials: credentials)
-        let logPath = log ?? database.resolvedPath() + ".log"
+        let logPath =
+            log
+            ?? DatabaseLocation.consoleLog(
+                for: database.resolvedPath(), serverDatabase: (store as? PostgresStore)?.database.location.database,
+                environment: ProcessInfo.processInfo.environment)
         try await ConsoleLauncher.run(
             .init(
                 store: store, listener: configuration, demoToken: nil, logPath: logPath, sender: outbound,
-                attached: attached ? .init(authToken: credentials.authToken) : nil, viewer: viewer, terminal: terminalSettings))
+                attached: attached || sitterOnServer ? .init(authToken: credentials.authToken) : nil, viewer: viewer, terminal: terminalSettings))
         print("Console closed. Log: \(logPath)")
     }
 }

@@ -9,7 +9,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "The database file.",
+            "The database: a SQLite file, or a PostgreSQL URL (postgres://USER@HOST/DB).",
             discussion: "Defaults to $SWITCHBOARD_DB, else switchboard.sqlite in $XDG_DATA_HOME/switchboard (or ~/.local/share/switchboard).",
             valueName: "path"))
     var db: String?
@@ -21,40 +21,32 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database, creating it when missing (commands that write: `import`, `serve`,
     /// `console`); a file that cannot be used throws the store's one-sentence ``StoreError``
-    /// (a runtime failure, printed without the usage text).
-    func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
-        let path = resolvedPath()
-        try Self.refusePostgres(path)
-        try Self.refuseFolder(path)
-        return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
+    /// (a runtime failure, printed without the usage text). A `postgres://` URL opens
+    /// PostgreSQL, migrating its schema on the way.
+    func open(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
+        try await Self.open(resolvedPath(), mustExist: false, clock: clock, tierSettings: tierSettings)
     }
 
     /// Opens a database that must exist already: what commands that only read (`status`,
     /// `metrics`, `export`, `receipts`) and the record commands use, so a mistyped `--db` is
-    /// reported rather than created empty.
-    func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) throws -> any Store {
-        let path = resolvedPath()
-        try Self.refusePostgres(path)
-        try Self.refuseFolder(path)
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw CommandFailure("no database at \(path); create one with `switchboard import FILE --db \(path)`")
+    /// reported rather than created empty. (A PostgreSQL database must exist on its server:
+    /// a wrong name is refused there.)
+    func openExisting(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
+        try await Self.open(resolvedPath(), mustExist: true, clock: clock, tierSettings: tierSettings)
+    }
+
+    /// The store `target` names: a SQLite file's path, or a PostgreSQL URL.
+    static func open(
+        _ target: String, mustExist: Bool, clock: WallClock = .system, tierSettings: TierSettings = TierSettings()
+    ) async throws -> any Store {
+        if PostgresLocation.isPostgresURL(target) {
+            return try await PostgresStore.open(PostgresLocation(url: target), clock: clock, tierSettings: tierSettings)
         }
-        return try AppDatabase.open(path: path, clock: clock, tierSettings: tierSettings)
-    }
-
-    /// Opens the store `--db` names, SQLite or PostgreSQL (`postgres://…`, migrated on the
-    /// way): what the commands that run on PostgreSQL already (`serve`) use.
-    func openStore(clock: WallClock = .system, tierSettings: TierSettings = TierSettings()) async throws -> any Store {
-        let target = resolvedPath()
-        guard PostgresLocation.isPostgresURL(target) else { return try open(clock: clock, tierSettings: tierSettings) }
-        return try await PostgresStore.open(PostgresLocation(url: target), clock: clock, tierSettings: tierSettings)
-    }
-
-    /// A PostgreSQL URL given to a command that runs on SQLite only (for now) is named as
-    /// such, rather than taken for a file name.
-    static func refusePostgres(_ target: String) throws {
-        guard PostgresLocation.isPostgresURL(target) else { return }
-        throw CommandFailure("this command runs on SQLite only for now; on PostgreSQL, `switchboard serve` and `switchboard roles sync` run. Pass --db with a SQLite file for this one")
+        try refuseFolder(target)
+        if mustExist && !FileManager.default.fileExists(atPath: target) {
+            throw CommandFailure("no database at \(target); create one with `switchboard import FILE --db \(target)`")
+        }
+        return try AppDatabase.open(path: target, clock: clock, tierSettings: tierSettings)
     }
 
     /// A folder given as `--db` (a common slip: `--db ~/shop/`) is named as such, not

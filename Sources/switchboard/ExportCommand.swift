@@ -58,7 +58,7 @@ struct ExportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openExisting(tierSettings: try TierOptions.defaultSettings())
+        let store = try await database.openExisting(tierSettings: try TierOptions.defaultSettings())
         let org = try RecordOptions.pick(try store.read { try $0.orgs() }, named: self.org)
         var filter = ExportFilter(orgId: org.id!, since: try sinceDate())
         if let mailbox {

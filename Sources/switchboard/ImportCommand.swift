@@ -21,9 +21,9 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let contents = try InputFile.read(file, what: "the file to import")
         let decoded = try ImportFile.decode(contents, file: file)
-        let store = try database.open()
+        let store = try await database.open()
         let summary = try await store.importFile(decoded, name: file)
-        print("\(file): \(summary) into \(database.resolvedPath())")
+        print("\(file): \(summary) into \(store.location)")
     }
 }
 

@@ -27,7 +27,7 @@ struct MetricsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try tierOptions.settings()
-        let store = try database.openExisting(tierSettings: settings)
+        let store = try await database.openExisting(tierSettings: settings)
         let groups = try await store.metricsReport(orgName: org, storing: settings == TierOptions.storedSettings())
         if json {
             print(try MetricsReport.json(groups))

@@ -47,7 +47,7 @@ struct ReceiptsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openExisting()
+        let store = try await database.openExisting()
         let filter = ReceiptFilter(
             verdict: verdict.flatMap(WebhookVerdict.init(rawValue:)),
             since: since.flatMap(DurationSpec.init).map { store.clock.now.addingTimeInterval(-$0.seconds) },
@@ -85,7 +85,7 @@ struct PruneReceipts: AsyncParsableCommand {
 
     func run() async throws {
         let age = DurationSpec(olderThan)!
-        let store = try database.openExisting()
+        let store = try await database.openExisting()
         let pruned = try await store.pruneReceiptBodies(olderThan: age.seconds)
         print("removed the raw body of \(pruned) accepted receipt\(pruned == 1 ? "" : "s") older than \(age)")
     }

@@ -44,7 +44,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try database.openExisting()
+        let store = try await database.openExisting()
         let found = try ReceiptLookup.find(receipt, in: store)
         let server: String
         if let to {
@@ -52,7 +52,7 @@ struct ReplayCommand: AsyncParsableCommand {
         } else {
             guard case .up(let address, _, _, _) = try store.listenerState() else {
                 throw CommandFailure(
-                    "no listener serves \(database.resolvedPath()); start `switchboard serve --db \(database.resolvedPath())`, or pass --to URL")
+                    "no listener serves \(store.location); start `switchboard serve --db \(store.location)`, or pass --to URL")
             }
             server = address
         }
@@ -94,7 +94,7 @@ struct RouteCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try database.openExisting()
+        let store = try await database.openExisting()
         let routed: RoutedReceipt
         do {
             routed = try await store.routeUnrouted(receiptId: receipt)

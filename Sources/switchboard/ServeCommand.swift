@@ -51,7 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.metricsPublic = metricsPublic
         // Nothing is created (not even the database) when the listener could not start.
         try configuration.checkPortIsFree()
-        let store = try await database.openStore(tierSettings: try TierOptions.defaultSettings())
+        let store = try await database.open(tierSettings: try TierOptions.defaultSettings())
         let outbound = try sender.makeSender(store: store, statusCallback: listener.statusCallbackURL, credentials: credentials)
         LoggingSystem.bootstrap(StreamLogHandler.standardOutput)
         let logger = Logger(label: "switchboard.serve")

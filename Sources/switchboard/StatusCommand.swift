@@ -17,7 +17,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let status = try database.openExisting().status()
+        let status = try await database.openExisting().status()
         print(json ? try Self.json(status) : Self.text(status))
     }
 

@@ -17,6 +17,7 @@ struct Switchboard: AsyncParsableCommand {
             ReceiptsCommand.self,
             ReplayCommand.self,
             RouteCommand.self,
+            MigrateCommand.self,
             SitterCommand.self,
             ClientCommand.self,
             NumberCommand.self,

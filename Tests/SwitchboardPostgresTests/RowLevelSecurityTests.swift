@@ -81,7 +81,7 @@ struct RowLevelSecurityTests {
                 await sqlState {
                     try await connection.query("UPDATE message_thread SET unread = 0", logger: log).consume()
                 } == "42501")
-            for table in ["webhook_receipt", "event_log", "outbox", "message_response_link", "switchboard_migrations"] {
+            for table in ["webhook_receipt", "event_log", "message_response_link", "switchboard_migrations"] {
                 #expect(
                     await sqlState { try await connection.query(PostgresQuery(unsafeSQL: "SELECT * FROM \(table)"), logger: log).consume() }
                         == "42501", "\(table)")
@@ -128,9 +128,16 @@ struct RowLevelSecurityTests {
                 try await ids(connection, "SELECT switchboard_sitter_reply(\(fixture.mayaThreadId), 'On my way')")
             }
             try await PostgresTestServer.connect(location) { (connection: PostgresConnection) async throws -> Void in
-                #expect(try await ids(connection, "SELECT message_event_id FROM outbox") == replyIds)
+                // The owner queues a text in Diego's thread: in the outbox, but not Maya's to see.
+                let ownerIds = try await ids(
+                    connection, "SELECT switchboard_queue_outbound(\(fixture.diegoThreadId), 'owner', 'Hi Diego', NULL, now())")
+                #expect(try await ids(connection, "SELECT message_event_id FROM outbox ORDER BY 1") == (replyIds + ownerIds).sorted())
                 #expect(try await ids(connection, "SELECT thread_id FROM message_event WHERE actor_type = 'sitter'") == [fixture.mayaThreadId])
                 #expect(try await ids(connection, "SELECT unread FROM message_thread WHERE id = \(fixture.diegoThreadId)") == [1])
+            }
+            // Her console sees where her own reply stands in the outbox, and no other row of it.
+            try await PostgresTestServer.connect(asMaya) { (connection: PostgresConnection) async throws -> Void in
+                #expect(try await ids(connection, "SELECT message_event_id FROM outbox") == replyIds)
             }
         }
     }

@@ -17,6 +17,8 @@ public final class PostgresDatabase: Sendable {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// The connection synchronous reads (a console frame) wait on.
+    let readConnection: PostgresReadConnection
 
     /// At most this many connections per process: a listener's requests share them.
     public static let maximumConnections = 8
@@ -30,6 +32,7 @@ public final class PostgresDatabase: Sendable {
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         self.running = Task { await client.run() }
+        self.readConnection = PostgresReadConnection(location: location, logger: logger)
     }
 
     /// Connects to `location`, checks the server answers, and migrates its schema (refusing
@@ -50,6 +53,7 @@ public final class PostgresDatabase: Sendable {
 
     /// Closes every connection; queries after this fail.
     public func close() async {
+        readConnection.close()
         running.cancel()
         await running.value
     }

@@ -78,6 +78,13 @@ public enum PostgresMigrations {
             FOR EACH ROW WHEN (NEW.status <> 'offered') EXECUTE FUNCTION outbox_cancel_closed_offer()
             """,
             notifyTrigger(on: "outbox"),
+            // A sitter's console shows where her own queued replies stand: the outbox rows
+            // of messages she may read, no others.
+            "ALTER TABLE outbox ENABLE ROW LEVEL SECURITY",
+            """
+            CREATE POLICY sitter_own_outbox ON outbox FOR SELECT USING (
+                EXISTS (SELECT 1 FROM message_event e WHERE e.id = outbox.message_event_id))
+            """,
             // A sitter's reply is queued through the store's one outbound path, after the
             // mailbox check (SitterRoles); now that the outbox exists, that path can be written.
             queueOutboundFunction,
@@ -276,8 +283,9 @@ public enum PostgresMigrations {
     /// Who the connected role is, when it is a sitter's: roles are named
     /// `<database>_sitter_<id>` (``SitterRoles``), and only an active sitter counts. NULL
     /// for every other role (the owner's role owns the tables, so policies do not apply to it).
-    /// The login role (`session_user`), not `current_user`: inside a `SECURITY DEFINER`
-    /// function `current_user` is the function's owner.
+    /// It reads `session_user`, the role that logged in: inside a `SECURITY DEFINER` function
+    /// `current_user` is the function's owner. The id is cast only once the name is known to
+    /// be a sitter's (SQL does not promise to test `AND`'s sides in order).
     static let v1Security: [String] = [
         """
         CREATE FUNCTION switchboard_current_sitter() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER

@@ -29,7 +29,7 @@ public enum SitterRoles {
     /// The tables a sitter's console reads (rows limited by the policies).
     static let readableTables = [
         "org", "sitter", "client", "booking", "message_number", "message_thread", "mailbox_stats", "message_event",
-        "message_media", "offer_event", "sitter_metrics_window", "listener_presence",
+        "message_media", "offer_event", "sitter_metrics_window", "listener_presence", "outbox",
     ]
 
     /// The functions a sitter's console writes through.

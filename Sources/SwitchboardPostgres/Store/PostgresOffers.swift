@@ -146,7 +146,7 @@ extension PostgresStore {
         return rows.count
     }
 
-    private func close(
+    func close(
         _ c: PostgresConnection, _ offer: inout OfferEvent, as status: OfferStatus, booking: Booking, channel: String,
         reason: String, now: Date
     ) async throws {
@@ -156,7 +156,7 @@ extension PostgresStore {
         try await logOffer(c, "offer.\(status.rawValue)", offer: offer, booking: booking, channel: channel, now: now, reason: reason)
     }
 
-    private func logOffer(
+    func logOffer(
         _ c: PostgresConnection, _ type: String, offer: OfferEvent, booking: Booking, channel: String, now: Date,
         reason: String? = nil
     ) async throws {

@@ -9,8 +9,8 @@ import SwitchboardStore
 /// change stream), safe with several listeners on one database.
 ///
 /// What is not written for PostgreSQL yet throws a ``StoreError`` that says so and what to
-/// use instead (``notYet(_:)``): the console's reads, imports, record commands, exports and
-/// receipt tools run on SQLite for now.
+/// use instead (``notYet(_:)``): the record commands that change sitters, clients, numbers
+/// and bookings, and routing an unrouted text later.
 public struct PostgresStore: Store {
     public let database: PostgresDatabase
     public let clock: WallClock
@@ -124,6 +124,11 @@ public struct PostgresStore: Store {
     // MARK: - Messages and the outbox
 
     public func markThreadRead(_ threadID: RowID) async throws {
+        if sitterRoleId != nil {
+            // Her role writes only through the function that checks the thread is hers.
+            try await database.execute("SELECT switchboard_sitter_mark_read(\(threadID))")
+            return
+        }
         try await database.execute("UPDATE message_thread SET unread = 0 WHERE id = \(threadID) AND unread <> 0")
     }
 
@@ -136,17 +141,18 @@ public struct PostgresStore: Store {
             """)
     }
 
-    public func assignThread(_ threadID: RowID, to sitterID: RowID?) async throws -> MessageThread {
-        throw notYet("assigning a thread")
-    }
 
     /// The owner's (or a console's) reply: the same PL/pgSQL path a sitter's role writes through.
     public func queueOutbound(threadId: RowID, actor: ActorType, body: String) async throws -> PendingOutbound {
         let now = clock.now.storedPrecision
         do {
             return try await database.transaction { c in
-                guard let eventId = try await c.first(
-                    "SELECT switchboard_queue_outbound(\(threadId), \(actor.rawValue), \(body), NULL, \(now))", as: Int64.self),
+                // A sitter's own role replies through the function that checks her mailbox.
+                let queue: PostgresQuery =
+                    sitterRoleId != nil
+                    ? "SELECT switchboard_sitter_reply(\(threadId), \(body))"
+                    : "SELECT switchboard_queue_outbound(\(threadId), \(actor.rawValue), \(body), NULL, \(now))"
+                guard let eventId = try await c.first(queue, as: Int64.self),
                     let eventRow = try await c.rows("SELECT \(unescaped: PostgresColumns.event) FROM message_event WHERE id = \(eventId)").first,
                     let thread = try await Self.thread(c, id: threadId), let to = thread.counterpartE164, let from = thread.maskedNumberE164
                 else { throw OutboundError(.notFound, "thread \(threadId) does not exist") }
@@ -265,14 +271,6 @@ public struct PostgresStore: Store {
         return try await database.transaction { c in try await expireOffers(c, now: now) }
     }
 
-    public func createOffer(bookingId: RowID, sitterId: RowID, expiresAt: Date, channel: String) async throws -> OfferCreation {
-        throw notYet("offering a booking")
-    }
-
-    public func withdrawOffer(offerId: RowID, channel: String) async throws -> OfferEvent {
-        throw notYet("withdrawing an offer")
-    }
-
     // MARK: - Receipts
 
     public func pruneReceiptBodies(olderThan age: TimeInterval) async throws -> Int {
@@ -299,14 +297,9 @@ public struct PostgresStore: Store {
     static let parametersKeptByRetention: Set<String> = ["From", "To", "MessageStatus"]
 
     public func routeUnrouted(receiptId: RowID) async throws -> RoutedReceipt { throw notYet("routing an unrouted text") }
-    public func receipt(messageSid: String) throws -> ReceiptDetail? { throw notYet("reading a receipt") }
-    public func receipt(id: RowID) throws -> ReceiptDetail? { throw notYet("reading a receipt") }
-    public func receipts(_ filter: ReceiptFilter) throws -> [ReceiptSummary] { throw notYet("listing receipts") }
 
     // MARK: - Reads not yet served
 
-    public func read<T>(_ reads: (any StoreReading) throws -> T) throws -> T { throw notYet("the console's screen reads") }
-    public func sitterTextRoute(sitterId: RowID) throws -> (from: String, to: String) { throw notYet("a sitter's text route") }
     public func population() throws -> (sitters: Int, clients: Int) {
         try database.blocking {
             let row = try await database.client.query("SELECT (SELECT count(*) FROM sitter), (SELECT count(*) FROM client)").collect()
@@ -335,17 +328,9 @@ public struct PostgresStore: Store {
             return (receipts, messages)
         }
     }
-    public func exportThreads(_ filter: ExportFilter, each: (ThreadExportRow) throws -> Void) throws { throw notYet("exporting threads") }
-    public func exportMessages(_ filter: ExportFilter, each: (MessageExportRow) throws -> Void) throws { throw notYet("exporting messages") }
-    public func findSitter(_ reference: RecordReference, orgId: RowID) throws -> Sitter { throw notYet("finding a sitter") }
-    public func offerTarget(code: String, sitter reference: RecordReference, orgId: RowID) throws -> OfferTarget {
-        throw notYet("offering a booking")
-    }
-    public func replyThread(id: RowID, orgId: RowID) throws -> MessageThread { throw notYet("replying from the command line") }
 
     // MARK: - Records not yet served
 
-    public func importFile(_ file: ImportFile, name: String) async throws -> ImportSummary { throw notYet("importing a file") }
     public func addBooking(_ new: NewBooking, orgId: RowID) async throws -> Booking { throw notYet("adding a booking") }
     public func cancelBooking(code: String, orgId: RowID) async throws -> BookingCancellation { throw notYet("cancelling a booking") }
     public func withdrawOffers(code: String, sitter reference: RecordReference?, orgId: RowID) async throws -> [WithdrawnOffer] {

@@ -33,10 +33,6 @@ extension PostgresStore {
         return 0
     }
 
-    public func metricsReport(orgName: String?, storing: Bool) async throws -> [OrgMetrics] {
-        throw notYet("the metrics report")
-    }
-
     static func sitters(_ c: PostgresConnection, orgId: RowID) async throws -> [Sitter] {
         try await c.rows("SELECT \(unescaped: PostgresColumns.sitter) FROM sitter WHERE org_id = \(orgId) ORDER BY lower(name), id")
             .map(Sitter.init(postgres:))

@@ -34,6 +34,9 @@ public protocol Store: Sendable {
     /// benchmark or the torture test checks for loss and duplicates.
     func storedCounts(messageSidPrefix prefix: String) throws -> (receipts: [String: Int], messages: [String: Int])
     func nextOutboundAttempt() throws -> Date?
+    /// The sitter with the most client threads and the thread with the most messages: the
+    /// heaviest screens, which `bench console` times. A scan of the whole database.
+    func busiestScreens() throws -> (busiestSitter: RowID?, longestThread: RowID?)
     func outboxDepth() async throws -> Int
     /// Bytes of write-ahead log waiting for a checkpoint (SQLite's WAL file); 0 where the
     /// engine keeps none of its own (PostgreSQL's is the server's business).
@@ -160,4 +163,9 @@ extension AppDatabase: Store {
     public var location: String { writer.path }
 
     public func upkeepServices() -> [any Service] { [CheckpointService(store: self)] }
+
+    /// On a connection of its own, so the scan leaves the timed connections' caches alone.
+    public func busiestScreens() throws -> (busiestSitter: RowID?, longestThread: RowID?) {
+        try Self.busiestScreens(path: writer.path)
+    }
 }

@@ -446,14 +446,33 @@ private struct Importer {
         }
     }
 
+    static func direction(of actor: ActorType, in scope: ThreadScope) -> MessageDirection {
+        ImportFile.direction(of: actor, in: scope)
+    }
+}
+
+// The rules of an import that don't depend on the engine, shared by SQLite's importer and
+// PostgreSQL's.
+extension ImportFile {
     /// A client's message comes in; in a client thread a sitter's and the owner's go out to
     /// the client. In an `owner_sitter` thread the sitter's come in.
-    static func direction(of actor: ActorType, in scope: ThreadScope) -> MessageDirection {
+    public static func direction(of actor: ActorType, in scope: ThreadScope) -> MessageDirection {
         switch actor {
         case .client: .inbound
         case .sitter: scope == .ownerSitter || scope == .internal ? .inbound : .outbound
         case .owner, .system: .outbound
         }
+    }
+
+    /// The provider id of message `message` of thread `thread`: the file's, or a made-up
+    /// one that is the same at every import of the file, so a second import finds the first.
+    public func messageSid(thread: Int, message: Int) -> String {
+        threads?[thread].messages[message].sid ?? DemoSid.make(org: org.name, thread: thread, message: message)
+    }
+
+    /// The error an import reports: the file, where in it, and what is wrong.
+    public static func problem(_ file: String, _ path: String, _ problem: String) -> StoreError {
+        StoreError(.invalidImport, "\(file): \(path): \(problem)")
     }
 }
 

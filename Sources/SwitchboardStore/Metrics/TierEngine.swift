@@ -144,7 +144,14 @@ extension AppDatabase {
     /// The orgs `switchboard metrics` reports on: every org (by id), or the one named
     /// `orgName`. An unknown name is refused with the names that exist.
     static func reportedOrgs(_ db: Database, named orgName: String?) throws -> [Org] {
-        let orgs = try Self.orgs(db)
+        try Org.reported(named: orgName, among: Self.orgs(db))
+    }
+}
+
+extension Org {
+    /// The orgs a metrics report covers: all, or the one named (a sentence naming the orgs
+    /// when none is).
+    public static func reported(named orgName: String?, among orgs: [Org]) throws -> [Org] {
         guard let orgName else { return orgs }
         let chosen = orgs.filter { $0.name == orgName }
         guard chosen.isEmpty else { return chosen }
@@ -152,7 +159,9 @@ extension AppDatabase {
             + orgs.map { "\"\($0.name)\"" }.joined(separator: ", ")
         throw StoreError(.notFound, "No org is named \"\(orgName)\": \(known).")
     }
+}
 
+extension AppDatabase {
     /// Every sitter of every org (or of the org named `orgName`), grouped by org, by name
     /// within it, with its metrics computed now over the store's tier settings.
     ///
@@ -201,6 +210,11 @@ extension AppDatabase {
 public struct OrgMetrics: Sendable {
     public var org: Org
     public var rows: [(sitter: Sitter, window: SitterMetricsWindow)]
+
+    public init(org: Org, rows: [(sitter: Sitter, window: SitterMetricsWindow)]) {
+        self.org = org
+        self.rows = rows
+    }
 }
 
 extension SitterMetricsWindow {

@@ -15,6 +15,12 @@ public struct OfferCreation: Sendable, Equatable {
     public var created: Bool
     /// The invitation, stored and waiting for a sender; nil when nothing new was created.
     public var invitation: PendingOutbound?
+
+    public init(offer: OfferEvent, created: Bool, invitation: PendingOutbound?) {
+        self.offer = offer
+        self.created = created
+        self.invitation = invitation
+    }
 }
 
 extension AppDatabase {

@@ -15,6 +15,11 @@ public struct BookingCancellation: Sendable, Equatable {
 public struct OfferTarget: Sendable, Equatable {
     public var booking: Booking
     public var sitter: Sitter
+
+    public init(booking: Booking, sitter: Sitter) {
+        self.booking = booking
+        self.sitter = sitter
+    }
 }
 
 /// One withdrawn offer, with the names a sentence needs.

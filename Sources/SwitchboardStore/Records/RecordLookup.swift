@@ -34,14 +34,12 @@ extension AppDatabase {
 
     static func booking(_ db: Database, code: String, orgId: RowID) throws -> Booking {
         guard let booking = try Booking.filter(sql: "org_id = ? AND code = ? COLLATE NOCASE", arguments: [orgId, code]).fetchOne(db)
-        else { throw StoreError(.notFound, "no booking has the code \(code)") }
+        else { throw RecordMatch.noBooking(code) }
         return booking
     }
 
     static func thread(_ db: Database, id: RowID, orgId: RowID) throws -> MessageThread {
-        guard let thread = try MessageThread.fetchOne(db, key: id), thread.orgId == orgId else {
-            throw StoreError(.notFound, "no thread #\(id); a thread's number is the #N the console and forwarded texts show")
-        }
+        guard let thread = try MessageThread.fetchOne(db, key: id), thread.orgId == orgId else { throw RecordMatch.noThread(id) }
         return thread
     }
 
@@ -68,6 +66,16 @@ extension AppDatabase {
     private static func single<Record>(
         _ found: [Record], kind: String, reference: RecordReference, name: (Record) -> String
     ) throws -> Record {
+        try RecordMatch.single(found, kind: kind, reference: reference, name: name)
+    }
+}
+
+/// What a lookup of a named record decides once it has the candidates, on either engine.
+public enum RecordMatch {
+    /// The one record found; none, or several (named), is a sentence saying what to give.
+    public static func single<Record>(
+        _ found: [Record], kind: String, reference: RecordReference, name: (Record) -> String
+    ) throws -> Record {
         switch found.count {
         case 1: return found[0]
         case 0: throw StoreError(.notFound, "no \(kind) is \(reference)")
@@ -76,4 +84,12 @@ extension AppDatabase {
             throw StoreError(.refused, "\(found.count) \(kind)s match \(reference) (\(names)); give more of the name, the phone or the id")
         }
     }
+}
+
+extension RecordMatch {
+    public static func noThread(_ id: RowID) -> StoreError {
+        StoreError(.notFound, "no thread #\(id); a thread's number is the #N the console and forwarded texts show")
+    }
+
+    public static func noBooking(_ code: String) -> StoreError { StoreError(.notFound, "no booking has the code \(code)") }
 }

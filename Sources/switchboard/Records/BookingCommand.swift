@@ -38,7 +38,7 @@ struct BookingCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let booking = try await store.addBooking(try input(), orgId: org.id!)
             try options.answer(
                 "Added booking \(booking.code) (\(booking.service), \(booking.startsAt.storedText.prefix(16)) to \(booking.endsAt.storedText.prefix(16)) UTC); offer it with `switchboard offer \(booking.code) SITTER`.",
@@ -56,7 +56,7 @@ struct BookingCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let done = try await store.cancelBooking(code: try input(), orgId: org.id!)
             var line = done.changed ? "Cancelled booking \(done.booking.code)" : "Booking \(done.booking.code) is cancelled already; nothing changed"
             if !done.withdrawnFrom.isEmpty { line += "; offers to \(done.withdrawnFrom.joined(separator: ", ")) withdrawn" }

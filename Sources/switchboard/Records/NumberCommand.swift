@@ -35,7 +35,7 @@ struct NumberCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let (e164, role) = try input()
             let added = try await store.addNumber(e164, role: role, orgId: org.id!)
             let line: String
@@ -63,7 +63,7 @@ struct NumberCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let (e164, reference) = try input()
             let assigned = try await store.assignNumber(e164, to: reference, orgId: org.id!)
             try options.answer("\(e164) is now \(assigned.sitter?.name ?? "the sitter")'s number.", RecordJSON.number(assigned.number))
@@ -81,7 +81,7 @@ struct NumberCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let released = try await store.releaseNumber(try input(), orgId: org.id!)
             let line: String
             if let sitter = released.sitter {

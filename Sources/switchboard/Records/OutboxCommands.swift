@@ -35,7 +35,7 @@ struct OfferBookingCommand: AsyncParsableCommand {
     func validate() throws { _ = try input() }
 
     func run() async throws {
-        let (store, org) = try options.open()
+        let (store, org) = try await options.open()
         let (code, reference) = try input()
         let target = try store.offerTarget(code: code, sitter: reference, orgId: org.id!)
         let expiresAt = store.clock.now.addingTimeInterval(TimeInterval(expiresInHours) * 3600)
@@ -72,7 +72,7 @@ struct WithdrawCommand: AsyncParsableCommand {
     func validate() throws { _ = try input() }
 
     func run() async throws {
-        let (store, org) = try options.open()
+        let (store, org) = try await options.open()
         let (code, reference) = try input()
         let withdrawn = try await store.withdrawOffers(code: code, sitter: reference, orgId: org.id!)
         let names = withdrawn.map(\.sitterName).joined(separator: ", ")
@@ -102,7 +102,7 @@ struct ReplyCommand: AsyncParsableCommand {
     func validate() throws { _ = try input() }
 
     func run() async throws {
-        let (store, org) = try options.open()
+        let (store, org) = try await options.open()
         let (threadId, body) = try input()
         _ = try store.replyThread(id: threadId, orgId: org.id!)
         let sent = try await store.queueOutbound(threadId: threadId, actor: .owner, body: body)

@@ -16,7 +16,7 @@ struct RecordOptions: ParsableArguments {
 
     /// The database (which must exist: records belong to an org, which `import` creates)
     /// and the org the command works on.
-    func open() throws -> (any Store, Org) {
+    func open() async throws -> (any Store, Org) {
         // Typed as a `:` command in the console: its database and the org on its screen.
         if let console = RecordContext.console {
             guard let org = try console.store.read({ try $0.orgs() }).first(where: { $0.id == console.orgId }) else {
@@ -24,7 +24,7 @@ struct RecordOptions: ParsableArguments {
             }
             return (console.store, org)
         }
-        let store = try database.openExisting()
+        let store = try await database.openExisting()
         return (store, try Self.pick(try store.read { try $0.orgs() }, named: org))
     }
 

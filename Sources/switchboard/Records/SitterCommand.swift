@@ -23,7 +23,7 @@ struct SitterCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let sitter = try await store.addSitter(try input(), orgId: org.id!)
             try options.answer("Added sitter #\(sitter.id!) \(sitter.name) (\(sitter.phoneE164)).", RecordJSON.sitter(sitter))
         }
@@ -45,7 +45,7 @@ struct SitterCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let (reference, changes) = try input()
             let edited = try await store.editSitter(reference, orgId: org.id!, changes: changes)
             try options.answer("Sitter #\(edited.id!) is now \(edited.name) (\(edited.phoneE164)).", RecordJSON.sitter(edited))
@@ -63,7 +63,7 @@ struct SitterCommand: AsyncParsableCommand {
         func validate() throws { _ = try reference() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let done = try await store.deactivateSitter(try reference(), orgId: org.id!)
             var line: String
             if done.changed {
@@ -96,7 +96,7 @@ extension SitterCommand {
         func validate() throws { _ = try reference() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let (sitter, changed) = try await store.activateSitter(try reference(), orgId: org.id!)
             var object = RecordJSON.sitter(sitter)
             object["changed"] = changed
@@ -129,7 +129,7 @@ struct ClientCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let added = try await store.addClient(try input(), orgId: org.id!)
             let client = added.client
             let line = added.namedExistingContact
@@ -155,7 +155,7 @@ struct ClientCommand: AsyncParsableCommand {
         func validate() throws { _ = try input() }
 
         func run() async throws {
-            let (store, org) = try options.open()
+            let (store, org) = try await options.open()
             let (reference, changes) = try input()
             let edited = try await store.editClient(reference, orgId: org.id!, changes: changes)
             try options.answer("Client #\(edited.id!) is now \(edited.name ?? "unnamed") (\(edited.phoneE164)).", RecordJSON.client(edited))
