@@ -8,9 +8,8 @@ import SwitchboardStore
 /// YES/NO, the outbox, delivery status, presence, the expiry sweep, the tier engine, the
 /// change stream), safe with several listeners on one database.
 ///
-/// What is not written for PostgreSQL yet throws a ``StoreError`` that says so and what to
-/// use instead (``notYet(_:)``): the record commands that change sitters, clients, numbers
-/// and bookings, and routing an unrouted text later.
+/// The other intents live beside it, by subject: `Reads/` (the console's reads, receipts,
+/// exports), `Records/` (records, triage, offers, routing later), `Import/`.
 public struct PostgresStore: Store {
     public let database: PostgresDatabase
     public let clock: WallClock
@@ -30,11 +29,6 @@ public struct PostgresStore: Store {
     }
 
     public var location: String { database.location.description }
-
-    /// The error of an intent PostgreSQL does not serve yet.
-    func notYet(_ what: String) -> StoreError {
-        StoreError(.refused, "\(what) is not available on PostgreSQL yet (\(location)); run it on a SQLite database (--db PATH)")
-    }
 
     // MARK: - Changes
 
@@ -296,7 +290,6 @@ public struct PostgresStore: Store {
     /// The form parameters a pruned receipt keeps (SQLite's `parametersKeptByRetention`).
     static let parametersKeptByRetention: Set<String> = ["From", "To", "MessageStatus"]
 
-    public func routeUnrouted(receiptId: RowID) async throws -> RoutedReceipt { throw notYet("routing an unrouted text") }
 
     // MARK: - Reads not yet served
 
@@ -329,30 +322,4 @@ public struct PostgresStore: Store {
         }
     }
 
-    // MARK: - Records not yet served
-
-    public func addBooking(_ new: NewBooking, orgId: RowID) async throws -> Booking { throw notYet("adding a booking") }
-    public func cancelBooking(code: String, orgId: RowID) async throws -> BookingCancellation { throw notYet("cancelling a booking") }
-    public func withdrawOffers(code: String, sitter reference: RecordReference?, orgId: RowID) async throws -> [WithdrawnOffer] {
-        throw notYet("withdrawing offers")
-    }
-    public func addNumber(_ e164: String, role: NumberRole, orgId: RowID) async throws -> NumberRecord { throw notYet("adding a number") }
-    public func assignNumber(_ e164: String, to reference: RecordReference, orgId: RowID) async throws -> NumberRecord {
-        throw notYet("assigning a number")
-    }
-    public func releaseNumber(_ e164: String, orgId: RowID) async throws -> NumberRecord { throw notYet("releasing a number") }
-    public func addSitter(_ new: NewSitter, orgId: RowID) async throws -> Sitter { throw notYet("adding a sitter") }
-    public func editSitter(_ reference: RecordReference, orgId: RowID, changes: ContactEdit) async throws -> Sitter {
-        throw notYet("editing a sitter")
-    }
-    public func deactivateSitter(_ reference: RecordReference, orgId: RowID) async throws -> SitterDeactivation {
-        throw notYet("deactivating a sitter")
-    }
-    public func activateSitter(_ reference: RecordReference, orgId: RowID) async throws -> (sitter: Sitter, changed: Bool) {
-        throw notYet("activating a sitter")
-    }
-    public func addClient(_ new: NewClient, orgId: RowID) async throws -> ClientAddition { throw notYet("adding a client") }
-    public func editClient(_ reference: RecordReference, orgId: RowID, changes: ContactEdit) async throws -> Client {
-        throw notYet("editing a client")
-    }
 }

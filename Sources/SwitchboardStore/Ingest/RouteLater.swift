@@ -17,6 +17,20 @@ public struct RoutedReceipt: Sendable, Equatable {
     /// webhook was answered with an empty `<Response/>` when it arrived, so none was sent
     /// then; the ones stored as outbound messages are left `queued`.
     public var unsentReplies: Int
+
+    public init(
+        receiptId: RowID, messageSid: String, from: String, to: String, threadId: RowID?, mailbox: Mailbox?, mailboxName: String?,
+        unsentReplies: Int
+    ) {
+        self.receiptId = receiptId
+        self.messageSid = messageSid
+        self.from = from
+        self.to = to
+        self.threadId = threadId
+        self.mailbox = mailbox
+        self.mailboxName = mailboxName
+        self.unsentReplies = unsentReplies
+    }
 }
 
 extension AppDatabase {

@@ -9,6 +9,12 @@ public struct BookingCancellation: Sendable, Equatable {
     public var withdrawnFrom: [String]
     /// False when it was cancelled already (nothing changed).
     public var changed: Bool
+
+    public init(booking: Booking, withdrawnFrom: [String], changed: Bool) {
+        self.booking = booking
+        self.withdrawnFrom = withdrawnFrom
+        self.changed = changed
+    }
 }
 
 /// A booking and a sitter, both found and checked: what `offer BOOKING SITTER` sends.
@@ -27,6 +33,12 @@ public struct WithdrawnOffer: Sendable, Equatable {
     public var offer: OfferEvent
     public var bookingCode: String
     public var sitterName: String
+
+    public init(offer: OfferEvent, bookingCode: String, sitterName: String) {
+        self.offer = offer
+        self.bookingCode = bookingCode
+        self.sitterName = sitterName
+    }
 }
 
 extension AppDatabase {

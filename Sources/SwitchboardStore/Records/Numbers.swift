@@ -8,6 +8,12 @@ public struct NumberRecord: Sendable, Equatable {
     public var sitter: Sitter?
     /// Client threads moved to the owner inbox when the number left its sitter.
     public var movedThreads: Int = 0
+
+    public init(number: MessageNumber, sitter: Sitter?, movedThreads: Int = 0) {
+        self.number = number
+        self.sitter = sitter
+        self.movedThreads = movedThreads
+    }
 }
 
 extension AppDatabase {

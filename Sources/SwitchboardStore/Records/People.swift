@@ -14,6 +14,14 @@ public struct SitterDeactivation: Sendable, Equatable {
     public var releasedNumbers: [String]
     /// False when she was inactive already (nothing changed).
     public var changed: Bool
+
+    public init(sitter: Sitter, movedThreads: Int, withdrawnOffers: [String], releasedNumbers: [String], changed: Bool) {
+        self.sitter = sitter
+        self.movedThreads = movedThreads
+        self.withdrawnOffers = withdrawnOffers
+        self.releasedNumbers = releasedNumbers
+        self.changed = changed
+    }
 }
 
 /// What adding a client did: a new client, or a name given to a contact who had texted in.
@@ -21,6 +29,11 @@ public struct ClientAddition: Sendable, Equatable {
     public var client: Client
     /// True when the phone was an unnamed contact already (someone who texted in first).
     public var namedExistingContact: Bool
+
+    public init(client: Client, namedExistingContact: Bool) {
+        self.client = client
+        self.namedExistingContact = namedExistingContact
+    }
 }
 
 extension AppDatabase {
