@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SwitchboardBench
+import SwitchboardPostgres
 import SwitchboardStore
 import SwitchboardWebhook
 
@@ -9,7 +10,8 @@ struct BenchLiveCommand: AsyncParsableCommand {
         commandName: "live",
         abstract: "Measure commit → on screen while an in-process listener ingests a steady stream of webhooks.",
         discussion: """
-            Works on a copy of --db (made by `bench gen`), so the original is left as it was. \
+            Works on a copy of --db (made by `bench gen`), so the original is left as it was; \
+            with --attached, --db may also be a PostgreSQL URL, whose database is loaded itself. \
             The console's live path runs headlessly: change stream → frame thread → read the \
             visible rows, reduce, render. Each commit's latency is the time until the first frame \
             that read after it was rendered.
@@ -26,7 +28,9 @@ struct BenchLiveCommand: AsyncParsableCommand {
     var attached = false
 
     func validate() throws {
-        guard FileManager.default.fileExists(atPath: db) else {
+        if PostgresLocation.isPostgresURL(db) {
+            guard attached else { throw ValidationError("on PostgreSQL, bench live runs --attached (serve in a child process).") }
+        } else if !FileManager.default.fileExists(atPath: db) {
             throw ValidationError("\(db) does not exist; make one with `switchboard bench gen --db \(db)`.")
         }
         guard rate > 0, (requests ?? 1) > 0, concurrency > 0 else { throw ValidationError("--rate, --requests and --concurrency must be positive.") }
@@ -36,6 +40,11 @@ struct BenchLiveCommand: AsyncParsableCommand {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("switchboard-bench-live-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        if PostgresLocation.isPostgresURL(db) {
+            // A server's database is not copied: the webhooks are stored in the one named
+            // (use a throwaway one, such as a `migrate`d copy of a `bench gen` file).
+            return try await runAttached(store: try await DatabaseOptions.open(db, mustExist: true), path: db, folder: folder)
+        }
         let copy = folder.appendingPathComponent("live.sqlite").path
         try FileManager.default.copyItem(atPath: db, toPath: copy)
         let store = try AppDatabase.open(path: copy)
