@@ -17,7 +17,7 @@ struct PostgresReads: StoreReading {
 
     func threadCount(in mailbox: Mailbox, of orgId: RowID, matching search: String?) throws -> Int {
         if let search, !search.isEmpty {
-            let pattern = Self.likePattern(search)
+            let pattern = ThreadSearch.likePattern(search)
             return try session.count(
                 PostgresQuery(
                     unsafeSQL: "SELECT count(*) FROM message_thread WHERE \(Self.searchFilter(orgId: "$1", mailbox: "$2", pattern: "$3"))",
@@ -29,7 +29,7 @@ struct PostgresReads: StoreReading {
 
     func threads(in mailbox: Mailbox, of orgId: RowID, matching search: String?, page: Page) throws -> [ThreadSummary] {
         if let search, !search.isEmpty {
-            let pattern = Self.likePattern(search)
+            let pattern = ThreadSearch.likePattern(search)
             let ids = try session.rows(
                 PostgresQuery(
                     unsafeSQL: """
@@ -355,17 +355,6 @@ struct PostgresReads: StoreReading {
             OR EXISTS (SELECT 1 FROM message_event WHERE message_event.thread_id = message_thread.id AND body ILIKE \(pattern))
         )
         """
-    }
-
-    /// `text` anywhere, with LIKE's own characters taken literally (backslash is
-    /// PostgreSQL's escape by default).
-    static func likePattern(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%\(escaped)%"
     }
 
     private func threadSummary(_ threadId: RowID) throws -> ThreadSummary? {

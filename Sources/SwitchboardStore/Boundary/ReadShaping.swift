@@ -124,3 +124,17 @@ extension MessageExportRow {
             providerMessageSid: event.providerMessageSid)
     }
 }
+
+/// A console search, as both engines run it.
+public enum ThreadSearch {
+    /// `text` anywhere, with LIKE's own characters (`%`, `_`, a backslash) taken literally: escaped
+    /// with a backslash, the escape SQLite's query names and PostgreSQL's default.
+    public static func likePattern(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return "%\(escaped)%"
+    }
+}

@@ -453,17 +453,8 @@ extension AppDatabase {
         )
         """
 
-    static func likePattern(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%\(escaped)%"
-    }
-
     static func searchCount(_ db: Database, orgId: RowID, mailbox: Mailbox, text: String) throws -> Int {
-        let pattern = likePattern(text)
+        let pattern = ThreadSearch.likePattern(text)
         return try Int.fetchOne(
             db, sql: "SELECT count(*) FROM message_thread WHERE \(searchFilter)",
             arguments: [orgId, mailbox.key, pattern, pattern, pattern, pattern]) ?? 0
@@ -472,7 +463,7 @@ extension AppDatabase {
     static func searchThreads(
         _ db: Database, orgId: RowID, mailbox: Mailbox, text: String, limit: Int, offset: Int
     ) throws -> [ThreadSummary] {
-        let pattern = likePattern(text)
+        let pattern = ThreadSearch.likePattern(text)
         let ids = try RowID.fetchAll(
             db,
             sql: """
