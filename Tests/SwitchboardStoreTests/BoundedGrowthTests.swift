@@ -53,20 +53,4 @@ import Testing
         service.cancel()
         _ = try await service.value
     }
-
-    @Test func theWALStaysBoundedWhileTheWriterNeverPauses() async throws {
-        let (store, path) = try makeTemporaryDatabase()
-        func walSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
-        let service = Task { try await CheckpointService(store: store, interval: .milliseconds(20)).run() }
-        try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
-        // About 24 MB through the WAL without a pause, many commits back to back.
-        var largest = 0
-        for _ in 0..<3_000 {
-            try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
-            largest = max(largest, walSize())
-        }
-        service.cancel()
-        _ = try await service.value
-        #expect(largest < 3 * CheckpointService.walSizeLimit, "the WAL peaked at \(largest) bytes")
-    }
 }

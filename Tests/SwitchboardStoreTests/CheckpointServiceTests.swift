@@ -1,30 +1,21 @@
 import Foundation
 import GRDB
 @testable import SwitchboardStore
+import Synchronization
 import Testing
 
 /// The checkpoint service copies the WAL into the database file from its own connection,
-/// so commits do not; it hands checkpointing back to the writer when it stops.
+/// beside the writer, and never holds a flood's commits back while it can help it.
 @Suite struct CheckpointServiceTests {
-    @Test func checkpointsBesideTheWriterAndRestoresTheWritersOwnCheckpointWhenStopped() async throws {
+    @Test func checkpointsBesideTheWriterWhichKeepsSQLitesOwnCheckpoint() async throws {
         let (store, path) = try makeTemporaryDatabase()
         func fileSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int }
-        func writerThreshold() async throws -> Int {
-            try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")! }
-        }
         try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
         try await store.writer.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let before = try fileSize()
 
         let service = Task { try await CheckpointService(store: store, interval: .milliseconds(20)).run() }
-        var threshold = 0
-        for _ in 0..<100 where threshold != 16_384 {
-            try await Task.sleep(for: .milliseconds(20))
-            threshold = try await writerThreshold()
-        }
-        #expect(threshold == 16_384, "the writer only checkpoints as a backstop")
-
-        // About 200 pages: below either threshold, so only the service can move them into the file.
+        // About 200 pages: below the writer's 1,000, so only the service can move them into the file.
         try await store.writer.write { db in
             for _ in 0..<100 { try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
         }
@@ -34,9 +25,71 @@ import Testing
             grown = try fileSize() >= before + 800_000
         }
         #expect(grown, "the WAL was checkpointed into the database file")
-
+        let threshold = try await store.writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint")! }
+        #expect(threshold == 1_000, "the writer keeps SQLite's own checkpoint, which restarts the WAL")
         service.cancel()
         _ = try await service.value
-        #expect(try await writerThreshold() == 1_000, "SQLite's own checkpoint is back")
+    }
+
+    /// A truncating checkpoint holds every commit back while it copies and syncs: under a
+    /// flood that made 25–40 ms stalls several times a second. While commits keep coming
+    /// the WAL is bounded by the writer's own checkpoints, and the service never truncates.
+    @Test func aWriterThatNeverPausesIsNeverHeldBackByATruncation() async throws {
+        let (store, path) = try makeTemporaryDatabase()
+        func walSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+        let truncations = Mutex<[CheckpointService.TruncationReason]>([])
+        let flooding = Atomic<Bool>(true)
+        let service = Task {
+            try await CheckpointService(
+                store: store, interval: .milliseconds(10), hardLimit: CheckpointService.walHardLimit,
+                onTruncate: { reason in if flooding.load(ordering: .sequentiallyConsistent) { truncations.withLock { $0.append(reason) } } }
+            ).run()
+        }
+        try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
+        // About 24 MB through the WAL, commits back to back.
+        var largest = 0
+        for _ in 0..<3_000 {
+            try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
+            largest = max(largest, walSize())
+        }
+        flooding.store(false, ordering: .sequentiallyConsistent)
+        service.cancel()
+        _ = try await service.value
+        #expect(truncations.withLock { $0 }.contains(.pastHardLimit) == false, "\(truncations.withLock { $0 })")
+        #expect(largest < 3 * CheckpointService.walSizeLimit, "the WAL peaked at \(largest) bytes")
+    }
+
+    /// A reader that holds its snapshot (an export, say) keeps every checkpoint from
+    /// finishing, so the WAL grows; once it lets go, a WAL past the hard limit is truncated
+    /// even while commits keep coming.
+    @Test func aWALPastTheHardLimitIsTruncated() async throws {
+        let (store, path) = try makeTemporaryDatabase()
+        func walSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0 }
+        // The writer's checkpoints could not finish either; leave the WAL to the service.
+        try await store.writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        let truncations = Mutex<[CheckpointService.TruncationReason]>([])
+        let hardLimit = 1024 * 1024
+        let service = Task {
+            try await CheckpointService(
+                store: store, interval: .milliseconds(10), hardLimit: hardLimit,
+                onTruncate: { reason in truncations.withLock { $0.append(reason) } }
+            ).run()
+        }
+        try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
+        var reader: DatabaseSnapshot? = try (store.writer as! DatabasePool).makeSnapshot()
+        var largestWhilePinned = 0
+        for round in 0..<3_000 {
+            if round == 300 {
+                largestWhilePinned = walSize()
+                reader = nil
+            }
+            try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
+            if round > 300, truncations.withLock({ $0.contains(.pastHardLimit) }) { break }
+        }
+        service.cancel()
+        _ = try await service.value
+        #expect(reader == nil)
+        #expect(largestWhilePinned > hardLimit, "the pinned WAL grew to \(largestWhilePinned) bytes")
+        #expect(truncations.withLock { $0 }.contains(.pastHardLimit), "\(truncations.withLock { $0 })")
     }
 }
