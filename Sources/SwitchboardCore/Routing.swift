@@ -175,13 +175,22 @@ public enum ClientName {
     /// punctuation are kept.
     public static func short(_ name: String?) -> String {
         let words = (name ?? "").split(whereSeparator: \.isWhitespace).map { word in
-            String(word.unicodeScalars.filter { scalar in
-                scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "'-.&".unicodeScalars.contains(scalar)
-                    || scalar.properties.generalCategory == .nonspacingMark
-            }.map(Character.init))
+            String(String.UnicodeScalarView(word.unicodeScalars.filter(isKept)))
         }.filter { !$0.isEmpty }
         guard let first = words.first.map({ String($0.prefix(20)) }) else { return "Client" }
         guard words.count > 1, let initial = words[words.count - 1].first else { return first }
         return "\(first) \(initial)."
+    }
+
+    /// Letters, digits, combining marks and `'-.&`. ASCII is answered without Unicode's
+    /// property tables (in ASCII only A–Z, a–z and 0–9 are letters or numbers, and none is a
+    /// mark): every forwarded text names its client, on the writer's thread.
+    static func isKept(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII {
+            let value = scalar.value
+            return (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value) || (0x30...0x39).contains(value)
+                || value == 0x27 || value == 0x2D || value == 0x2E || value == 0x26
+        }
+        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil || scalar.properties.generalCategory == .nonspacingMark
     }
 }

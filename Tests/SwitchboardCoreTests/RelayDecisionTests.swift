@@ -62,6 +62,28 @@ import Testing
         #expect(ClientName.short("\u{1B}[31m") == "31m", "no control character reaches a phone")
         #expect(ClientName.short("李 小龍") == "李 小.")
     }
+
+    /// The ASCII shortcut keeps exactly what Unicode's properties keep, on names of every kind.
+    @Test func shortNamesAgreeWithThePropertyRule() {
+        func byProperties(_ name: String?) -> String {
+            let words = (name ?? "").split(whereSeparator: \.isWhitespace).map { word in
+                String(word.unicodeScalars.filter { scalar in
+                    scalar.properties.isAlphabetic || scalar.properties.numericType != nil || "'-.&".unicodeScalars.contains(scalar)
+                        || scalar.properties.generalCategory == .nonspacingMark
+                }.map(Character.init))
+            }.filter { !$0.isEmpty }
+            guard let first = words.first.map({ String($0.prefix(20)) }) else { return "Client" }
+            guard words.count > 1, let initial = words[words.count - 1].first else { return first }
+            return "\(first) \(initial)."
+        }
+        var scalars = (0..<0x80).compactMap(Unicode.Scalar.init).map(String.init)
+        scalars += ["é", "e\u{301}", "ß", "Ω", "李", "٣", "½", "👩‍👧", "\u{200B}", "\u{00A0}", "ـ", "ǅ"]
+        var random = SplitMix64(seed: 16)
+        for _ in 0..<5_000 {
+            let name = (0..<Int(random.next() % 14)).map { _ in scalars[Int(random.next() % UInt64(scalars.count))] }.joined()
+            #expect(ClientName.short(name) == byProperties(name), "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
 }
 
 @Suite struct ClockTimeTests {

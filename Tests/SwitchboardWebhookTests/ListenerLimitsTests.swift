@@ -217,6 +217,14 @@ import Testing
         }
     }
 
+    @Test func aMessageSidInTheLogKeepsOnlyASCIILettersAndDigitsUpTo64() {
+        #expect(WebhookLog.cleanSid("SMabc123") == "SMabc123")
+        #expect(WebhookLog.cleanSid("SM\u{1B}[2J\nfake 200 é李9") == "SM2Jfake2009")
+        #expect(WebhookLog.cleanSid(String(repeating: "x", count: 100)) == String(repeating: "x", count: 64))
+        #expect(WebhookLog.cleanSid("{\"a\":1}") == "a1")
+        #expect(WebhookLog.cleanSid("ＳＭ１") == "", "full-width letters are not ASCII")
+    }
+
     @Test func aLogHandlerThatStampsItsOwnTimeGetsLinesWithout() {
         let log = WebhookLog(format: .text, timestamped: false) { _ in }
         let line = log.line(verdict: "accepted", status: 200, messageSid: "SM1", milliseconds: 1.25, suppressed: 0, at: Date())

@@ -121,6 +121,32 @@ import Testing
         #expect(TwilioSignature(authToken: "t").sign(url: url, parameters: form) == IndependentSigner.sign(token: "t", url: url, pairs))
     }
 
+    /// Whichever spelling of the URL a request was signed with, and in whatever order the
+    /// spellings come, a valid signature is valid and a wrong one is refused.
+    @Test func theSpellingThatMatchedLastIsTriedFirstWithoutChangingAnAnswer() {
+        let signer = TwilioSignature(authToken: Self.token)
+        let listenerURL = "https://mycompany.com/myapp.php?foo=1&bar=2"
+        let withPort = "https://mycompany.com:443/myapp.php?foo=1&bar=2"
+        for signedURL in [withPort, listenerURL, withPort, withPort, listenerURL] {
+            let signature = signer.sign(url: signedURL, parameters: Self.form)
+            #expect(signer.isValid(signature, url: listenerURL, parameters: Self.form))
+            #expect(signer.isValid(" \(signature)\t", url: listenerURL, parameters: Self.form), "blanks around the header")
+            #expect(!signer.isValid(String(signature.dropFirst()), url: listenerURL, parameters: Self.form))
+        }
+        #expect(!signer.isValid("\u{00A0}", url: listenerURL, parameters: Self.form))
+        #expect(!signer.isValid("   ", url: listenerURL, parameters: Self.form))
+    }
+
+    @Test func parametersAreSortedByTheirBytes() {
+        var random = SplitMix64(seed: 17)
+        let pieces = ["a", "B", "b", "é", "e\u{301}", "Z", "", "👋", "\u{7F}", "~", "aa", "A b"]
+        for _ in 0..<2_000 {
+            let lhs = (0..<Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            let rhs = (0..<Int(random.next() % 4)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(TwilioSignature.bytewisePrecedes(lhs, rhs) == lhs.utf8.lexicographicallyPrecedes(rhs.utf8), "\(lhs) \(rhs)")
+        }
+    }
+
     // MARK: - bodySHA256 (JSON bodies)
 
     @Test func acceptsBodyHashVectors() {

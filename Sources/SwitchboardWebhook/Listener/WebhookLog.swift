@@ -64,7 +64,13 @@ public struct WebhookLog: Sendable {
     /// A `MessageSid` as it may appear in a log: letters and digits only, at most 64 of them,
     /// so a forged value cannot inject lines, escapes or JSON.
     static func cleanSid(_ sid: String) -> String {
-        String(String.UnicodeScalarView(sid.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }.prefix(64)))
+        // Byte by byte: every byte of a scalar beyond ASCII is 0x80 or more, so it is dropped.
+        var kept: [UInt8] = []
+        kept.reserveCapacity(min(sid.utf8.count, 64))
+        for byte in sid.utf8 where kept.count < 64 {
+            if (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) { kept.append(byte) }
+        }
+        return String(decoding: kept, as: UTF8.self)
     }
 }
 
