@@ -230,6 +230,55 @@ struct LiveMetricsTests {
         #expect(try await store.refreshStaleMetrics() == 0, "nothing stale, nothing written")
     }
 
+    /// The windows are computed in a read and stored afterwards: one computed before another
+    /// was stored (by a command, or the other refresh) must not replace it.
+    @Test("A window computed earlier never replaces one computed later")
+    func anOlderWindowDoesNotReplaceANewerOne() async throws {
+        let (store, sitter) = try TierEngineTests.world(responses: [(1, 60)])
+        let newer = try await store.writer.write { db in
+            try AppDatabase.recomputeSitterMetrics(db, sitterId: sitter, now: TierEngineTests.now, settings: TierSettings())
+        }
+        var older = newer
+        older.computedAt = TierEngineTests.now.addingTimeInterval(-1)
+        older.responseSampleCount = 99
+        try await store.writer.write { [older] db in try AppDatabase.storeUnlessNewerStored(db, older) }
+        var stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
+        #expect(stored.count == 1)
+        #expect(stored.first?.responseSampleCount == 1, "the later window stays")
+
+        var later = newer
+        later.computedAt = TierEngineTests.now.addingTimeInterval(1)
+        later.responseSampleCount = 7
+        try await store.writer.write { [later] db in try AppDatabase.storeUnlessNewerStored(db, later) }
+        stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
+        #expect(stored.map(\.responseSampleCount) == [7], "one row a sitter, the latest")
+    }
+
+    @Test("A sitter marked stale and then removed is skipped; the others are recomputed")
+    func aRemovedSittersMarkIsSkipped() async throws {
+        let (store, sitter) = try TierEngineTests.world(responses: [(1, 60)])
+        let gone = try await store.writer.write { db -> RowID in
+            var other = Sitter(orgId: 1, name: "Gone", phoneE164: "+15550009999")
+            try other.insert(db)
+            try AppDatabase.markMetricsStale(db, sitterId: other.id!)
+            return other.id!
+        }
+        let windows = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
+        #expect(windows.isEmpty)
+        // Removed after her mark was claimed (here: a mark left behind, foreign keys off to
+        // leave it): computing must not fail for the others.
+        try await store.writer.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: "DELETE FROM sitter WHERE id = ?", arguments: [gone])
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            try db.execute(sql: "INSERT OR IGNORE INTO metrics_stale (sitter_id) VALUES (?)", arguments: [gone])
+        }
+        #expect(try await store.refreshStaleMetrics() == 2)
+        let stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
+        #expect(stored.map(\.sitterId) == [sitter])
+        #expect(try await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metrics_stale") } == 0)
+    }
+
     @Test("The tier engine service recomputes a sitter after a commit that closes a link")
     func serviceRecomputesAfterCommit() async throws {
         let (store, _) = try makeTemporaryDatabase()
