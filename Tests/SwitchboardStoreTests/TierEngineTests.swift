@@ -279,6 +279,12 @@ struct LiveMetricsTests {
         #expect(try await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metrics_stale") } == 0)
     }
 
+    @Test("After a refresh the service waits its interval, or four times the refresh when that is longer")
+    func theServiceTakesAtMostAFifthOfACore() {
+        #expect(TierEngineService.pause(after: .milliseconds(10), atLeast: .milliseconds(250)) == .milliseconds(250))
+        #expect(TierEngineService.pause(after: .milliseconds(400), atLeast: .milliseconds(250)) == .milliseconds(1600))
+    }
+
     @Test("The tier engine service recomputes a sitter after a commit that closes a link")
     func serviceRecomputesAfterCommit() async throws {
         let (store, _) = try makeTemporaryDatabase()

@@ -28,11 +28,12 @@ public struct TierEngineService: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in store.changes() {
+                        let started = ContinuousClock.now
                         await refresh { try await store.refreshStaleMetrics() }
                         // Under a flood every group commit signals: a read after each cost a
                         // fifth of ingest throughput. Commits during this pause coalesce (the
                         // stream keeps the newest signal only) into one refresh after it.
-                        try? await Task.sleep(for: staleRefreshInterval)
+                        try? await Task.sleep(for: Self.pause(after: ContinuousClock.now - started, atLeast: staleRefreshInterval))
                     }
                 }
                 group.addTask {
@@ -44,6 +45,15 @@ public struct TierEngineService: Service {
                 await group.waitForAll()
             }
         }
+    }
+
+    /// How long to wait after a refresh that took `duration`: at least `interval`, and four
+    /// times as long as the refresh, so recomputing stale sitters takes at most a fifth of
+    /// a core. On the 1M-message database a burst marks dozens of busy sitters stale, each a
+    /// few milliseconds of reading; refreshing every 250 ms took the CPU the listener needed
+    /// on this 2-core machine, and webhooks waited 30–50 ms at every refresh.
+    static func pause(after duration: Duration, atLeast interval: Duration) -> Duration {
+        max(interval, duration * 4)
     }
 
     /// A failed refresh is logged and retried on the next signal: metrics must never take
