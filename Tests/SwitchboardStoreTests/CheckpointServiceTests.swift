@@ -41,12 +41,13 @@ import Testing
         let flooding = Atomic<Bool>(true)
         let service = Task {
             try await CheckpointService(
-                store: store, interval: .milliseconds(10), hardLimit: CheckpointService.walHardLimit,
+                store: store, interval: .milliseconds(10), hardLimit: 8 * 1024 * 1024,
                 onTruncate: { reason in if flooding.load(ordering: .sequentiallyConsistent) { truncations.withLock { $0.append(reason) } } }
             ).run()
         }
         try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
-        // About 24 MB through the WAL, commits back to back.
+        // About 24 MB through the WAL, commits back to back: were the WAL not restarted by
+        // the writer's own checkpoints, it would pass the 8 MiB limit three times over.
         var largest = 0
         for _ in 0..<3_000 {
             try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
@@ -77,14 +78,16 @@ import Testing
         }
         try await store.writer.write { db in try db.execute(sql: "CREATE TABLE scratch (payload BLOB)") }
         var reader: DatabaseSnapshot? = try (store.writer as! DatabasePool).makeSnapshot()
-        var largestWhilePinned = 0
-        for round in 0..<3_000 {
-            if round == 300 {
-                largestWhilePinned = walSize()
-                reader = nil
-            }
+        for _ in 0..<300 {
             try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
-            if round > 300, truncations.withLock({ $0.contains(.pastHardLimit) }) { break }
+        }
+        let largestWhilePinned = walSize()
+        reader = nil
+        // Tries refused while the reader held on are spaced out (up to 5 s): keep writing.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline, !truncations.withLock({ $0.contains(.pastHardLimit) }) {
+            try await store.writer.write { db in try db.execute(sql: "INSERT INTO scratch VALUES (zeroblob(8000))") }
+            try await Task.sleep(for: .milliseconds(2))
         }
         service.cancel()
         _ = try await service.value

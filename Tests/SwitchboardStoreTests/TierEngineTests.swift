@@ -241,7 +241,7 @@ struct LiveMetricsTests {
         var older = newer
         older.computedAt = TierEngineTests.now.addingTimeInterval(-1)
         older.responseSampleCount = 99
-        try await store.writer.write { [older] db in try AppDatabase.storeUnlessNewerStored(db, older) }
+        try await store.writer.write { [older] db in try AppDatabase.storeUnlessNewerStored(db, older, now: TierEngineTests.now) }
         var stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
         #expect(stored.count == 1)
         #expect(stored.first?.responseSampleCount == 1, "the later window stays")
@@ -249,9 +249,20 @@ struct LiveMetricsTests {
         var later = newer
         later.computedAt = TierEngineTests.now.addingTimeInterval(1)
         later.responseSampleCount = 7
-        try await store.writer.write { [later] db in try AppDatabase.storeUnlessNewerStored(db, later) }
+        try await store.writer.write { [later] db in try AppDatabase.storeUnlessNewerStored(db, later, now: TierEngineTests.now.addingTimeInterval(2)) }
         stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
         #expect(stored.map(\.responseSampleCount) == [7], "one row a sitter, the latest")
+
+        // The clock was stepped back: the stored window is dated after now, and must not
+        // freeze the figures until the clock catches up.
+        var afterTheStep = newer
+        afterTheStep.computedAt = TierEngineTests.now.addingTimeInterval(-3600)
+        afterTheStep.responseSampleCount = 3
+        try await store.writer.write { [afterTheStep] db in
+            try AppDatabase.storeUnlessNewerStored(db, afterTheStep, now: TierEngineTests.now.addingTimeInterval(-3599))
+        }
+        stored = try await store.reader.read { db in try SitterMetricsWindow.fetchAll(db) }
+        #expect(stored.map(\.responseSampleCount) == [3])
     }
 
     @Test("A sitter marked stale and then removed is skipped; the others are recomputed")

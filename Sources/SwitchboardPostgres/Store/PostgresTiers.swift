@@ -6,8 +6,9 @@ import SwitchboardStore
 /// The tier engine on PostgreSQL: SQLite's `Metrics/TierEngine.swift`, the arithmetic and
 /// the tiers Core's (``SitterMetrics``, ``TierPolicy``). Safe on every listener at once:
 /// stale marks are taken with `DELETE … RETURNING` (each mark by one listener), and a
-/// window is written with an upsert on its unique `sitter_id`, so two listeners
-/// recomputing one sitter both succeed and the later one's figures stand.
+/// window is written with an upsert on its unique `sitter_id` that keeps the window computed
+/// last (as SQLite's `storeUnlessNewerStored`), so two listeners recomputing one sitter
+/// both succeed and the later computation's figures stand, whichever commits last.
 extension PostgresStore {
     public func refreshStaleMetrics() async throws -> Int {
         let now = clock.now.storedPrecision
@@ -100,6 +101,8 @@ extension PostgresStore {
                 offer_accepted_count = excluded.offer_accepted_count,
                 offer_response_sample_count = excluded.offer_response_sample_count, tier = excluded.tier,
                 computed_at = excluded.computed_at
+            WHERE sitter_metrics_window.computed_at <= excluded.computed_at
+                OR sitter_metrics_window.computed_at > \(clock.now.storedPrecision)
             """)
         return row
     }

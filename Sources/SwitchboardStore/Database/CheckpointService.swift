@@ -21,7 +21,8 @@ import ServiceLifecycle
 /// Once everything is checkpointed and nothing new arrived for a whole turn (the writer is
 /// idle), the service truncates the WAL to zero bytes. Only when a reader pins the WAL (an
 /// export holding its snapshot) so long that no checkpoint can finish, and it passes
-/// `hardLimit`, does the service truncate it while commits wait (up to 200 ms a turn).
+/// `hardLimit`, does the service truncate it while commits wait (up to 200 ms a try); while
+/// the reader still holds on, tries are spaced 1, 2, 4 … 50 turns apart.
 public struct CheckpointService: Service {
     let store: AppDatabase
     let interval: Duration
@@ -67,6 +68,9 @@ public struct CheckpointService: Service {
         let connection = try DatabaseQueue(path: pool.path, configuration: configuration)
         await cancelWhenGracefulShutdown {
             var framesBefore = 0
+            // Turns to let pass before truncating past the hard limit again, after a reader
+            // refused it: the attempt holds commits back while it waits for the reader.
+            var hardLimitBackoff = 0, turnsToWait = 0
             while !Task.isCancelled {
                 do {
                     try await Task.sleep(for: interval)
@@ -74,19 +78,34 @@ public struct CheckpointService: Service {
                     // checkpoint: a stat, not a database call, while nothing happens.
                     if framesBefore == 0, store.walBytes == 0 { continue }
                     let previous = framesBefore
-                    framesBefore = try await connection.writeWithoutTransaction { db in
+                    let mayTruncatePastLimit = turnsToWait == 0
+                    turnsToWait = max(0, turnsToWait - 1)
+                    let (frames, refused) = try await connection.writeWithoutTransaction { db -> (Int, Bool) in
                         let (frames, checkpointed) = try Self.checkpoint(db, mode: "PASSIVE")
                         let idle = frames > 0 && frames == checkpointed && frames == previous
                         let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
-                        let pastHardLimit = frames * pageSize > hardLimit
-                        guard idle || pastHardLimit else { return frames }
+                        let pastHardLimit = frames * pageSize > hardLimit && mayTruncatePastLimit
+                        guard idle || pastHardLimit else { return (frames, false) }
                         // Idle: never wait for a reader or the writer. Past the limit: wait a
                         // moment for the commit in progress and the readers.
                         try db.execute(sql: "PRAGMA busy_timeout = \(idle ? 0 : 200)")
                         defer { try? db.execute(sql: "PRAGMA busy_timeout = 5000") }
-                        let left = try Self.checkpoint(db, mode: "TRUNCATE").frames
-                        onTruncate(idle ? .idle : .pastHardLimit)
-                        return left
+                        do {
+                            let left = try Self.checkpoint(db, mode: "TRUNCATE").frames
+                            onTruncate(idle ? .idle : .pastHardLimit)
+                            return (left, false)
+                        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && !idle {
+                            return (frames, true)
+                        }
+                    }
+                    framesBefore = frames
+                    if refused {
+                        // 1, 2, 4 … 50 turns (5 s at 100 ms): commits wait at most 200 ms of that.
+                        hardLimitBackoff = min(50, max(1, hardLimitBackoff * 2))
+                        turnsToWait = hardLimitBackoff
+                        logger.debug("WAL past its hard limit, held by a reader: retrying later", metadata: ["turns": "\(turnsToWait)"])
+                    } else if mayTruncatePastLimit {
+                        hardLimitBackoff = 0
                     }
                 } catch is CancellationError {
                     break

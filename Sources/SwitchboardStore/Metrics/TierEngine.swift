@@ -34,30 +34,42 @@ extension AppDatabase {
     /// Marks a sitter's metrics as needing a recompute: one indexed insert, cheap enough for
     /// the ingest path. Call it inside the write that changed what the metrics are made of
     /// (``appendMessage`` does when a response link opens or closes; assignments, offer
-    /// answers and expiries do too). ``TierEngineService`` recomputes marked sitters soon after the commit (within
-    /// a quarter second), one transaction for a whole burst, so metrics update live without
-    /// slowing ingest.
+    /// answers and expiries do too). ``TierEngineService`` recomputes marked sitters soon after
+    /// the commit (a quarter second, or longer after a refresh that took long), one refresh
+    /// for a whole burst, so metrics update live without slowing ingest.
     static func markMetricsStale(_ db: Database, sitterId: RowID) throws {
         try db.run(hot: .markMetricsStale, sitterId)
     }
 
     /// Recomputes the metrics of every sitter marked stale, and clears the marks. Returns
-    /// how many sitters were recomputed; writes nothing when none were.
+    /// how many marks were taken (a sitter removed meanwhile is skipped); writes nothing
+    /// when there were none.
     ///
-    /// The marks are claimed in a short write, the metrics computed in a read and stored in a
-    /// second short write (``computeAndStore(_:)``): a commit after the claim marks its sitter
-    /// again, for the next refresh. If the computing fails, the claimed marks are put back.
+    /// The marks are taken in a short write, the metrics computed in a read and stored in a
+    /// second short write (``computeAndStore(_:)``): a commit after the taking marks its
+    /// sitter again, for the next refresh. If computing fails or is cancelled, the marks are
+    /// put back; if the process dies in between, the full refresh at the next start covers
+    /// them.
     @discardableResult
     public func refreshStaleMetrics() async throws -> Int {
         let pending = try await reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM metrics_stale") ?? 0 }
         guard pending > 0 else { return 0 }
-        let sitterIds = try await writer.write { db in try RowID.fetchAll(db, sql: "DELETE FROM metrics_stale RETURNING sitter_id") }
+        let sitterIds = try await writer.write { db in
+            let taken = try RowID.fetchAll(db, sql: "SELECT sitter_id FROM metrics_stale")
+            try db.execute(sql: "DELETE FROM metrics_stale")
+            return taken
+        }
         do {
             try await computeAndStore(sitterIds)
         } catch {
-            try? await writer.write { db in
-                for sitterId in sitterIds { try Self.markMetricsStale(db, sitterId: sitterId) }
-            }
+            // A task of its own: a cancelled one (a shutdown) would not write.
+            try await Task {
+                try await writer.write { db in
+                    for sitterId in sitterIds where try Sitter.exists(db, key: sitterId) {
+                        try Self.markMetricsStale(db, sitterId: sitterId)
+                    }
+                }
+            }.value
             throw error
         }
         return sitterIds.count
@@ -79,18 +91,22 @@ extension AppDatabase {
                 return try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
             }
         }
+        let clock = clock
         try await writer.write { db in
-            for window in windows { try Self.storeUnlessNewerStored(db, window) }
+            let storedAt = clock.now
+            for window in windows { try Self.storeUnlessNewerStored(db, window, now: storedAt) }
         }
     }
 
     /// Stores a window computed earlier, unless its sitter is gone or a window computed after
-    /// it is already stored (a command, or the other refresh, recomputed her meanwhile).
-    static func storeUnlessNewerStored(_ db: Database, _ window: SitterMetricsWindow) throws {
+    /// it is already stored (a command, or the other refresh, recomputed her meanwhile). A
+    /// stored window dated after `now` (the clock was stepped back since) is replaced:
+    /// otherwise metrics would freeze until the clock caught up.
+    static func storeUnlessNewerStored(_ db: Database, _ window: SitterMetricsWindow, now: Date) throws {
         guard try Sitter.exists(db, key: window.sitterId) else { return }
         let storedLater = try Bool.fetchOne(
-            db, sql: "SELECT computed_at > ? FROM sitter_metrics_window WHERE sitter_id = ?",
-            arguments: [window.computedAt, window.sitterId]) ?? false
+            db, sql: "SELECT computed_at > ? AND computed_at <= ? FROM sitter_metrics_window WHERE sitter_id = ?",
+            arguments: [window.computedAt, now, window.sitterId]) ?? false
         guard !storedLater else { return }
         try db.execute(sql: "DELETE FROM sitter_metrics_window WHERE sitter_id = ?", arguments: [window.sitterId])
         var stored = window
@@ -206,20 +222,27 @@ extension AppDatabase {
     public func metricsReport(orgName: String? = nil, storing: Bool) async throws -> [OrgMetrics] {
         let now = clock.now
         let settings = tierSettings
-        let work: @Sendable (Database) throws -> [OrgMetrics] = { db in
+        // Computed in a read, stored (when storing) in a short write: never in the writer,
+        // which every webhook waits for.
+        let reports = try await reader.read { db in
             try Self.reportedOrgs(db, named: orgName).map { org in
                 let rows = try Self.sitters(db, orgId: org.id!).compactMap { sitter -> (sitter: Sitter, window: SitterMetricsWindow)? in
                     guard let sitterId = sitter.id else { return nil }
-                    let window =
-                        storing
-                        ? try Self.recomputeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
-                        : try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
-                    return (sitter, window)
+                    return (sitter, try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings))
                 }
                 return OrgMetrics(org: org, rows: rows)
             }
         }
-        return storing ? try await writer.write(work) : try await reader.read(work)
+        if storing {
+            let clock = clock
+            try await writer.write { db in
+                let storedAt = clock.now
+                for report in reports {
+                    for row in report.rows { try Self.storeUnlessNewerStored(db, row.window, now: storedAt) }
+                }
+            }
+        }
+        return reports
     }
 
     /// Recomputes and stores the metrics of every sitter of every org: the tier engine's

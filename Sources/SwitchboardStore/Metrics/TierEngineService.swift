@@ -48,8 +48,8 @@ public struct TierEngineService: Service {
     }
 
     /// How long to wait after a refresh that took `duration`: at least `interval`, and four
-    /// times as long as the refresh, so recomputing stale sitters takes at most a fifth of
-    /// a core. On the 1M-message database a burst marks dozens of busy sitters stale, each a
+    /// times as long as the refresh, so recomputing stale sitters runs at most a fifth of the
+    /// time. On the 1M-message database a burst marks dozens of busy sitters stale, each a
     /// few milliseconds of reading; refreshing every 250 ms took the CPU the listener needed
     /// on this 2-core machine, and webhooks waited 30–50 ms at every refresh.
     static func pause(after duration: Duration, atLeast interval: Duration) -> Duration {
