@@ -79,7 +79,15 @@ public struct Grid: Equatable, Sendable {
         for scalar in text.unicodeScalars { total += TextWidth.of(scalar) }
         var column = x
         if total <= limit {
-            for scalar in text.unicodeScalars { put(String(scalar), width: TextWidth.of(scalar), at: &column, y: y, style: style) }
+            for scalar in text.unicodeScalars {
+                let width = TextWidth.of(scalar)
+                if width == 1, column >= 0, coversNoWideCluster(at: column, y: y) {
+                    cells[y * size.width + column] = Cell(String(scalar), style: style)
+                    column += 1
+                } else {
+                    put(String(scalar), width: width, at: &column, y: y, style: style)
+                }
+            }
             return column - x
         }
         // As `DisplayWidth.truncate`: what fits before a last column for `…`.
@@ -103,7 +111,7 @@ public struct Grid: Equatable, Sendable {
         guard left < right, top < bottom else { return }
         // Row by row, a run of cells at once (a frame fills most of its 4,800 cells).
         for y in top..<bottom {
-            cells.replaceSubrange((y * size.width + left)..<(y * size.width + right), with: repeatElement(cell, count: right - left))
+            for index in (y * size.width + left)..<(y * size.width + right) { cells[index] = cell }
         }
     }
 
@@ -114,6 +122,13 @@ public struct Grid: Equatable, Sendable {
                 self[x, y].style = style
             }
         }
+    }
+
+    /// Whether a narrow character at (x, y) replaces a narrow one whole: neither that cell nor
+    /// the next is part of a wide cluster, so ``put`` would blank nothing (most of a frame).
+    private func coversNoWideCluster(at x: Int, y: Int) -> Bool {
+        let index = y * size.width + x
+        return !cells[index].text.isEmpty && (x + 1 >= size.width || !cells[index + 1].text.isEmpty)
     }
 
     /// Blanks the whole cluster the cell at (x, y) belongs to when it spans several cells
