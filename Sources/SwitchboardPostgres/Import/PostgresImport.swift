@@ -22,7 +22,7 @@ extension PostgresStore {
 }
 
 /// One import, inside its transaction: SQLite's `Importer`, step for step.
-private struct PostgresImporter {
+private struct PostgresImporter: ImportRules {
     let c: PostgresConnection
     let file: ImportFile
     let name: String
@@ -40,19 +40,8 @@ private struct PostgresImporter {
         self.now = now
     }
 
-    func fail(_ path: String, _ problem: String) -> StoreError { ImportFile.problem(name, path, problem) }
-
-    func time(_ text: String, at path: String) throws -> Date {
-        guard let date = RelativeTime.parse(text, now: now) else {
-            throw fail(path, "\"\(text)\" is not a time; write \"now\", \"45 minutes ago\" or \"in 2 days\"")
-        }
-        return date.storedPrecision
-    }
-
-    func phone(_ text: String, at path: String) throws -> String {
-        guard E164.isValid(text) else { throw fail(path, "\"\(text)\" is not an E.164 phone number such as +15551234567") }
-        return text
-    }
+    /// A file's time, at the precision the database keeps (as SQLite's text does).
+    func time(_ text: String, at path: String) throws -> Date { try time(text, at: path, now: now).storedPrecision }
 
     mutating func run() async throws -> ImportSummary {
         let orgId = try await importOrg()
@@ -149,21 +138,6 @@ private struct PostgresImporter {
             }
             clients[spec.key] = client
         }
-    }
-
-    func sitter(_ key: String, at path: String) throws -> Sitter {
-        guard let sitter = sitters[key] else { throw fail(path, "no sitter has the key \"\(key)\"") }
-        return sitter
-    }
-
-    func client(_ key: String, at path: String) throws -> Client {
-        guard let client = clients[key] else { throw fail(path, "no client has the key \"\(key)\"") }
-        return client
-    }
-
-    func booking(_ code: String, at path: String) throws -> Booking {
-        guard let booking = bookings[code] else { throw fail(path, "no booking has the code \"\(code)\"") }
-        return booking
     }
 
     mutating func importBookings(_ orgId: RowID) async throws {

@@ -221,7 +221,7 @@ extension ImportFile {
 }
 
 /// One import, inside its transaction.
-private struct Importer {
+private struct Importer: ImportRules {
     let db: Database
     let file: ImportFile
     let name: String
@@ -239,23 +239,7 @@ private struct Importer {
         self.now = now
     }
 
-    func fail(_ path: String, _ problem: String) -> StoreError {
-        StoreError(.invalidImport, "\(name): \(path): \(problem)")
-    }
-
-    func time(_ text: String, at path: String) throws -> Date {
-        guard let date = RelativeTime.parse(text, now: now) else {
-            throw fail(path, "\"\(text)\" is not a time; write \"now\", \"45 minutes ago\" or \"in 2 days\"")
-        }
-        return date
-    }
-
-    func phone(_ text: String, at path: String) throws -> String {
-        guard E164.isValid(text) else {
-            throw fail(path, "\"\(text)\" is not an E.164 phone number such as +15551234567")
-        }
-        return text
-    }
+    func time(_ text: String, at path: String) throws -> Date { try time(text, at: path, now: now) }
 
     mutating func run() throws -> ImportSummary {
         let orgId = try importOrg()
@@ -326,21 +310,6 @@ private struct Importer {
             }
             clients[spec.key] = client
         }
-    }
-
-    func sitter(_ key: String, at path: String) throws -> Sitter {
-        guard let sitter = sitters[key] else { throw fail(path, "no sitter has the key \"\(key)\"") }
-        return sitter
-    }
-
-    func client(_ key: String, at path: String) throws -> Client {
-        guard let client = clients[key] else { throw fail(path, "no client has the key \"\(key)\"") }
-        return client
-    }
-
-    func booking(_ code: String, at path: String) throws -> Booking {
-        guard let booking = bookings[code] else { throw fail(path, "no booking has the code \"\(code)\"") }
-        return booking
     }
 
     mutating func importBookings(_ orgId: RowID) throws {
@@ -448,6 +417,49 @@ private struct Importer {
 
     static func direction(of actor: ActorType, in scope: ThreadScope) -> MessageDirection {
         ImportFile.direction(of: actor, in: scope)
+    }
+}
+
+/// What an importer knows while it reads a file, and the refusals it words the same way on
+/// every engine: SQLite's importer and PostgreSQL's both conform, so a bad phone number or
+/// an unknown key is reported in one sentence whichever database is behind it.
+public protocol ImportRules {
+    /// The file's name, as errors quote it.
+    var name: String { get }
+    var sitters: [String: Sitter] { get }
+    var clients: [String: Client] { get }
+    var bookings: [String: Booking] { get }
+}
+
+extension ImportRules {
+    public func fail(_ path: String, _ problem: String) -> StoreError { ImportFile.problem(name, path, problem) }
+
+    public func phone(_ text: String, at path: String) throws -> String {
+        guard E164.isValid(text) else { throw fail(path, "\"\(text)\" is not an E.164 phone number such as +15551234567") }
+        return text
+    }
+
+    /// The time `text` names (`now`, `45 minutes ago`, `in 2 days`), counted from `now`.
+    public func time(_ text: String, at path: String, now: Date) throws -> Date {
+        guard let date = RelativeTime.parse(text, now: now) else {
+            throw fail(path, "\"\(text)\" is not a time; write \"now\", \"45 minutes ago\" or \"in 2 days\"")
+        }
+        return date
+    }
+
+    public func sitter(_ key: String, at path: String) throws -> Sitter {
+        guard let sitter = sitters[key] else { throw fail(path, "no sitter has the key \"\(key)\"") }
+        return sitter
+    }
+
+    public func client(_ key: String, at path: String) throws -> Client {
+        guard let client = clients[key] else { throw fail(path, "no client has the key \"\(key)\"") }
+        return client
+    }
+
+    public func booking(_ code: String, at path: String) throws -> Booking {
+        guard let booking = bookings[code] else { throw fail(path, "no booking has the code \"\(code)\"") }
+        return booking
     }
 }
 
