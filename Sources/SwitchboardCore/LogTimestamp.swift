@@ -12,19 +12,7 @@ public enum LogTimestamp {
         let fields = UTCTimeFields(millisecondsSince1970: Int64((date.timeIntervalSince1970 * 1000).rounded()))
         // yyyy-MM-ddTHH:mm:ss.SSSZ
         return String(unsafeUninitializedCapacity: 24) { buffer in
-            UTCTimeFields.writeDigits(fields.year, count: 4, into: buffer, at: 0)
-            buffer[4] = UInt8(ascii: "-")
-            UTCTimeFields.writeDigits(fields.month, count: 2, into: buffer, at: 5)
-            buffer[7] = UInt8(ascii: "-")
-            UTCTimeFields.writeDigits(fields.day, count: 2, into: buffer, at: 8)
-            buffer[10] = UInt8(ascii: "T")
-            UTCTimeFields.writeDigits(fields.hour, count: 2, into: buffer, at: 11)
-            buffer[13] = UInt8(ascii: ":")
-            UTCTimeFields.writeDigits(fields.minute, count: 2, into: buffer, at: 14)
-            buffer[16] = UInt8(ascii: ":")
-            UTCTimeFields.writeDigits(fields.second, count: 2, into: buffer, at: 17)
-            buffer[19] = UInt8(ascii: ".")
-            UTCTimeFields.writeDigits(fields.millisecond, count: 3, into: buffer, at: 20)
+            fields.writeDateTime(separator: UInt8(ascii: "T"), into: buffer)
             buffer[23] = UInt8(ascii: "Z")
             return 24
         }

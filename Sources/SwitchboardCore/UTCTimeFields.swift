@@ -19,6 +19,25 @@ public struct UTCTimeFields: Sendable, Equatable {
         millisecond = msOfDay % 1000
     }
 
+    /// Writes `yyyy-MM-dd?HH:mm:ss.SSS` (23 bytes, `?` being `separator`) at the start of
+    /// `buffer`: the log's time (`T`) and the stored date text (a space) alike.
+    @inlinable
+    public func writeDateTime(separator: UInt8, into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        Self.writeDigits(year, count: 4, into: buffer, at: 0)
+        buffer[4] = UInt8(ascii: "-")
+        Self.writeDigits(month, count: 2, into: buffer, at: 5)
+        buffer[7] = UInt8(ascii: "-")
+        Self.writeDigits(day, count: 2, into: buffer, at: 8)
+        buffer[10] = separator
+        Self.writeDigits(hour, count: 2, into: buffer, at: 11)
+        buffer[13] = UInt8(ascii: ":")
+        Self.writeDigits(minute, count: 2, into: buffer, at: 14)
+        buffer[16] = UInt8(ascii: ":")
+        Self.writeDigits(second, count: 2, into: buffer, at: 17)
+        buffer[19] = UInt8(ascii: ".")
+        Self.writeDigits(millisecond, count: 3, into: buffer, at: 20)
+    }
+
     /// Writes `value` as exactly `count` decimal digits (zero-padded) at `offset`.
     @inlinable
     public static func writeDigits(_ value: Int64, count: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {

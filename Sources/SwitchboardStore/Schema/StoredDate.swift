@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import SwitchboardCore
 
 /// Dates as the store keeps them: UTC text `YYYY-MM-DD HH:MM:SS.SSS`, GRDB's format. GRDB
 /// reads that text through a `Calendar` and writes it through a `DateFormatter` (ICU); a
@@ -53,32 +54,12 @@ public enum StoredDate {
         let totalMilliseconds = (date.timeIntervalSince1970 * 1000).rounded()
         // Outside years 1...9999 (or not a number), GRDB's formatter decides.
         guard totalMilliseconds.isFinite, abs(totalMilliseconds) < 2.5e14 else { return grdbText(date) }
-        let milliseconds = Int(totalMilliseconds)
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = civilDate(daysSince1970: days)
-        guard (1...9999).contains(year) else { return grdbText(date) }
-        let fields = [
-            (year, 4), (month, 2), (day, 2), (secondOfDay / 3600, 2), (secondOfDay / 60 % 60, 2), (secondOfDay % 60, 2),
-            (milliseconds - seconds * 1000, 3),
-        ]
-        let separators: [UInt8] = [0x2D, 0x2D, 0x20, 0x3A, 0x3A, 0x2E]
+        let fields = UTCTimeFields(millisecondsSince1970: Int64(totalMilliseconds))
+        guard (1...9999).contains(fields.year) else { return grdbText(date) }
+        // yyyy-MM-dd HH:mm:ss.SSS
         return String(unsafeUninitializedCapacity: 23) { buffer in
-            var index = 0
-            for (position, (value, width)) in fields.enumerated() {
-                var rest = value
-                for place in stride(from: width - 1, through: 0, by: -1) {
-                    buffer[index + place] = UInt8(0x30 + rest % 10)
-                    rest /= 10
-                }
-                index += width
-                if position < separators.count {
-                    buffer[index] = separators[position]
-                    index += 1
-                }
-            }
-            return index
+            fields.writeDateTime(separator: UInt8(ascii: " "), into: buffer)
+            return 23
         }
     }
 
@@ -105,19 +86,6 @@ public enum StoredDate {
         let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
         let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
         return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01 (`civil_from_days`).
-    static func civilDate(daysSince1970 days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
