@@ -15,19 +15,11 @@ extension PostgresStore {
                 "SELECT \(unescaped: PostgresColumns.booking) FROM booking WHERE id = \(bookingId) FOR UPDATE"
             ).first.map({ try Booking(postgres: $0, afterOffer: false) })
             else { throw StoreError(.notFound, "booking \(bookingId) does not exist") }
-            guard let sitter = try await c.rows("SELECT \(unescaped: PostgresColumns.sitter) FROM sitter WHERE id = \(sitterId)")
-                .first.map(Sitter.init(postgres:)), sitter.orgId == booking.orgId
-            else { throw StoreError(.notFound, "sitter \(sitterId) does not exist in the booking's org") }
-            switch booking.status {
-            case .cancelled: throw StoreError(.refused, "booking \(booking.code) is cancelled; it cannot be offered")
-            case .assigned: throw StoreError(.refused, "booking \(booking.code) is already assigned; unassign it before offering it")
-            case .open: break
-            }
-            guard sitter.active else { throw StoreError(.refused, "\(sitter.name) is not active; activate them before offering a booking") }
-            guard !sitter.optedOut else {
-                throw StoreError(.refused, "\(sitter.name) has opted out of texts; they must text START before they can receive an offer")
-            }
-            guard expiresAt > now else { throw StoreError(.refused, "the offer would expire before it is sent; give it a later expiry") }
+            let sitter = try OfferCreation.offerable(
+                booking: booking,
+                sitter: try await c.rows("SELECT \(unescaped: PostgresColumns.sitter) FROM sitter WHERE id = \(sitterId)")
+                    .first.map(Sitter.init(postgres:)),
+                sitterId: sitterId, expiresAt: expiresAt, now: now)
 
             if let existing = try await c.rows(
                 """

@@ -10,24 +10,9 @@ extension PostgresStore {
     public func routeUnrouted(receiptId: RowID) async throws -> RoutedReceipt {
         let now = clock.now.storedPrecision
         return try await database.transaction { c in
-            guard let receipt = try await c.records(
-                "SELECT * FROM webhook_receipt WHERE id = \(receiptId) FOR UPDATE", as: WebhookReceipt.self
-            ).first
-            else {
-                throw StoreError(
-                    .notFound, "there is no receipt \(receiptId); `switchboard receipts --verdict unrouted` lists the unrouted texts")
-            }
-            if let routedAt = receipt.routedAt {
-                throw StoreError(.refused, "receipt \(receiptId) was already routed, at \(routedAt.storedText) UTC; nothing changed")
-            }
-            guard receipt.verdict == .unrouted else {
-                throw StoreError(
-                    .refused,
-                    "receipt \(receiptId) is \(receipt.verdict.rawValue), not unrouted: only a text to a number that was not ours can be routed later")
-            }
-            guard let form = try? FormParameters.parse(Array(receipt.rawBody.utf8)), let sms = try? InboundSMS(form: form) else {
-                throw StoreError(.refused, "receipt \(receiptId) has no text left to route (its body is empty or not a form)")
-            }
+            let (receipt, sms) = try WebhookReceipt.routableLater(
+                try await c.records("SELECT * FROM webhook_receipt WHERE id = \(receiptId) FOR UPDATE", as: WebhookReceipt.self).first,
+                id: receiptId)
             guard let number = try await c.rows(
                 "SELECT \(unescaped: PostgresColumns.number) FROM message_number WHERE e164 = \(sms.to)"
             ).first.map(MessageNumber.init(postgres:))

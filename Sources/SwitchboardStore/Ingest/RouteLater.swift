@@ -48,22 +48,7 @@ extension AppDatabase {
     public func routeUnrouted(receiptId: RowID) async throws -> RoutedReceipt {
         try await writer.write { db in
             let now = self.clock.now
-            guard let receipt = try WebhookReceipt.fetchOne(db, key: receiptId) else {
-                throw StoreError(
-                    .notFound,
-                    "there is no receipt \(receiptId); `switchboard receipts --verdict unrouted` lists the unrouted texts")
-            }
-            if let routedAt = receipt.routedAt {
-                throw StoreError(.refused, "receipt \(receiptId) was already routed, at \(routedAt.storedText) UTC; nothing changed")
-            }
-            guard receipt.verdict == .unrouted else {
-                throw StoreError(
-                    .refused,
-                    "receipt \(receiptId) is \(receipt.verdict.rawValue), not unrouted: only a text to a number that was not ours can be routed later")
-            }
-            guard let form = try? FormParameters.parse(Array(receipt.rawBody.utf8)), let sms = try? InboundSMS(form: form) else {
-                throw StoreError(.refused, "receipt \(receiptId) has no text left to route (its body is empty or not a form)")
-            }
+            let (receipt, sms) = try WebhookReceipt.routableLater(try WebhookReceipt.fetchOne(db, key: receiptId), id: receiptId)
             guard let number = try db.fetchFirst(hot: .numberByE164, MessageNumber.init(hotRow:), sms.to) else {
                 throw StoreError(
                     .refused,
@@ -95,5 +80,30 @@ extension AppDatabase {
                 receiptId: receiptId, messageSid: sms.sid, from: sms.from, to: sms.to, threadId: thread?.id,
                 mailbox: thread?.mailbox, mailboxName: mailboxName, unsentReplies: outcome.replies.count)
         }
+    }
+}
+
+extension WebhookReceipt {
+    /// The receipt to route later, and its text: refused (on every engine in the same
+    /// words) when there is no such receipt, it was routed already, it is not an unrouted
+    /// text, or it has no text left.
+    public static func routableLater(_ receipt: WebhookReceipt?, id receiptId: RowID) throws -> (WebhookReceipt, InboundSMS) {
+        guard let receipt else {
+            throw StoreError(
+                .notFound,
+                "there is no receipt \(receiptId); `switchboard receipts --verdict unrouted` lists the unrouted texts")
+        }
+        if let routedAt = receipt.routedAt {
+            throw StoreError(.refused, "receipt \(receiptId) was already routed, at \(routedAt.storedText) UTC; nothing changed")
+        }
+        guard receipt.verdict == .unrouted else {
+            throw StoreError(
+                .refused,
+                "receipt \(receiptId) is \(receipt.verdict.rawValue), not unrouted: only a text to a number that was not ours can be routed later")
+        }
+        guard let form = try? FormParameters.parse(Array(receipt.rawBody.utf8)), let sms = try? InboundSMS(form: form) else {
+            throw StoreError(.refused, "receipt \(receiptId) has no text left to route (its body is empty or not a form)")
+        }
+        return (receipt, sms)
     }
 }

@@ -8,6 +8,28 @@ public struct OfferWithBooking: Sendable, Equatable {
     public var booking: Booking
 }
 
+extension OfferCreation {
+    /// The sitter a booking may be offered to: refused (on every engine in the same words)
+    /// when she is not in the booking's org, the booking is not open, she is inactive or has
+    /// opted out, or the offer would expire before it is sent.
+    public static func offerable(booking: Booking, sitter: Sitter?, sitterId: RowID, expiresAt: Date, now: Date) throws -> Sitter {
+        guard let sitter, sitter.orgId == booking.orgId else {
+            throw StoreError(.notFound, "sitter \(sitterId) does not exist in the booking's org")
+        }
+        switch booking.status {
+        case .cancelled: throw StoreError(.refused, "booking \(booking.code) is cancelled; it cannot be offered")
+        case .assigned: throw StoreError(.refused, "booking \(booking.code) is already assigned; unassign it before offering it")
+        case .open: break
+        }
+        guard sitter.active else { throw StoreError(.refused, "\(sitter.name) is not active; activate them before offering a booking") }
+        guard !sitter.optedOut else {
+            throw StoreError(.refused, "\(sitter.name) has opted out of texts; they must text START before they can receive an offer")
+        }
+        guard expiresAt > now else { throw StoreError(.refused, "the offer would expire before it is sent; give it a later expiry") }
+        return sitter
+    }
+}
+
 /// What creating an offer did: the offer, and the invitation SMS to send when it is new.
 public struct OfferCreation: Sendable, Equatable {
     public var offer: OfferEvent
@@ -37,19 +59,8 @@ extension AppDatabase {
         guard let booking = try Booking.fetchOne(db, key: bookingId) else {
             throw StoreError(.notFound, "booking \(bookingId) does not exist")
         }
-        guard let sitter = try Sitter.fetchOne(db, key: sitterId), sitter.orgId == booking.orgId else {
-            throw StoreError(.notFound, "sitter \(sitterId) does not exist in the booking's org")
-        }
-        switch booking.status {
-        case .cancelled: throw StoreError(.refused, "booking \(booking.code) is cancelled; it cannot be offered")
-        case .assigned: throw StoreError(.refused, "booking \(booking.code) is already assigned; unassign it before offering it")
-        case .open: break
-        }
-        guard sitter.active else { throw StoreError(.refused, "\(sitter.name) is not active; activate them before offering a booking") }
-        guard !sitter.optedOut else {
-            throw StoreError(.refused, "\(sitter.name) has opted out of texts; they must text START before they can receive an offer")
-        }
-        guard expiresAt > now else { throw StoreError(.refused, "the offer would expire before it is sent; give it a later expiry") }
+        let sitter = try OfferCreation.offerable(
+            booking: booking, sitter: try Sitter.fetchOne(db, key: sitterId), sitterId: sitterId, expiresAt: expiresAt, now: now)
 
         if let existing = try OfferEvent
             .filter(sql: "booking_id = ? AND sitter_id = ? AND status = 'offered' AND expires_at > ?", arguments: [bookingId, sitterId, now])
