@@ -135,13 +135,10 @@ extension PostgresStore {
                 "SELECT e164 FROM message_number WHERE assigned_sitter_id = \(sitterId) ORDER BY e164").map { try $0.decode(String.self) }
             try await c.run("UPDATE message_number SET number_class = 'pool', assigned_sitter_id = NULL WHERE assigned_sitter_id = \(sitterId)")
             try await Self.markMetricsStale(c, sitterId: sitterId)
-            try await Self.logEvent(
-                c, orgId: orgId, type: "sitter.deactivated",
-                metadata: [
-                    "sitter_id": String(sitterId), "threads_moved": String(moved), "offers_withdrawn": withdrawn.joined(separator: ","),
-                    "numbers_released": numbers.joined(separator: ","),
-                ], at: now)
-            return SitterDeactivation(sitter: sitter, movedThreads: moved, withdrawnOffers: withdrawn, releasedNumbers: numbers, changed: true)
+            let deactivation = SitterDeactivation(
+                sitter: sitter, movedThreads: moved, withdrawnOffers: withdrawn, releasedNumbers: numbers, changed: true)
+            try await Self.logEvent(c, orgId: orgId, type: "sitter.deactivated", metadata: deactivation.eventMetadata, at: now)
+            return deactivation
         }
     }
 

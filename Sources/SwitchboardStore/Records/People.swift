@@ -15,6 +15,14 @@ public struct SitterDeactivation: Sendable, Equatable {
     /// False when she was inactive already (nothing changed).
     public var changed: Bool
 
+    /// The `sitter.deactivated` event's metadata, the same on every engine.
+    public var eventMetadata: [String: String] {
+        [
+            "sitter_id": sitter.id.map(String.init) ?? "", "threads_moved": String(movedThreads),
+            "offers_withdrawn": withdrawnOffers.joined(separator: ","), "numbers_released": releasedNumbers.joined(separator: ","),
+        ]
+    }
+
     public init(sitter: Sitter, movedThreads: Int, withdrawnOffers: [String], releasedNumbers: [String], changed: Bool) {
         self.sitter = sitter
         self.movedThreads = movedThreads
@@ -107,13 +115,10 @@ extension AppDatabase {
                 sql: "UPDATE message_number SET number_class = 'pool', assigned_sitter_id = NULL WHERE assigned_sitter_id = ?",
                 arguments: [sitterId])
             try Self.markMetricsStale(db, sitterId: sitterId)
-            try Self.logEvent(
-                db, orgId: orgId, type: "sitter.deactivated",
-                metadata: [
-                    "sitter_id": String(sitterId), "threads_moved": String(moved), "offers_withdrawn": withdrawn.joined(separator: ","),
-                    "numbers_released": numbers.joined(separator: ","),
-                ], at: now)
-            return SitterDeactivation(sitter: sitter, movedThreads: moved, withdrawnOffers: withdrawn, releasedNumbers: numbers, changed: true)
+            let deactivation = SitterDeactivation(
+                sitter: sitter, movedThreads: moved, withdrawnOffers: withdrawn, releasedNumbers: numbers, changed: true)
+            try Self.logEvent(db, orgId: orgId, type: "sitter.deactivated", metadata: deactivation.eventMetadata, at: now)
+            return deactivation
         }
     }
 
