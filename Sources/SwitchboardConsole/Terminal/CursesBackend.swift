@@ -164,7 +164,7 @@ final class CursesBackend {
         }
         for y in 0..<grid.size.height {
             guard var span = changedSpan(in: grid, row: y) else { continue }
-            while span.lowerBound > 0, grid[span.lowerBound, y].isContinuation { span = (span.lowerBound - 1)...span.upperBound }
+            while span.lowerBound > 0, grid.isContinuation(x: span.lowerBound, y: y) { span = (span.lowerBound - 1)...span.upperBound }
             drawRun(grid, row: y, columns: span)
         }
         previous = grid
@@ -173,14 +173,7 @@ final class CursesBackend {
 
     private func changedSpan(in grid: Grid, row y: Int) -> ClosedRange<Int>? {
         guard let previous else { return 0...(grid.size.width - 1) }
-        var first: Int?
-        var last = 0
-        for x in 0..<grid.size.width where grid[x, y] != previous[x, y] {
-            if first == nil { first = x }
-            last = x
-        }
-        guard let first else { return nil }
-        return first...last
+        return grid.changedColumns(row: y, since: previous)
     }
 
     private func drawRun(_ grid: Grid, row y: Int, columns: ClosedRange<Int>) {
@@ -213,7 +206,7 @@ final class CursesBackend {
             }
             // A wide character ends its run: should the terminal measure it differently,
             // only that cell is off, not the rest of the row.
-            if x + 1 <= columns.upperBound, grid[x + 1, y].isContinuation {
+            if x + 1 <= columns.upperBound, grid.isContinuation(x: x + 1, y: y) {
                 flush()
                 startsRun = true
             }
