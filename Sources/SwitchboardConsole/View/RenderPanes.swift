@@ -171,7 +171,7 @@ extension Grid {
         guard inner.height > 2 else { return }
         var header = [thread.counterpartE164 ?? "no phone"]
         if let masked = thread.maskedNumberE164 { header.append("via \(masked)") }
-        header.append(thread.scope.rawValue.replacingOccurrences(of: "_", with: " "))
+        header.append(thread.scope.label)
         if let sitter = summary.sitterName { header.append("sitter \(sitter)") }
         // Opted out first: at 80 columns the end of this line is cut, never this.
         let optOut = summary.counterpartOptedOut ? write("OPTED OUT (STOP) · ", x: inner.x + 1, y: inner.y, width: inner.width - 1, style: .alert) : 0
@@ -273,4 +273,16 @@ struct MessageView {
 
     /// A message's rows: header, body, media, a blank line.
     func rows(of event: MessageEvent) -> Int { 2 + bodyLines(event).count + mediaLines(event).count }
+}
+
+extension ThreadScope {
+    /// The scope as the message pane's header says it.
+    var label: String {
+        switch self {
+        case .clientBooking: "client booking"
+        case .clientGeneral: "client general"
+        case .ownerSitter: "owner sitter"
+        case .internal: "internal"
+        }
+    }
 }
