@@ -38,4 +38,19 @@ import Testing
         restyled.restyle(Rect(x: 5, y: 0, width: 2, height: 1), style: .selected)
         #expect(restyled.changedColumns(row: 0, since: second) == 5...6)
     }
+
+    @Test("A fill over half of a wide character blanks its other half, as a write does")
+    func fillBlanksTheHalvesItLeaves() {
+        var grid = Grid(size: Size(width: 6, height: 2))
+        grid.write("田中田", x: 0, y: 0)
+        grid.write("田中田", x: 0, y: 1)
+        // Row 0 as a border: from the right half of the first 田 to the left half of 中.
+        grid.fill(Rect(x: 1, y: 0, width: 2, height: 1), with: "─")
+        var written = grid
+        written.write("──", x: 1, y: 1)
+        #expect(grid.lines[0] == " ── 田")
+        #expect(!grid.isContinuation(x: 3, y: 0) && grid.isContinuation(x: 5, y: 0))
+        #expect(grid.lines[1] == "田中田", "row 1 untouched by the fill")
+        #expect(written.lines[1] == grid.lines[0])
+    }
 }

@@ -122,6 +122,8 @@ public struct Grid: Equatable, Sendable {
         guard y >= 0, y < size.height, x < size.width else { return 0 }
         let limit = min(width ?? (size.width - x), size.width - x)
         guard limit > 0 else { return 0 }
+        var bytes = text
+        if let used = bytes.withUTF8({ writeASCII($0, x: x, y: y, limit: limit, style: style) }) { return used }
         if DisplayWidth.isOneScalarPerCluster(text) { return writeScalars(text, x: x, y: y, limit: limit, style: style) }
         let fitted = DisplayWidth.truncate(text, to: limit)
         var column = x
@@ -162,23 +164,25 @@ public struct Grid: Equatable, Sendable {
         }
     }
 
+    /// `write` for printable ASCII (most of a frame's text: names, numbers, times), byte by
+    /// byte, a column each; nil, having drawn nothing, for any other text.
+    private mutating func writeASCII(_ bytes: UnsafeBufferPointer<UInt8>, x: Int, y: Int, limit: Int, style: Style) -> Int? {
+        for byte in bytes where byte < 0x20 || byte >= 0x7F { return nil }
+        var column = x
+        // As `DisplayWidth.truncate`: what fits before a last column for `…`.
+        let fits = bytes.count <= limit
+        for byte in bytes.prefix(fits ? bytes.count : limit - 1) { placeNarrow(UInt32(byte), at: &column, y: y, style: style) }
+        if !fits { placeNarrow(Self.ellipsisCode, at: &column, y: y, style: style) }
+        return column - x
+    }
+
     /// `write` for text whose every scalar is a cluster of its own: the same cells, without
-    /// breaking the text into grapheme clusters (most of a frame's text: names, numbers,
-    /// borders, badges), and for printable ASCII without decoding scalars at all.
+    /// breaking the text into grapheme clusters (borders, badges, accented names).
     private mutating func writeScalars(_ text: String, x: Int, y: Int, limit: Int, style: Style) -> Int {
-        let isPrintableASCII = text.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
         var total = 0
-        if isPrintableASCII {
-            total = text.utf8.count
-        } else {
-            for scalar in text.unicodeScalars { total += TextWidth.of(scalar) }
-        }
+        for scalar in text.unicodeScalars { total += TextWidth.of(scalar) }
         var column = x
         if total <= limit {
-            if isPrintableASCII {
-                for byte in text.utf8 { placeNarrow(UInt32(byte), at: &column, y: y, style: style) }
-                return column - x
-            }
             for scalar in text.unicodeScalars {
                 let width = TextWidth.of(scalar)
                 if width == 1 {
@@ -203,15 +207,18 @@ public struct Grid: Equatable, Sendable {
 
     private static let ellipsisCode = DisplayWidth.ellipsis.unicodeScalars.first!.value
 
-    /// Fills a rectangle with one narrow character (blanks by default) in a style: bars and
-    /// backgrounds, without measuring a string cell by cell.
+    /// Fills a rectangle with one narrow character (blanks by default) in a style: bars,
+    /// borders and backgrounds, without measuring a string cell by cell.
     public mutating func fill(_ rect: Rect, with character: Character = " ", style: Style = .plain) {
         let (left, right) = (max(0, rect.x), min(size.width, rect.maxX))
         let (top, bottom) = (max(0, rect.y), min(size.height, rect.maxY))
         guard left < right, top < bottom else { return }
         let filler = slot(String(character), style: style)
-        // Row by row, a run of cells at once (a frame fills most of its 4,800 cells).
+        // Row by row, a run of cells at once (a frame fills most of its 4,800 cells), after
+        // blanking what is left outside the run of a wide cluster across either end.
         for y in top..<bottom {
+            blankCluster(at: left, y: y)
+            blankCluster(at: right - 1, y: y)
             for index in (y * size.width + left)..<(y * size.width + right) { slots[index] = filler }
         }
     }
