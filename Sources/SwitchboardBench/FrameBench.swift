@@ -73,20 +73,55 @@ public struct FrameBench {
 
     /// Times `frames` frames of each screen after `warmup` untimed ones.
     public func measure(frames: Int = 300, warmup: Int = 30) throws -> [Timing] {
-        let clock = ContinuousClock()
-        return try screens().map { screen in
-            for _ in 0..<warmup { try frame(screen.state) }
-            var samples: [Double] = []
-            samples.reserveCapacity(frames)
-            for _ in 0..<frames {
-                let start = clock.now
-                try frame(screen.state)
-                samples.append(Self.milliseconds(clock.now - start))
-            }
-            samples.sort()
-            return Timing(
-                screen: screen.name, p50Ms: Statistics.percentile(samples, 50), p99Ms: Statistics.percentile(samples, 99))
+        try screens().map { screen in
+            Self.timing(screen.name, try Self.time(frames: frames, warmup: warmup, [{ try frame(screen.state) }])[0])
         }
+    }
+
+    /// Times each screen of this database and the same screen of `other` frame by frame in
+    /// turn (one of this, one of that), so that a slow moment of a shared machine falls on
+    /// both alike and their ratio stays a ratio. Screens `other` lacks are left out.
+    public func measure(frames: Int = 300, warmup: Int = 30, beside other: FrameBench) throws -> (
+        mine: [Timing], other: [Timing]
+    ) {
+        let otherScreens = try other.screens()
+        var (mine, theirs): ([Timing], [Timing]) = ([], [])
+        for screen in try screens() {
+            guard let match = otherScreens.first(where: { $0.name == screen.name }) else { continue }
+            let samples = try Self.time(
+                frames: frames, warmup: warmup, [{ try frame(screen.state) }, { try other.frame(match.state) }])
+            mine.append(Self.timing(screen.name, samples[0]))
+            theirs.append(Self.timing(screen.name, samples[1]))
+        }
+        return (mine, theirs)
+    }
+
+    /// Runs `bodies` in turn, a block of `block` timed frames each, until each has `frames`
+    /// (after `warmup` untimed frames of each); the milliseconds of each body's frames. A
+    /// block starts with an untimed frame, so a timed frame finds the caches a console's
+    /// previous frame would have left, while the turns spread a shared machine's slow moments
+    /// over every body.
+    static func time(frames: Int, warmup: Int, block: Int = 50, _ bodies: [() throws -> Void]) throws -> [[Double]] {
+        let clock = ContinuousClock()
+        for body in bodies { for _ in 0..<warmup { try body() } }
+        var samples = bodies.map { _ in [Double]() }
+        for index in samples.indices { samples[index].reserveCapacity(frames) }
+        while samples[0].count < frames {
+            for (index, body) in bodies.enumerated() {
+                if bodies.count > 1 { try body() }
+                for _ in 0..<min(block, frames - samples[index].count) {
+                    let start = clock.now
+                    try body()
+                    samples[index].append(milliseconds(clock.now - start))
+                }
+            }
+        }
+        return samples
+    }
+
+    static func timing(_ screen: String, _ samples: [Double]) -> Timing {
+        let sorted = samples.sorted()
+        return Timing(screen: screen, p50Ms: Statistics.percentile(sorted, 50), p99Ms: Statistics.percentile(sorted, 99))
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

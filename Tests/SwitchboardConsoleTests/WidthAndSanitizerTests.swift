@@ -82,6 +82,28 @@ import Testing
         #expect(Sanitizer.clean(input) == expected)
     }
 
+    /// The blocks kept without a property lookup agree with the property rule: every scalar
+    /// of the first two planes but those named one by one is dropped exactly when it is a
+    /// format character, a line or paragraph separator or a noncharacter.
+    @Test func keptBlocksAgreeWithThePropertyRule() {
+        let namedOneByOne: [ClosedRange<UInt32>] = [
+            0xFE00...0xFE0F, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x206F, 0xFEFF...0xFEFF, 0x061C...0x061C,
+            0x180E...0x180E, 0xFFF9...0xFFFB,
+        ]
+        var checked = 0
+        for value in UInt32(0xA0)..<0x20000 where !namedOneByOne.contains(where: { $0.contains(value) }) {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let properties = scalar.properties
+            let invisible =
+                [.format, .lineSeparator, .paragraphSeparator].contains(properties.generalCategory)
+                || properties.isNoncharacterCodePoint
+            let kept = Sanitizer.clean("a" + String(scalar) + "b").unicodeScalars.contains(scalar)
+            #expect(kept == !invisible, "U+\(String(value, radix: 16, uppercase: true))")
+            checked += 1
+        }
+        #expect(checked > 120_000)
+    }
+
     /// Whatever the bytes, nothing that steers a terminal comes out.
     @Test func randomBytesNeverYieldControlCharacters() {
         var random = SplitMix64(seed: 42)

@@ -61,6 +61,12 @@ public enum Sanitizer {
         switch scalar.value {
         case 0x20..<0x7F:
             return false  // printable ASCII: the common case, without a property lookup
+        case 0xA0..<0xAD, 0xAE..<0x600, 0x2010..<0x2028, 0x2030..<0x2060, 0x20A0..<0x2400, 0x2500..<0x2800,
+            0x3000..<0xD800, 0x1F000..<0x1FB00:
+            // Latin, Greek, Cyrillic, Hebrew, punctuation, symbols, box drawing, CJK, Hangul,
+            // emoji: blocks with no format character, separator or noncharacter (tested
+            // scalar by scalar against the property rule below), without a property lookup.
+            return false
         case 0xFE00...0xFE0F:
             // Variation selectors: terminals disagree on whether VS16 makes a character two
             // columns wide, so it is dropped and the base character's width stands.
