@@ -109,4 +109,54 @@ struct HotStatementTests {
         let receipts = try await store.reader.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM webhook_receipt") }
         #expect(receipts == 3)
     }
+
+    @Test("A hot row reads what GRDB's Row reads: integers, text, booleans, enums, NULLs, dates in any stored form")
+    func hotRowsReadWhatGRDBReads() async throws {
+        let (store, _) = try makeTemporaryDatabase()
+        try await store.writer.write { db in
+            // Dates as the store writes them, as text GRDB also reads (no milliseconds, a
+            // `T`, a time zone), and as a Unix timestamp.
+            let sql = """
+                SELECT 42, -7, 'Zoë 🐶', 1, 'client_booking', NULL, NULL, '2026-11-27 10:11:12.345',
+                       '2026-11-27 10:11:12', '2026-11-27T10:11:12.5', 1796000000.25, NULL
+                """
+            let statement = try db.makeStatement(sql: sql)
+            let hot = try db.hotRows(statement) { row in
+                (
+                    row[0] as Int64, row[1] as Int, row[2] as String, row[3] as Bool, row[4] as ThreadScope,
+                    row[5] as String?, row[6] as RowID?, row.storedDate(7), row.storedDate(8), row.storedDate(9),
+                    row.storedDate(10), row.storedDateIfPresent(11), row.hasNull(atIndex: 5), row.hasNull(atIndex: 0)
+                )
+            }
+            let grdb = try #require(try Row.fetchOne(db, sql: sql))
+            #expect(hot.count == 1)
+            let first = try #require(hot.first)
+            #expect(first.0 == grdb[0] && first.1 == grdb[1] && first.2 == grdb[2] && first.3 == grdb[3])
+            #expect(first.4 == .clientBooking && first.5 == nil && first.6 == nil)
+            #expect(first.7 == grdb[7] as Date && first.8 == grdb[8] as Date && first.9 == grdb[9] as Date)
+            #expect(first.10 == Date(timeIntervalSince1970: 1_796_000_000.25))
+            #expect(first.11 == nil && first.12 && !first.13)
+            // Every row, or as many as asked for; the statement is reset for the next use.
+            let numbers = try db.makeStatement(sql: "SELECT value FROM json_each('[1,2,3,4]')")
+            #expect(try db.hotRows(numbers) { $0[0] as Int } == [1, 2, 3, 4])
+            #expect(try db.hotRows(numbers, limit: 2) { $0[0] as Int } == [1, 2])
+            #expect(try db.hotRows(numbers) { $0[0] as Int } == [1, 2, 3, 4])
+        }
+    }
+
+    @Test("A hot query that fails while stepping throws SQLite's error, with its statement")
+    func aFailingHotQueryThrows() async throws {
+        let (store, _) = try makeTemporaryDatabase()
+        try await store.writer.write { db in
+            // An integer overflow is found only when the row is computed.
+            let statement = try db.makeStatement(sql: "SELECT abs(-9223372036854775807 - 1)")
+            do {
+                _ = try db.hotRows(statement) { $0[0] as Int64 }
+                Issue.record("the overflow was not reported")
+            } catch let error as DatabaseError {
+                #expect(error.message?.contains("integer overflow") == true, "\(error)")
+                #expect(error.sql?.contains("abs(") == true)
+            }
+        }
+    }
 }

@@ -37,18 +37,18 @@ extension Database {
 
 extension MessageNumber {
     static let hotColumns = "id, org_id, e164, number_class, assigned_sitter_id"
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(id: row[0], orgId: row[1], e164: row[2], numberClass: row[3], assignedSitterId: row[4])
     }
 }
 
 extension Sitter {
     static let hotColumns = "id, org_id, name, phone_e164, active, opted_out"
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(hotRow: row, from: 0)
     }
     /// Decodes the sitter's columns starting at `offset`, as selected after another record's.
-    init(hotRow row: Row, from offset: Int) {
+    init(hotRow row: HotRow, from offset: Int) {
         self.init(
             id: row[offset], orgId: row[offset + 1], name: row[offset + 2], phoneE164: row[offset + 3],
             active: row[offset + 4], optedOut: row[offset + 5])
@@ -57,7 +57,7 @@ extension Sitter {
 
 extension Client {
     static let hotColumns = "id, org_id, name, phone_e164, opted_out"
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(id: row[0], orgId: row[1], name: row[2], phoneE164: row[3], optedOut: row[4])
     }
 }
@@ -70,19 +70,19 @@ extension MessageThread {
         message_thread.masked_number_e164, message_thread.number_class, message_thread.created_at,
         message_thread.last_message_at, message_thread.unread
         """
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(
             id: row[0], orgId: row[1], assignedSitterId: row[2], scope: row[3], bookingId: row[4], clientId: row[5],
-            counterpartE164: row[6], maskedNumberE164: row[7], numberClass: row[8], createdAt: row[9],
-            lastMessageAt: row[10], unread: row[11])
+            counterpartE164: row[6], maskedNumberE164: row[7], numberClass: row[8], createdAt: row.storedDate(9),
+            lastMessageAt: row.storedDate(10), unread: row[11])
     }
 }
 
 extension MessageResponseLink {
     static let hotColumns = "id, org_id, thread_id, requires_response_event_id, requires_at, response_event_id, response_seconds"
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(
-            id: row[0], orgId: row[1], threadId: row[2], requiresResponseEventId: row[3], requiresAt: row[4],
+            id: row[0], orgId: row[1], threadId: row[2], requiresResponseEventId: row[3], requiresAt: row.storedDate(4),
             responseEventId: row[5], responseSeconds: row[6])
     }
 }
@@ -237,10 +237,11 @@ extension OfferEvent {
         offer_event.closed_at
         """
     static let hotColumnCount = 10
-    init(hotRow row: Row) {
+    init(hotRow row: HotRow) {
         self.init(
-            id: row[0], orgId: row[1], sitterId: row[2], bookingId: row[3], status: row[4], offeredAt: row[5],
-            acceptedAt: row[6], declinedAt: row[7], expiresAt: row[8], closedAt: row[9])
+            id: row[0], orgId: row[1], sitterId: row[2], bookingId: row[3], status: row[4], offeredAt: row.storedDate(5),
+            acceptedAt: row.storedDateIfPresent(6), declinedAt: row.storedDateIfPresent(7), expiresAt: row.storedDate(8),
+            closedAt: row.storedDateIfPresent(9))
     }
 }
 
@@ -250,10 +251,10 @@ extension Booking {
         booking.ends_at, booking.status, booking.sitter_id
         """
     /// Decodes the booking's columns starting at `offset`, as selected after another record's.
-    init(hotRow row: Row, from offset: Int) {
+    init(hotRow row: HotRow, from offset: Int) {
         self.init(
             id: row[offset], orgId: row[offset + 1], code: row[offset + 2], clientId: row[offset + 3],
-            service: row[offset + 4], startsAt: row[offset + 5], endsAt: row[offset + 6], status: row[offset + 7],
+            service: row[offset + 4], startsAt: row.storedDate(offset + 5), endsAt: row.storedDate(offset + 6), status: row[offset + 7],
             sitterId: row[offset + 8])
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import SwitchboardCore
@@ -105,21 +106,79 @@ extension Database {
 
     /// The first row of the hot query `key` with `values` bound, decoded by `decode`, or nil.
     func fetchFirst<T, each Value: StatementBinding>(
-        hot key: HotStatement, _ decode: (Row) throws -> T, _ values: repeat each Value
+        hot key: HotStatement, _ decode: (HotRow) throws -> T, _ values: repeat each Value
     ) throws -> T? {
         let statement = try HotStatementSet.statement(key, in: self)
         statement.bindHot(repeat each values)
         do {
-            let cursor = try Row.fetchCursor(statement)
-            return try cursor.next().map(decode)
+            return try hotRows(statement, limit: 1, decode).first
         } catch {
             HotStatementSet.discard(key)
             throw error
         }
     }
 
+    /// The rows of `statement` (its arguments bound), at most `limit`, each decoded by
+    /// `decode` while it is current. A query's rows are read straight from SQLite: a
+    /// `SELECT` changes nothing GRDB tracks (transactions, savepoints, observers see writes).
+    func hotRows<T>(_ statement: Statement, limit: Int = .max, _ decode: (HotRow) throws -> T) throws -> [T] {
+        let sqliteStatement = statement.sqliteStatement
+        defer { sqlite3_reset(sqliteStatement) }
+        var rows: [T] = []
+        while rows.count < limit {
+            switch sqlite3_step(sqliteStatement) {
+            case SQLITE_ROW:
+                rows.append(try decode(HotRow(statement: sqliteStatement)))
+            case SQLITE_DONE:
+                return rows
+            case let code:
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: code), message: sqliteConnection.map { String(cString: sqlite3_errmsg($0)) },
+                    sql: statement.sql)
+            }
+        }
+        return rows
+    }
+
     /// Whether the hot query `key` with `values` bound returns a row.
     func exists<each Value: StatementBinding>(hot key: HotStatement, _ values: repeat each Value) throws -> Bool {
         try fetchFirst(hot: key, { _ in true }, repeat each values) ?? false
+    }
+}
+
+/// A row of a hot query while its statement is on it, read column by column straight from
+/// SQLite (`StatementColumnConvertible`). GRDB's `Row` cursors name every column, lowercased,
+/// in a dictionary on each fetch (with the cursor's reset, a twentieth of the store's work
+/// per webhook), and decode a `Date` through its date parser.
+struct HotRow {
+    let statement: SQLiteStatement
+
+    /// The value at `index`; a NULL or a value of another type is a corrupt database, as
+    /// for GRDB's `Row` (an optional type reads NULL as nil).
+    subscript<Value: StatementColumnConvertible>(_ index: Int) -> Value {
+        guard let value = Value.fromStatement(statement, atUncheckedIndex: CInt(index)) else {
+            fatalError("could not read \(Value.self) from column \(index): \(DatabaseValue(sqliteStatement: statement, index: CInt(index)))")
+        }
+        return value
+    }
+
+    func hasNull(atIndex index: Int) -> Bool { sqlite3_column_type(statement, CInt(index)) == SQLITE_NULL }
+
+    /// A stored date (``StoredDate``'s text, else whatever GRDB reads as a date).
+    func storedDate(_ index: Int) -> Date {
+        guard let date = storedDateIfPresent(index) else {
+            fatalError("could not read a date from column \(index): \(DatabaseValue(sqliteStatement: statement, index: CInt(index)))")
+        }
+        return date
+    }
+
+    /// A stored date that may be NULL.
+    func storedDateIfPresent(_ index: Int) -> Date? {
+        if hasNull(atIndex: index) { return nil }
+        if sqlite3_column_type(statement, CInt(index)) == SQLITE_TEXT, let text = sqlite3_column_text(statement, CInt(index)) {
+            let bytes = UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, CInt(index))))
+            if let date = StoredDate.date(utf8: bytes) { return date }
+        }
+        return Date.fromDatabaseValue(DatabaseValue(sqliteStatement: statement, index: CInt(index)))
     }
 }

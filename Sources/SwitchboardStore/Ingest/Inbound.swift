@@ -360,7 +360,7 @@ struct RoutingFacts {
     var numberSitter: Sitter?
 
     /// Decodes a row of `HotSQL.numberAndSitters`.
-    init(joinedRow row: Row) {
+    init(joinedRow row: HotRow) {
         number = MessageNumber(hotRow: row)
         sender = row.hasNull(atIndex: 5) ? nil : Sitter(hotRow: row, from: 5)
         numberSitter = row.hasNull(atIndex: 11) ? nil : Sitter(hotRow: row, from: 11)

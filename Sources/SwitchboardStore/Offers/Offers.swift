@@ -258,13 +258,9 @@ extension AppDatabase {
             ORDER BY offer_event.offered_at DESC, offer_event.id DESC LIMIT ?
             """)
         statement.setUncheckedArguments(StatementArguments([sitterId] + arguments + [limit]))
-        var found: [OfferWithBooking] = []
-        let rows = try Row.fetchCursor(statement)
-        while let row = try rows.next() {
-            found.append(OfferWithBooking(
-                offer: OfferEvent(hotRow: row), booking: Booking(hotRow: row, from: OfferEvent.hotColumnCount)))
+        return try db.hotRows(statement) { row in
+            OfferWithBooking(offer: OfferEvent(hotRow: row), booking: Booking(hotRow: row, from: OfferEvent.hotColumnCount))
         }
-        return found
     }
 
     // MARK: - Writes
