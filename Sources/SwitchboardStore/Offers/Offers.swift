@@ -187,14 +187,16 @@ extension AppDatabase {
     /// logs `offer.expired` for each, and marks the sitters' metrics stale.
     @discardableResult
     public func expireOffers(_ db: Database, sitterId: RowID? = nil, now: Date) throws -> [OfferEvent] {
-        // Cached: every YES/NO webhook runs the sitter's sweep first.
+        // Cached: every YES/NO webhook runs the sitter's sweep first. `now` as its stored text
+        // (GRDB would format the `Date` through a `DateFormatter` on every call).
         let due = if let sitterId {
             try OfferEvent.fetchAll(
                 db.cachedStatement(sql: "SELECT * FROM offer_event WHERE sitter_id = ? AND status = 'offered' AND expires_at <= ?"),
-                arguments: [sitterId, now])
+                arguments: [sitterId, now.storedText])
         } else {
             try OfferEvent.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM offer_event WHERE status = 'offered' AND expires_at <= ?"), arguments: [now])
+                db.cachedStatement(sql: "SELECT * FROM offer_event WHERE status = 'offered' AND expires_at <= ?"),
+                arguments: [now.storedText])
         }
         var expired: [OfferEvent] = []
         for var offer in due {
