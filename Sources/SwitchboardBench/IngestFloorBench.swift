@@ -18,12 +18,15 @@ public struct IngestFloorBench: Sendable {
         public var concurrency: Int
         /// Only the store path, once, without the capture and the floor: for a profiler.
         public var storeOnly: Bool
+        /// How many rounds of the store path beside its floor, each on fresh copies.
+        public var runs: Int
 
-        public init(databasePath: String, requests: Int, concurrency: Int, storeOnly: Bool = false) {
+        public init(databasePath: String, requests: Int, concurrency: Int, storeOnly: Bool = false, runs: Int = 1) {
             self.databasePath = databasePath
             self.requests = requests
             self.concurrency = concurrency
             self.storeOnly = storeOnly
+            self.runs = max(1, runs)
         }
     }
 
@@ -38,9 +41,12 @@ public struct IngestFloorBench: Sendable {
     }
 
     public struct Report: Sendable, CustomStringConvertible {
+        /// The store path's round with the median CPU per webhook.
         public var store: Figures
-        /// Nil when only the store path ran.
+        /// The floor's round with the median CPU per webhook; nil when only the store path ran.
         public var floor: Figures?
+        /// Every round, the store path and its floor side by side.
+        public var rounds: [(store: Figures, floor: Figures)] = []
         public var statements: Int
         public var commits: Int
         public var floorFailures: Int
@@ -48,8 +54,13 @@ public struct IngestFloorBench: Sendable {
         /// Each statement the store executed, with how many times: the floor's work.
         public var executions: [(template: String, count: Int)]
 
-        /// CPU per webhook of the store path ÷ the floor's (target ≤ 1.5).
-        public var cpuRatio: Double? { floor.map { store.cpuMicrosecondsPerWebhook / $0.cpuMicrosecondsPerWebhook } }
+        /// CPU per webhook of the store path ÷ the floor's (target ≤ 1.5): the median of the
+        /// rounds' ratios.
+        public var cpuRatio: Double? {
+            rounds.isEmpty
+                ? nil
+                : Statistics.median(rounds.map { $0.store.cpuMicrosecondsPerWebhook / $0.floor.cpuMicrosecondsPerWebhook })
+        }
 
         public var description: String {
             func line(_ name: String, _ figures: Figures) -> String {
@@ -62,12 +73,20 @@ public struct IngestFloorBench: Sendable {
                 return "ingest without HTTP (synchronous=FULL, WAL, group commit):\n" + line("store (GRDB) ", store)
                     + "\n  \(answered) answered 200"
             }
+            let each = rounds.count < 2 ? "" : rounds.enumerated().map { index, round in
+                String(
+                    format: "  round %d: store %.1f µs, floor %.1f µs CPU per webhook: %.2f×\n", index + 1,
+                    round.store.cpuMicrosecondsPerWebhook, round.floor.cpuMicrosecondsPerWebhook,
+                    round.store.cpuMicrosecondsPerWebhook / round.floor.cpuMicrosecondsPerWebhook)
+            }.joined()
+            let medians = rounds.count < 2 ? "" : " (medians of \(rounds.count) rounds)"
             return "ingest without HTTP, the store part beside its floor (synchronous=FULL, WAL, group commit):\n"
+                + each
                 + line("store (GRDB) ", store) + "\n"
                 + line("floor (C API)", floor) + "\n"
                 + String(
-                    format: "  ratio store ÷ floor: %.2f× CPU per webhook, %.2f× webhooks/s (target: CPU ≤ 1.5×)\n",
-                    cpuRatio, floor.webhooksPerSecond / store.webhooksPerSecond)
+                    format: "  ratio store ÷ floor%@: %.2f× CPU per webhook, %.2f× webhooks/s (target: CPU ≤ 1.5×)\n",
+                    medians, cpuRatio, floor.webhooksPerSecond / store.webhooksPerSecond)
                 + String(
                     format: "  replayed %d statements in %d transactions (%.1f webhooks a commit, %.1f statements a webhook); %d answered 200, %d replay failures",
                     statements, commits, Double(store.webhooks) / Double(max(commits, 1)),
@@ -98,17 +117,39 @@ public struct IngestFloorBench: Sendable {
             return Report(
                 store: store, floor: nil, statements: 0, commits: 0, floorFailures: 0, answered: answered, executions: [])
         }
-        let storePath = try copy(to: scratch, named: "store.sqlite")
-        let floorPath = try copy(to: scratch, named: "floor.sqlite")
-
         let (_, capture) = try await captureStore.capturingStatements { try await drive(captureStore, webhooks) }
-        let (answered, store) = try await drive(AppDatabase.open(path: storePath), webhooks)
-        let floorRun = try await Task.detached { try IngestFloor.replay(capture, at: floorPath) }.value
+        var rounds: [(store: Figures, floor: Figures)] = []
+        var answered = 0
+        var replay: IngestFloor.Run?
+        for round in 0..<options.runs {
+            let storePath = try copy(to: scratch, named: "store-\(round).sqlite")
+            let floorPath = try copy(to: scratch, named: "floor-\(round).sqlite")
+            func runStore() async throws -> Figures {
+                let (count, figures) = try await drive(AppDatabase.open(path: storePath), webhooks)
+                answered = count
+                return figures
+            }
+            func runFloor() async throws -> Figures {
+                let run = try await Task.detached { try IngestFloor.replay(capture, at: floorPath) }.value
+                replay = run
+                return Figures(webhooks: webhooks.count, cpuSeconds: run.cpuSeconds, wallSeconds: run.wallSeconds)
+            }
+            // Each goes first in every other round, so a machine slowing down weighs on both.
+            if round.isMultiple(of: 2) {
+                let store = try await runStore()
+                rounds.append((store, try await runFloor()))
+            } else {
+                let floor = try await runFloor()
+                rounds.append((try await runStore(), floor))
+            }
+            for path in [storePath, floorPath] { removeCopy(path) }
+        }
+        let byStore = rounds.map(\.store).sorted { $0.cpuSeconds < $1.cpuSeconds }
+        let byFloor = rounds.map(\.floor).sorted { $0.cpuSeconds < $1.cpuSeconds }
         return Report(
-            store: store,
-            floor: Figures(webhooks: webhooks.count, cpuSeconds: floorRun.cpuSeconds, wallSeconds: floorRun.wallSeconds),
-            statements: floorRun.statements, commits: floorRun.commits, floorFailures: floorRun.failures, answered: answered,
-            executions: capture.executionCounts)
+            store: byStore[byStore.count / 2], floor: byFloor[byFloor.count / 2], rounds: rounds,
+            statements: replay?.statements ?? 0, commits: replay?.commits ?? 0, floorFailures: replay?.failures ?? 0,
+            answered: answered, executions: capture.executionCounts)
     }
 
     /// A webhook as the listener hands it to the store once its signature and form are checked.
@@ -156,6 +197,11 @@ public struct IngestFloorBench: Sendable {
         }
         let finished = ProcessClock.now()
         return (answered, Figures(webhooks: webhooks.count, cpuSeconds: finished.cpu - started.cpu, wallSeconds: finished.wall - started.wall))
+    }
+
+    /// Removes a copy made by ``copy(to:named:)`` and its WAL and shared memory.
+    private func removeCopy(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     }
 
     /// Copies the database (and its WAL, when there is one) into `folder`.

@@ -16,7 +16,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
             directly on a copy of the database (no HTTP), and beside it the floor: the very \
             statements it executed, captured and replayed through SQLite's C API on another \
             copy, in the same transactions and with the same durability. Reports µs of CPU per \
-            webhook and webhooks/s of both, and their ratio. The database itself is not changed.
+            webhook and webhooks/s of both, and their ratio; with --runs, each round on fresh \
+            copies (store and floor taking turns to go first) and the medians. The database \
+            itself is not changed.
             """
     )
 
@@ -32,9 +34,12 @@ struct BenchIngestCommand: AsyncParsableCommand {
     var floor = false
     @Flag(help: "With --floor: only the store path, once, without the capture and the floor (to profile it).")
     var storeOnly = false
+    @Option(help: "With --floor: rounds of the store path beside its floor, each on fresh copies; the medians are printed.")
+    var runs: Int = 1
 
     func validate() throws {
         guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
+        guard (1...50).contains(runs) else { throw ValidationError("--runs must be between 1 and 50.") }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be more than 0 webhooks a second.") }
         guard let parsed = URL(string: url), parsed.scheme == "http", parsed.host != nil else {
@@ -49,7 +54,7 @@ struct BenchIngestCommand: AsyncParsableCommand {
                 throw CommandFailure("\(db) does not exist; make one with `switchboard bench gen --db \(db)`.")
             }
             let bench = IngestFloorBench(
-                options: .init(databasePath: db, requests: requests, concurrency: concurrency, storeOnly: storeOnly))
+                options: .init(databasePath: db, requests: requests, concurrency: concurrency, storeOnly: storeOnly, runs: runs))
             print(try await bench.run())
             return
         }
