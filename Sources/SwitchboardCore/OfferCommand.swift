@@ -99,20 +99,30 @@ public enum ConsentKeyword: Equatable, Sendable {
     /// such a body's word is longer than every keyword.
     static func hasMoreScalarsThanAKeyword(_ body: String) -> Bool {
         var kept = 0
-        for scalar in body.unicodeScalars {
-            let properties = scalar.properties
-            if properties.isWhitespace { continue }
-            switch properties.generalCategory {
-            case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
-                .finalPunctuation, .otherPunctuation, .nonspacingMark, .spacingMark, .enclosingMark:
-                continue
-            default:
-                kept += 1
-                if kept > longestKeyword { return true }
-            }
+        for scalar in body.unicodeScalars where scalar.isASCII ? countsASCII[Int(scalar.value)] : counts(scalar) {
+            kept += 1
+            if kept > longestKeyword { return true }
         }
         return false
     }
+
+    /// Whether a scalar counts towards a keyword's length: not white space, punctuation or a
+    /// combining mark.
+    private static func counts(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        if properties.isWhitespace { return false }
+        switch properties.generalCategory {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation,
+            .finalPunctuation, .otherPunctuation, .nonspacingMark, .spacingMark, .enclosingMark:
+            return false
+        default:
+            return true
+        }
+    }
+
+    /// ``counts(_:)`` of every ASCII scalar, looked up once: most of a body, even one with an
+    /// emoji, is ASCII.
+    private static let countsASCII: [Bool] = (0..<0x80).map { counts(Unicode.Scalar(UInt8($0))) }
 
     /// For an ASCII body (nearly every SMS checked here), the same word the general path
     /// computes (white space trimmed, upper-cased, trailing punctuation removed) without

@@ -58,6 +58,14 @@ public enum TwiML {
 
     /// Escapes the five XML special characters and drops what XML 1.0 forbids.
     public static func escape(_ text: String) -> String {
+        // Nothing to escape or drop (most replies): the text itself. 0xEF leads the UTF-8 of
+        // U+F000–U+FFFF, where the two noncharacters are: such text takes the loop below.
+        let unchanged = text.utf8.allSatisfy { byte in
+            byte >= 0x20
+                ? byte != 0x26 && byte != 0x3C && byte != 0x3E && byte != 0x22 && byte != 0x27 && byte != 0xEF
+                : byte == 0x09 || byte == 0x0A || byte == 0x0D
+        }
+        if unchanged { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

@@ -83,6 +83,16 @@ import Testing
             let name = (0..<Int(random.next() % 14)).map { _ in scalars[Int(random.next() % UInt64(scalars.count))] }.joined()
             #expect(ClientName.short(name) == byProperties(name), "\(name.unicodeScalars.map { String($0.value, radix: 16) })")
         }
+        // Long words (a first name is cut at 20), tabs and line breaks between words, a word of
+        // nothing kept, ASCII and not.
+        for name in [
+            "Maximilianus-Alexandros Bartholomew", "Abcdefghijklmnopqrstuvwxyz", "a\tb\nc\r\nd", " #1 ## x ", "Zoë Ramírez-Abcdefghijklmnopqrst",
+            "Client 7", "", "   ", "O'Brien & Sons",
+        ] {
+            #expect(ClientName.short(name) == byProperties(name), "\(name)")
+        }
+        #expect(ClientName.short("Abcdefghijklmnopqrstuvwxyz") == "Abcdefghijklmnopqrst")
+        #expect(ClientName.short(nil) == "Client")
     }
 }
 

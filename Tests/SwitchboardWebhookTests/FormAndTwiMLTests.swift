@@ -39,6 +39,34 @@ import Testing
         #expect(TwiML.escape("a\u{0}b\u{1B}[31mc\u{FFFE}\td\n") == "ab[31mc\td\n")
     }
 
+    /// Text with nothing to escape comes back as it is; any other text as escaped scalar by scalar.
+    @Test func escapingAgreesWithTheRuleOnRandomText() {
+        func reference(_ text: String) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&apos;"
+                case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+        let pieces = ["a", "Z", " ", "7", "&", "<", ">", "\"", "'", "\t", "\n", "\r", "\u{0}", "\u{1B}", "\u{7F}", "é", "日",
+            "😀", "\u{FFFE}", "\u{FFFF}", "\u{FFFD}", "\u{F000}", "\u{FEFF}"]
+        var random = SplitMix64(seed: 73)
+        for _ in 0..<3_000 {
+            let text = (0..<Int(random.next() % 12)).map { _ in pieces[Int(random.next() % UInt64(pieces.count))] }.joined()
+            #expect(TwiML.escape(text) == reference(text), "\(text.debugDescription)")
+        }
+    }
+
     @Test func emptyResponse() {
         #expect(TwiML.empty == #"<?xml version="1.0" encoding="UTF-8"?><Response/>"#)
         #expect(TwiML.response([]) == TwiML.empty)
