@@ -97,10 +97,10 @@ public struct FrameBench {
     }
 
     /// Runs `bodies` in turn, a block of `block` timed frames each, until each has `frames`
-    /// (after `warmup` untimed frames of each); the milliseconds of each body's frames. A
-    /// block starts with an untimed frame, so a timed frame finds the caches a console's
-    /// previous frame would have left, while the turns spread a shared machine's slow moments
-    /// over every body.
+    /// (after `warmup` untimed frames of each); the milliseconds of each body's frames. With
+    /// several bodies, a block starts with an untimed frame, so a timed frame finds the caches
+    /// a console's previous frame would have left, while the turns spread a shared machine's
+    /// slow moments over every body.
     static func time(frames: Int, warmup: Int, block: Int = 50, _ bodies: [() throws -> Void]) throws -> [[Double]] {
         let clock = ContinuousClock()
         for body in bodies { for _ in 0..<warmup { try body() } }

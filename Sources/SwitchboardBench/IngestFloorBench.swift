@@ -41,9 +41,10 @@ public struct IngestFloorBench: Sendable {
     }
 
     public struct Report: Sendable, CustomStringConvertible {
-        /// The store path's round with the median CPU per webhook.
+        /// The store path's round with the median CPU per webhook (of an even number, the
+        /// upper of the middle two).
         public var store: Figures
-        /// The floor's round with the median CPU per webhook; nil when only the store path ran.
+        /// The floor's round picked the same way; nil when only the store path ran.
         public var floor: Figures?
         /// Every round, the store path and its floor side by side.
         public var rounds: [(store: Figures, floor: Figures)] = []
@@ -60,6 +61,11 @@ public struct IngestFloorBench: Sendable {
             rounds.isEmpty
                 ? nil
                 : Statistics.median(rounds.map { $0.store.cpuMicrosecondsPerWebhook / $0.floor.cpuMicrosecondsPerWebhook })
+        }
+
+        /// The floor's webhooks/s ÷ the store path's: the median of the rounds' ratios.
+        public var throughputRatio: Double? {
+            rounds.isEmpty ? nil : Statistics.median(rounds.map { $0.floor.webhooksPerSecond / $0.store.webhooksPerSecond })
         }
 
         public var description: String {
@@ -86,7 +92,7 @@ public struct IngestFloorBench: Sendable {
                 + line("floor (C API)", floor) + "\n"
                 + String(
                     format: "  ratio store ÷ floor%@: %.2f× CPU per webhook, %.2f× webhooks/s (target: CPU ≤ 1.5×)\n",
-                    medians, cpuRatio, floor.webhooksPerSecond / store.webhooksPerSecond)
+                    medians, cpuRatio, throughputRatio ?? 0)
                 + String(
                     format: "  replayed %d statements in %d transactions (%.1f webhooks a commit, %.1f statements a webhook); %d answered 200, %d replay failures",
                     statements, commits, Double(store.webhooks) / Double(max(commits, 1)),

@@ -19,7 +19,7 @@ struct BenchConsoleCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The database to read (made by `bench gen`).", valueName: "path")) var db: String
     @Option(help: ArgumentHelp("A second database to time in the same run, for a ratio.", valueName: "path"))
     var compare: String?
-    @Option(help: "Timed frames per screen (p99 is the 10th slowest of the default).") var frames: Int = 1000
+    @Option(help: "Timed frames per screen (with the default, ten frames are slower than p99).") var frames: Int = 1000
     @Option(help: "How many runs (each times every screen, of --db and --compare in turn); the medians are printed last.")
     var runs: Int = 1
 

@@ -40,6 +40,9 @@ struct BenchIngestCommand: AsyncParsableCommand {
     func validate() throws {
         guard requests > 0 else { throw ValidationError("--requests must be 1 or more.") }
         guard (1...50).contains(runs) else { throw ValidationError("--runs must be between 1 and 50.") }
+        if runs > 1, !floor || storeOnly {
+            throw ValidationError("--runs is for --floor: rounds of the store path beside its floor (--store-only runs the store path once).")
+        }
         guard (1...1024).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 1024.") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be more than 0 webhooks a second.") }
         guard let parsed = URL(string: url), parsed.scheme == "http", parsed.host != nil else {

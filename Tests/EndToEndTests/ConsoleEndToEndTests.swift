@@ -48,7 +48,11 @@ struct ConsoleEndToEndTests {
 
         /// Waits for the console to be up; returns the listener's URL and the demo token.
         func waitUntilLive() throws -> (url: String, token: String) {
-            let screen = try #require(tmux.waitForScreen { $0.contains("● LIVE") && $0.contains("demo token") }, "the console never came up")
+            // The footer is drawn last: a screen with it is a whole first frame, not one the
+            // terminal has only begun to receive.
+            let screen = try #require(
+                tmux.waitForScreen { $0.contains("● LIVE") && $0.contains("demo token") && $0.contains(" quit") },
+                "the console never came up")
             let status = try #require(screen.split(separator: "\n").first.map(String.init))
             let url = try #require(status.firstMatch(of: /http:\/\/127\.0\.0\.1:\d+/).map { String($0.output) })
             let token = try #require(status.firstMatch(of: /demo-[0-9a-f]{16}/).map { String($0.output) })
@@ -213,10 +217,18 @@ struct ConsoleEndToEndTests {
     func clicksAndTheWheel() throws {
         let demo = try RunningDemo()
         _ = try demo.waitUntilLive()
-        let screen = demo.tmux.capture()
         // The owner inbox's third thread: its name is on the first line of its two rows.
         let layout = (threads: (x: 27, y: 2), rowsPerThread: 2)
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let threadRow = /│ ● ([^⚑]+?)  +(⚑|sitter chat)/
+        func rows(_ screen: String) -> [String] { screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        // A screen whose third and fourth threads are drawn whole.
+        let screen = try #require(
+            demo.tmux.waitForScreen { screen in
+                let lines = rows(screen)
+                return [2, 3].allSatisfy { lines.count > layout.threads.y + $0 * layout.rowsPerThread
+                    && lines[layout.threads.y + $0 * layout.rowsPerThread].firstMatch(of: threadRow) != nil }
+            }, "\(demo.tmux.capture())")
+        let lines = rows(screen)
         let third = try #require(lines[layout.threads.y + 2 * layout.rowsPerThread].firstMatch(of: /│ ● ([^⚑]+?)  +(⚑|sitter chat)/)).output.1
         try demo.tmux.sendKeys("-l", Self.mouseBytes(button: 0, x: layout.threads.x + 5, y: layout.threads.y + 2 * layout.rowsPerThread))
         try demo.tmux.sendKeys("-l", Self.mouseBytes(button: 3, x: layout.threads.x + 5, y: layout.threads.y + 2 * layout.rowsPerThread))

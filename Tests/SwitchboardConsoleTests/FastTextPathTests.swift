@@ -53,6 +53,27 @@ import Testing
         }
     }
 
+    @Test("Grid.write of printable ASCII (byte by byte) draws the same cells, clipped, truncated, over wide characters")
+    func gridWriteASCIISameCells() {
+        var generator = SplitMix64(seed: 7)
+        let pieces = ["a", "Z", " ", "7", "(", "-", ".", "~", "Maya", "Okafor", "#136", "·"]
+        for _ in 0..<3000 {
+            // Printable ASCII mostly; a middle dot now and then sends the text down the scalar path.
+            let length = Int(generator.next() % 20)
+            let text = (0..<length).map { _ in pieces[Int(generator.next() % UInt64(pieces.count - (generator.next() % 8 == 0 ? 0 : 1)))] }
+                .joined()
+            var fast = Grid(size: Size(width: 16, height: 1))
+            fast.write("田x🐶ab中e\u{301}", x: 0, y: 0)
+            var reference = fast
+            let x = Int(generator.next() % 20) - 4
+            let width: Int? = generator.next() % 3 == 0 ? nil : Int(generator.next() % 18)
+            let used = fast.write(text, x: x, y: 0, width: width, style: .bold)
+            let referenceUsed = Self.referenceWrite(&reference, text, x: x, y: 0, width: width, style: .bold)
+            #expect(fast == reference, "\(text.debugDescription) at \(x) width \(String(describing: width))")
+            #expect(used == referenceUsed)
+        }
+    }
+
     @Test("Word wrapping splits on bytes and on characters alike")
     func wrapSameLines() {
         for text in Self.texts(count: 3000) {

@@ -6,6 +6,7 @@ extension Grid {
         let lines: (Character, Character, Character, Character, Character, Character) =
             focused ? ("┏", "┓", "┗", "┛", "━", "┃") : ("┌", "┐", "└", "┘", "─", "│")
         let border = focused ? Style.title : style
+        // Fills, clipped to the grid (boxes come from the layout, inside it).
         let (top, bottom) = (rect.y, rect.maxY - 1)
         let (left, right) = (rect.x, rect.maxX - 1)
         fill(Rect(x: left, y: top, width: 1, height: 1), with: lines.0, style: border)

@@ -46,8 +46,9 @@ public struct Grid: Equatable, Sendable {
 
     public let size: Size
     private var slots: [Slot]
-    /// The clusters of several scalars written into this grid, each where a slot points;
-    /// at most one entry a write, and a grid lives for a frame.
+    /// The clusters of several scalars written into this grid, each where a slot points: an
+    /// entry for each such cluster written (rare: emoji sequences, accents as combining
+    /// marks), and a grid lives for a frame.
     private var clusters: [String] = []
 
     public init(size: Size) {
@@ -60,7 +61,8 @@ public struct Grid: Equatable, Sendable {
         set { slots[y * size.width + x] = slot(newValue.text, style: newValue.style) }
     }
 
-    /// Every cell, row by row.
+    /// Every cell, row by row: a new array on every call (for tests; the frame's own work
+    /// goes through the subscript and the writes).
     public var cells: [Cell] { slots.map(cell) }
 
     /// Whether the cell at (x, y) is the right part of a wide character.

@@ -119,8 +119,12 @@ extension Database {
     }
 
     /// The rows of `statement` (its arguments bound), at most `limit`, each decoded by
-    /// `decode` while it is current. A query's rows are read straight from SQLite: a
-    /// `SELECT` changes nothing GRDB tracks (transactions, savepoints, observers see writes).
+    /// `decode` while it is current, read straight from SQLite. For the ingest path's
+    /// queries only: this skips what GRDB does around a step (its checks for an aborted
+    /// transaction, cancellation and suspension, the region a `ValueObservation` tracks,
+    /// dropping a failed statement from its cache), none of which a `SELECT` inside the
+    /// group commit needs: its next statement, a savepoint, goes through GRDB and finds an
+    /// aborted transaction there, and a failed hot statement is discarded by its caller.
     func hotRows<T>(_ statement: Statement, limit: Int = .max, _ decode: (HotRow) throws -> T) throws -> [T] {
         let sqliteStatement = statement.sqliteStatement
         defer { sqlite3_reset(sqliteStatement) }
