@@ -41,15 +41,7 @@ import Testing
     func gridWriteSameCells() {
         var generator = SplitMix64(seed: 99)
         for text in Self.texts(count: 3000) {
-            var fast = Grid(size: Size(width: 12, height: 1))
-            fast.write("田x🐶ab中", x: 0, y: 0)  // wide characters to overwrite halves of
-            var reference = fast
-            let x = Int(generator.next() % 14) - 2
-            let width: Int? = generator.next() % 3 == 0 ? nil : Int(generator.next() % 14)
-            let used = fast.write(text, x: x, y: 0, width: width, style: .bold)
-            let referenceUsed = Self.referenceWrite(&reference, text, x: x, y: 0, width: width, style: .bold)
-            #expect(fast == reference, "\(text.debugDescription) at \(x) width \(String(describing: width))")
-            #expect(used == referenceUsed)
+            Self.expectSameCells(text, over: "田x🐶ab中", gridWidth: 12, &generator)
         }
     }
 
@@ -62,16 +54,22 @@ import Testing
             let length = Int(generator.next() % 20)
             let text = (0..<length).map { _ in pieces[Int(generator.next() % UInt64(pieces.count - (generator.next() % 8 == 0 ? 0 : 1)))] }
                 .joined()
-            var fast = Grid(size: Size(width: 16, height: 1))
-            fast.write("田x🐶ab中e\u{301}", x: 0, y: 0)
-            var reference = fast
-            let x = Int(generator.next() % 20) - 4
-            let width: Int? = generator.next() % 3 == 0 ? nil : Int(generator.next() % 18)
-            let used = fast.write(text, x: x, y: 0, width: width, style: .bold)
-            let referenceUsed = Self.referenceWrite(&reference, text, x: x, y: 0, width: width, style: .bold)
-            #expect(fast == reference, "\(text.debugDescription) at \(x) width \(String(describing: width))")
-            #expect(used == referenceUsed)
+            Self.expectSameCells(text, over: "田x🐶ab中e\u{301}", gridWidth: 16, &generator)
         }
+    }
+
+    /// Writes `text` at a random column and width over a row holding `base`, with `write` and
+    /// with the reference, and expects the same cells and the same columns used.
+    static func expectSameCells(_ text: String, over base: String, gridWidth: Int, _ generator: inout SplitMix64) {
+        var fast = Grid(size: Size(width: gridWidth, height: 1))
+        fast.write(base, x: 0, y: 0)  // wide characters and clusters to overwrite halves of
+        var reference = fast
+        let x = Int(generator.next() % UInt64(gridWidth + 4)) - 4
+        let width: Int? = generator.next() % 3 == 0 ? nil : Int(generator.next() % UInt64(gridWidth + 2))
+        let used = fast.write(text, x: x, y: 0, width: width, style: .bold)
+        let referenceUsed = referenceWrite(&reference, text, x: x, y: 0, width: width, style: .bold)
+        #expect(fast == reference, "\(text.debugDescription) at \(x) width \(String(describing: width))")
+        #expect(used == referenceUsed)
     }
 
     @Test("Word wrapping splits on bytes and on characters alike")
