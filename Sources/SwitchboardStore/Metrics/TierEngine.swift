@@ -91,6 +91,13 @@ extension AppDatabase {
                 return try Self.computeSitterMetrics(db, sitterId: sitterId, now: now, settings: settings)
             }
         }
+        try await store(windows)
+    }
+
+    /// Stores windows computed earlier in one short write (each unless a newer one is stored:
+    /// ``storeUnlessNewerStored(_:_:now:)``), judged against the clock at that write.
+    func store(_ windows: [SitterMetricsWindow]) async throws {
+        guard !windows.isEmpty else { return }
         let clock = clock
         try await writer.write { db in
             let storedAt = clock.now
@@ -233,15 +240,7 @@ extension AppDatabase {
                 return OrgMetrics(org: org, rows: rows)
             }
         }
-        if storing {
-            let clock = clock
-            try await writer.write { db in
-                let storedAt = clock.now
-                for report in reports {
-                    for row in report.rows { try Self.storeUnlessNewerStored(db, row.window, now: storedAt) }
-                }
-            }
-        }
+        if storing { try await store(reports.flatMap { $0.rows.map(\.window) }) }
         return reports
     }
 
