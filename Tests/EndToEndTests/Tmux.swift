@@ -46,12 +46,17 @@ final class TmuxSession {
         try run(["resize-window", "-t", "main", "-x", "\(width)", "-y", "\(height)"])
     }
 
-    /// Polls the screen until `condition` holds; returns that screen, or nil after `timeout`.
+    /// Polls the screen until `condition` holds on a settled screen (two captures 20 ms
+    /// apart alike); returns that screen, or nil after `timeout`. A capture can land while
+    /// the terminal is still receiving a frame, half old rows and half new: the condition
+    /// may already hold on the half, and the rest of the screen is not yet what it will be.
     func waitForScreen(timeout: TimeInterval = 15, _ condition: (String) -> Bool) -> String? {
         let deadline = Date().addingTimeInterval(timeout)
+        var previous: String?
         repeat {
             let screen = capture()
-            if condition(screen) { return screen }
+            if screen == previous, condition(screen) { return screen }
+            previous = screen
             usleep(20_000)
         } while Date() < deadline
         return nil
