@@ -51,4 +51,49 @@ struct ScreenReadsTests {
             #expect(try reads.position(ofThread: threadId, in: .sitter(world.sitter.id!), of: world.org.id!) == 0)
         }
     }
+
+    /// Threads that share a last-message time (and messages that share a creation time) are
+    /// ordered by id: the position, the triage jump and the count of newer messages follow
+    /// the list's own order through every tie.
+    @Test("Keyset reads break ties on equal times by id, as the lists order them")
+    func keysetReadsBreakTiesById() throws {
+        let store = try AppDatabase.makeEmpty()
+        let base = Date(timeIntervalSince1970: 1_800_000_000)
+        let (world, threadIds, messageIds) = try store.writer.write { db in
+            let world = try SmallWorld.make(db)
+            var threadIds: [RowID] = []
+            for offset in [0.0, 1, 1, 1, 2, 2] {
+                var thread = MessageThread(
+                    orgId: world.org.id!, assignedSitterId: world.sitter.id, scope: .clientGeneral, clientId: world.client.id,
+                    counterpartE164: world.client.phoneE164, maskedNumberE164: world.sitterNumber.e164, numberClass: .sitter,
+                    createdAt: base, lastMessageAt: base + offset, unread: 1)
+                try thread.insert(db)
+                threadIds.append(thread.id!)
+            }
+            var messageIds: [RowID] = []
+            for offset in [0.0, 1, 1, 1, 2] {
+                var event = MessageEvent(
+                    orgId: world.org.id!, threadId: threadIds[0], direction: .inbound, actorType: .client, body: "m",
+                    providerMessageSid: nil, createdAt: base + offset, deliveryStatus: nil)
+                try event.insert(db)
+                messageIds.append(event.id!)
+            }
+            return (world, threadIds, messageIds)
+        }
+        try store.writer.read { db in
+            let reads = StoreReads(db: db)
+            let mailbox = Mailbox.sitter(world.sitter.id!), org = world.org.id!
+            let listed = try reads.threads(in: mailbox, of: org, page: Page(offset: 0, limit: 10)).map(\.thread.id!)
+            // Newest first; among equal times, the higher id first.
+            #expect(listed == [threadIds[5], threadIds[4], threadIds[3], threadIds[2], threadIds[1], threadIds[0]])
+            for (index, threadId) in listed.enumerated() {
+                #expect(try reads.position(ofThread: threadId, in: mailbox, of: org) == index, "position of thread \(threadId)")
+                let next = try reads.nextThread(in: mailbox, of: org, after: threadId, matching: .unread)
+                #expect(next == listed[(index + 1) % listed.count], "the jump after thread \(threadId)")
+            }
+            for (index, messageId) in messageIds.enumerated() {
+                #expect(try reads.messageCount(inThread: threadIds[0], newerThan: messageId) == messageIds.count - 1 - index)
+            }
+        }
+    }
 }

@@ -74,7 +74,7 @@ struct PostgresReads: StoreReading {
         if let threadId, let thread = try thread(threadId),
             let next = try session.value(
                 PostgresQuery(
-                    unsafeSQL: "\(base) AND (last_message_at < $3 OR (last_message_at = $3 AND id < $4)) \(order)",
+                    unsafeSQL: "\(base) AND (last_message_at, id) < ($3, $4) \(order)",
                     binds: try Self.binds(orgId, mailbox.key, thread.lastMessageAt, threadId)),
                 as: Int64.self)
         {
@@ -89,7 +89,7 @@ struct PostgresReads: StoreReading {
             """
             SELECT count(*) FROM message_thread
             WHERE org_id = \(orgId) AND \(unescaped: Self.mailboxKey) = \(mailbox.key)
-              AND (last_message_at > \(thread.lastMessageAt) OR (last_message_at = \(thread.lastMessageAt) AND id > \(threadId)))
+              AND (last_message_at, id) > (\(thread.lastMessageAt), \(threadId))
             """)
     }
 
@@ -212,7 +212,7 @@ struct PostgresReads: StoreReading {
         return try session.count(
             """
             SELECT count(*) FROM message_event
-            WHERE thread_id = \(threadId) AND (created_at > \(createdAt) OR (created_at = \(createdAt) AND id > \(messageId)))
+            WHERE thread_id = \(threadId) AND (created_at, id) > (\(createdAt), \(messageId))
             """)
     }
 

@@ -142,8 +142,8 @@ public struct StoreReads {
         let order = "ORDER BY last_message_at DESC, id DESC LIMIT 1"
         if let threadId, let thread = try MessageThread.fetchOne(db, key: threadId),
             let next = try RowID.fetchOne(
-                db, sql: "\(base) AND (last_message_at < ? OR (last_message_at = ? AND id < ?)) \(order)",
-                arguments: [orgId, mailbox.key, thread.lastMessageAt, thread.lastMessageAt, threadId])
+                db, sql: "\(base) AND (last_message_at, id) < (?, ?) \(order)",
+                arguments: [orgId, mailbox.key, thread.lastMessageAt, threadId])
         {
             return next
         }
@@ -317,9 +317,9 @@ extension AppDatabase {
         return try db.cachedValue(
             """
             SELECT count(*) FROM message_event
-            WHERE thread_id = ? AND (created_at > ? OR (created_at = ? AND id > ?))
+            WHERE thread_id = ? AND (created_at, id) > (?, ?)
             """,
-            [threadId, createdAt, createdAt, messageId])
+            [threadId, createdAt, messageId])
     }
 
     static func messageCount(_ db: Database, threadId: RowID) throws -> Int {
@@ -335,14 +335,15 @@ extension AppDatabase {
                 { row in (MessageThread(screenRow: row), row[10] as DatabaseValue) }),
             thread.orgId == orgId, thread.mailbox == mailbox
         else { return nil }
-        // Compared with the stored text itself: nothing to format.
+        // Compared with the stored text itself: nothing to format. A row value, not
+        // `a > ? OR (a = ? AND id > ?)`: SQLite reads that OR as two lookups merged by rowid,
+        // each entry fetched from the table; the row value is one range of the index.
         return try db.cachedValue(
             """
             SELECT count(*) FROM message_thread
-            WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ?
-              AND (last_message_at > ? OR (last_message_at = ? AND id > ?))
+            WHERE org_id = ? AND \(Mailbox.sqlKeyExpression) = ? AND (last_message_at, id) > (?, ?)
             """,
-            [orgId, mailbox.key, lastMessageAt, lastMessageAt, threadId]) ?? 0
+            [orgId, mailbox.key, lastMessageAt, threadId]) ?? 0
     }
 
     /// Client threads no sitter has: the owner's triage queue (kept in `mailbox_stats`).

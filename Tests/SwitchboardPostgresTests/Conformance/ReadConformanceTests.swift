@@ -1,7 +1,7 @@
 import Foundation
 import SwitchboardCore
 import SwitchboardPostgres
-import SwitchboardStore
+@testable import SwitchboardStore
 import Testing
 
 /// The console's reads, the receipts and the exports answer the same on both engines: the
@@ -13,17 +13,52 @@ import Testing
     /// A fixed moment, so "2 hours ago" in the demo file means the same on both sides.
     static let clock = WallClock.fixed(Date(timeIntervalSince1970: 1_790_000_000))
 
-    /// The engine's store holding the demo business, beside the oracle.
-    func withDemo(_ engine: Engine, _ body: (_ oracle: AppDatabase, _ store: any Store) async throws -> Void) async throws {
+    /// The engine's store holding the demo business, beside the oracle; `edit` changes the
+    /// business on both sides (SQL on SQLite, run before the copy to PostgreSQL).
+    func withDemo(
+        _ engine: Engine, edit: String? = nil, _ body: (_ oracle: AppDatabase, _ store: any Store) async throws -> Void
+    ) async throws {
         let oracle = try AppDatabase.makeEmpty(clock: Self.clock)
         try await oracle.importFile(atPath: demoImportPath)
+        if let edit { try await oracle.writer.write { try $0.execute(sql: edit) } }
         try await withFreshStore(engine, clock: Self.clock) { store in
             if let postgres = store as? PostgresStore {
                 _ = try await BusinessCopy.copy(from: oracle, to: postgres.database)
-            } else {
-                try await store.importFile(atPath: demoImportPath)
+            } else if let sqlite = store as? AppDatabase {
+                try await sqlite.importFile(atPath: demoImportPath)
+                if let edit { try await sqlite.writer.write { try $0.execute(sql: edit) } }
             }
             try await body(oracle, store)
+        }
+    }
+
+    /// Threads sharing a last-message time and messages sharing a creation time: the list's
+    /// order rests on ids alone, and the positions, triage jumps and counts of newer messages
+    /// (keyset comparisons on both engines) follow it on both.
+    @Test(arguments: Engine.allCases) func tiesAreBrokenByIdTheSame(engine: Engine) async throws {
+        let tie = """
+            UPDATE message_thread SET last_message_at = (SELECT min(last_message_at) FROM message_thread) WHERE id % 3 <> 0;
+            UPDATE message_event SET created_at = (SELECT min(created_at) FROM message_event AS e WHERE e.thread_id = message_event.thread_id)
+            WHERE id % 2 = 0;
+            """
+        try await withDemo(engine, edit: tie) { oracle, store in
+            let org = try #require(try oracle.read { try $0.orgs() }.first?.id)
+            let threads = try oracle.read { try $0.threads(in: .owner, of: org, page: Page(offset: 0, limit: 100)) }
+            #expect(Set(threads.map(\.thread.lastMessageAt)).count < threads.count - 2, "several threads share a time")
+            for thread in threads.map(\.id) {
+                try same(oracle, store, { try $0.position(ofThread: thread, in: .owner, of: org) }, "position \(thread)")
+                for filter in [ThreadFilter.unread, .unassigned] {
+                    try same(oracle, store, { try $0.nextThread(in: .owner, of: org, after: thread, matching: filter) }, "next \(thread)")
+                }
+                for message in try oracle.read({ try $0.firstMessages(inThread: thread, limit: 50) }).compactMap(\.id) {
+                    try same(oracle, store, { try $0.messageCount(inThread: thread, newerThan: message) }, "newer \(message)")
+                }
+            }
+            // The oracle's own answers follow its list.
+            let ids = threads.map(\.id)
+            for (index, thread) in ids.enumerated() {
+                #expect(try oracle.read { try $0.position(ofThread: thread, in: .owner, of: org) } == index)
+            }
         }
     }
 
