@@ -159,4 +159,86 @@ struct MailboxRuleTests {
             try check("after deletes")
         }
     }
+
+    /// The sitters pane's pending offers (migration v8's counter, less the offers past their
+    /// expiry the sweep has not closed) are what counting the offers gives, through offering,
+    /// answers, the sweep, a withdrawal, moving an offer to another sitter and deleting one.
+    @Test("Pending offers per sitter agree with counting them, through every step of an offer's life")
+    func pendingOffersAgree() throws {
+        let store = try AppDatabase.makeEmpty()
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        try store.writer.write { (db: Database) throws in
+            let world = try SmallWorld.make(db)
+            var other = Sitter(orgId: world.org.id!, name: "Diego", phoneE164: "+15550000003")
+            try other.insert(db)
+            let sitters = [world.sitter.id!, other.id!]
+            try db.execute(
+                sql: """
+                    INSERT INTO booking (org_id, code, client_id, service, starts_at, ends_at, status)
+                    VALUES (?, 'B1', ?, 'walk', ?, ?, 'open')
+                    """,
+                arguments: [world.org.id!, world.client.id!, now, now + 3600])
+            let booking = db.lastInsertedRowID
+            func check(_ step: String) throws {
+                for sitter in sitters {
+                    let counted = try Int.fetchOne(
+                        db, sql: "SELECT count(*) FROM offer_event WHERE sitter_id = ? AND status = 'offered' AND expires_at > ?",
+                        arguments: [sitter, now.storedText])!
+                    #expect(try AppDatabase.sitterMailbox(db, sitterId: sitter, now: now)?.pendingOffers == counted, "\(step): sitter \(sitter)")
+                    let page = try AppDatabase.sitterMailboxes(db, orgId: world.org.id!, offset: 0, limit: 10, now: now)
+                    #expect(page.first { $0.id == sitter }?.pendingOffers == counted, "\(step): sitter \(sitter) in the pane")
+                }
+            }
+            try check("before any offer")
+            // Two of each sitter's offers are past their expiry and not swept yet.
+            for (index, expiry) in [-7200.0, -60, 60, 3600, 7200, 86_400].enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO offer_event (org_id, sitter_id, booking_id, status, offered_at, expires_at)
+                        VALUES (?, ?, ?, 'offered', ?, ?)
+                        """,
+                    arguments: [world.org.id!, sitters[index % 2], booking, now - 86_400, now + expiry])
+            }
+            try check("after offering")
+            try db.execute(sql: "UPDATE offer_event SET status = 'accepted', accepted_at = ? WHERE id = 3", arguments: [now])
+            try db.execute(sql: "UPDATE offer_event SET status = 'declined', declined_at = ? WHERE id = 4", arguments: [now])
+            try check("after answers")
+            _ = try store.expireOffers(db, now: now)
+            try check("after the sweep")
+            try db.execute(sql: "UPDATE offer_event SET status = 'withdrawn', closed_at = ? WHERE id = 5", arguments: [now])
+            try db.execute(sql: "UPDATE offer_event SET status = 'offered' WHERE id = 4")
+            try check("after a withdrawal and an offer reopened")
+            try db.execute(sql: "UPDATE offer_event SET sitter_id = ? WHERE id = 6", arguments: [sitters[0]])
+            try check("after moving an offer to another sitter")
+            try db.execute(sql: "DELETE FROM offer_event WHERE id IN (4, 6)")
+            try check("after deletes")
+            #expect(try Int.fetchOne(db, sql: "SELECT sum(offered) FROM mailbox_stats") == 0, "nothing open is left counted")
+        }
+    }
+
+    /// A database that already held offers when migration v8 came starts with them counted.
+    @Test("Migration v8 counts the open offers a database already holds")
+    func migrationCountsExistingOffers() throws {
+        let queue = try DatabaseQueue()
+        try AppDatabase.migrator.migrate(queue, upTo: "v7-org-time-zone")
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let sitterId = try queue.write { (db: Database) throws -> RowID in
+            let world = try SmallWorld.make(db)
+            try db.execute(
+                sql: "INSERT INTO booking (org_id, code, client_id, service, starts_at, ends_at, status) VALUES (?, 'B1', ?, 'walk', ?, ?, 'open')",
+                arguments: [world.org.id!, world.client.id!, now, now + 3600])
+            let booking = db.lastInsertedRowID
+            for status in ["offered", "offered", "accepted", "offered", "expired"] {
+                try db.execute(
+                    sql: "INSERT INTO offer_event (org_id, sitter_id, booking_id, status, offered_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [world.org.id!, world.sitter.id!, booking, status, now, now + 600])
+            }
+            return world.sitter.id!
+        }
+        try AppDatabase.migrator.migrate(queue)
+        try queue.read { (db: Database) throws in
+            #expect(try Int.fetchOne(db, sql: "SELECT offered FROM mailbox_stats WHERE mailbox_key = ?", arguments: [sitterId]) == 3)
+            #expect(try AppDatabase.sitterMailbox(db, sitterId: sitterId, now: now)?.pendingOffers == 3)
+        }
+    }
 }

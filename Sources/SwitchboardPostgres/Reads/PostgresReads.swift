@@ -103,14 +103,15 @@ struct PostgresReads: StoreReading {
 
     func sitterCount(of orgId: RowID) throws -> Int { try session.count("SELECT count(*) FROM sitter WHERE org_id = \(orgId)") }
 
-    /// A sitters-pane row: the sitter, her unread threads, pending offers and tier.
+    /// A sitters-pane row: the sitter, her unread threads, pending offers and tier. Her open
+    /// offers are counted in her mailbox's row (migration v8), less those past their expiry
+    /// that the sweep has not closed yet.
     private static let sitterMailboxColumns = """
-        SELECT s.id, s.name, s.active,
-          (SELECT unread_threads FROM mailbox_stats m WHERE m.org_id = s.org_id AND m.mailbox_key = s.id),
-          (SELECT count(*) FROM offer_event o
-           WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at > $1),
+        SELECT s.id, s.name, s.active, m.unread_threads,
+          coalesce(m.offered, 0) - (SELECT count(*) FROM offer_event o
+           WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at <= $1),
           (SELECT tier FROM sitter_metrics_window w WHERE w.sitter_id = s.id)
-        FROM sitter s
+        FROM sitter s LEFT JOIN mailbox_stats m ON m.org_id = s.org_id AND m.mailbox_key = s.id
         """
 
     private static func sitterMailbox(_ row: PostgresRandomAccessRow) throws -> SitterMailbox {

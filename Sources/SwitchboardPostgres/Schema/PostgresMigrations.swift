@@ -100,6 +100,49 @@ public enum PostgresMigrations {
         Migration(identifier: "v7-org-time-zone", statements: [
             "ALTER TABLE org ADD COLUMN time_zone text"
         ]),
+        // A sitter's open offers counted in her mailbox's row, as SQLite's three
+        // offer_event_offered_* triggers count them, in one PL/pgSQL function.
+        Migration(identifier: "v8 offers counted per sitter", statements: [
+            "ALTER TABLE mailbox_stats ADD COLUMN offered bigint NOT NULL DEFAULT 0",
+            """
+            INSERT INTO mailbox_stats (org_id, mailbox_key)
+            SELECT DISTINCT org_id, sitter_id FROM offer_event WHERE status = 'offered' ON CONFLICT DO NOTHING
+            """,
+            """
+            UPDATE mailbox_stats SET offered = (
+                SELECT count(*) FROM offer_event
+                WHERE offer_event.org_id = mailbox_stats.org_id AND offer_event.sitter_id = mailbox_stats.mailbox_key
+                  AND offer_event.status = 'offered')
+            WHERE mailbox_key <> 0
+            """,
+            """
+            CREATE FUNCTION offer_event_offered() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('DELETE', 'UPDATE') AND OLD.status = 'offered' THEN
+                    UPDATE mailbox_stats SET offered = offered - 1 WHERE org_id = OLD.org_id AND mailbox_key = OLD.sitter_id;
+                END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.status = 'offered' THEN
+                    INSERT INTO mailbox_stats (org_id, mailbox_key) VALUES (NEW.org_id, NEW.sitter_id) ON CONFLICT DO NOTHING;
+                    UPDATE mailbox_stats SET offered = offered + 1 WHERE org_id = NEW.org_id AND mailbox_key = NEW.sitter_id;
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER offer_event_offered_insert AFTER INSERT ON offer_event
+            FOR EACH ROW WHEN (NEW.status = 'offered') EXECUTE FUNCTION offer_event_offered()
+            """,
+            """
+            CREATE TRIGGER offer_event_offered_delete AFTER DELETE ON offer_event
+            FOR EACH ROW WHEN (OLD.status = 'offered') EXECUTE FUNCTION offer_event_offered()
+            """,
+            """
+            CREATE TRIGGER offer_event_offered_update AFTER UPDATE OF org_id, sitter_id, status ON offer_event
+            FOR EACH ROW WHEN ((OLD.status = 'offered' OR NEW.status = 'offered')
+                AND (OLD.status <> NEW.status OR OLD.org_id <> NEW.org_id OR OLD.sitter_id <> NEW.sitter_id))
+            EXECUTE FUNCTION offer_event_offered()
+            """,
+        ]),
     ]
 
     /// The identifiers, in order.

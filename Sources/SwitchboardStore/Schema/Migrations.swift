@@ -88,6 +88,51 @@ extension AppDatabase {
             // The org's IANA time zone; NULL means the machine's.
             try db.execute(sql: "ALTER TABLE org ADD COLUMN time_zone TEXT")
         }
+        migrator.registerMigration("v8 offers counted per sitter") { db in
+            // A sitter's open offers (status 'offered'), counted in her mailbox's row by
+            // triggers, as its threads are: the sitters pane showed each one's pending offers
+            // by counting her range of `offer_event_pending`, a read that grew with the offers
+            // out. The pane now subtracts only those past their expiry that the sweep has not
+            // closed yet (none, where a listener runs).
+            try db.execute(sql: "ALTER TABLE mailbox_stats ADD COLUMN offered INTEGER NOT NULL DEFAULT 0")
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO mailbox_stats (org_id, mailbox_key)
+                    SELECT DISTINCT org_id, sitter_id FROM offer_event WHERE status = 'offered'
+                    """)
+            try db.execute(
+                sql: """
+                    UPDATE mailbox_stats SET offered = (
+                        SELECT count(*) FROM offer_event
+                        WHERE offer_event.org_id = mailbox_stats.org_id AND offer_event.sitter_id = mailbox_stats.mailbox_key
+                          AND offer_event.status = 'offered')
+                    WHERE mailbox_key <> 0
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER offer_event_offered_insert AFTER INSERT ON offer_event WHEN NEW.status = 'offered' BEGIN
+                    INSERT OR IGNORE INTO mailbox_stats (org_id, mailbox_key) VALUES (NEW.org_id, NEW.sitter_id);
+                    UPDATE mailbox_stats SET offered = offered + 1 WHERE org_id = NEW.org_id AND mailbox_key = NEW.sitter_id;
+                    END
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER offer_event_offered_delete AFTER DELETE ON offer_event WHEN OLD.status = 'offered' BEGIN
+                    UPDATE mailbox_stats SET offered = offered - 1 WHERE org_id = OLD.org_id AND mailbox_key = OLD.sitter_id;
+                    END
+                    """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER offer_event_offered_update AFTER UPDATE OF org_id, sitter_id, status ON offer_event
+                    WHEN (OLD.status = 'offered' OR NEW.status = 'offered')
+                      AND (OLD.status <> NEW.status OR OLD.org_id <> NEW.org_id OR OLD.sitter_id <> NEW.sitter_id)
+                    BEGIN
+                    UPDATE mailbox_stats SET offered = offered - (OLD.status = 'offered') WHERE org_id = OLD.org_id AND mailbox_key = OLD.sitter_id;
+                    INSERT OR IGNORE INTO mailbox_stats (org_id, mailbox_key) VALUES (NEW.org_id, NEW.sitter_id);
+                    UPDATE mailbox_stats SET offered = offered + (NEW.status = 'offered') WHERE org_id = NEW.org_id AND mailbox_key = NEW.sitter_id;
+                    END
+                    """)
+        }
         return migrator
     }()
 

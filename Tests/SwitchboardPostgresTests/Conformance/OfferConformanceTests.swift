@@ -13,6 +13,9 @@ import Testing
             let booking = try #require(try store.read { try $0.openBookings(of: org, limit: 1) }.first)
             let sitter = try #require(try store.read { try $0.sitters(of: org) }.first(where: { $0.active && !$0.optedOut }))
             let expires = clock.now.addingTimeInterval(3600)
+            /// The sitters pane's badge (a counter kept by triggers since migration v8).
+            func pendingBadge() throws -> Int? { try store.read { try $0.sitterMailbox(sitter.id!, now: clock.now) }?.pendingOffers }
+            let before = try #require(try pendingBadge())
 
             let created = try await store.createOffer(bookingId: booking.id, sitterId: sitter.id!, expiresAt: expires)
             #expect(created.created && created.offer.status == .offered)
@@ -22,9 +25,11 @@ import Testing
             let again = try await store.createOffer(bookingId: booking.id, sitterId: sitter.id!, expiresAt: expires)
             #expect(!again.created && again.offer.id == created.offer.id && again.invitation == nil)
             #expect(try store.read { try $0.pendingOffers(ofSitter: sitter.id!, now: clock.now, limit: 50) }.contains { $0.code == booking.code })
+            #expect(try pendingBadge() == before + 1, "the new offer counted once")
 
             let withdrawn = try await store.withdrawOffer(offerId: created.offer.id!)
             #expect(withdrawn.status == .withdrawn)
+            #expect(try pendingBadge() == before, "the withdrawn offer counted out")
             let notes = try store.read { try $0.outboxNotes(ofMessages: [invitation.event.id!]) }
             #expect(notes.isEmpty)
             let thread = try #require(try store.read { try $0.messages(inThread: invitation.event.threadId, limit: 50, skippingNewest: 0) }
