@@ -355,7 +355,7 @@ extension AppDatabase {
     /// Her open offers are counted in her mailbox's row (migration v8); those past their
     /// expiry that the sweep has not closed yet are counted out here, a range that is empty
     /// where a listener runs.
-    private static let sitterMailboxColumns = """
+    static let sitterMailboxColumns = """
         SELECT s.id, s.name, s.active, m.unread_threads,
           coalesce(m.offered, 0) - (SELECT count(*) FROM offer_event o
            WHERE o.org_id = s.org_id AND o.sitter_id = s.id AND o.status = 'offered' AND o.expires_at <= ?),
