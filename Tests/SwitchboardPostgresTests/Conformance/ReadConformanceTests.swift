@@ -24,9 +24,12 @@ import Testing
         try await withFreshStore(engine, clock: Self.clock) { store in
             if let postgres = store as? PostgresStore {
                 _ = try await BusinessCopy.copy(from: oracle, to: postgres.database)
-            } else if let sqlite = store as? AppDatabase {
-                try await sqlite.importFile(atPath: demoImportPath)
-                if let edit { try await sqlite.writer.write { try $0.execute(sql: edit) } }
+            } else {
+                try await store.importFile(atPath: demoImportPath)
+                if let edit {
+                    let sqlite = try #require(store as? AppDatabase, "an edit is SQL for SQLite")
+                    try await sqlite.writer.write { try $0.execute(sql: edit) }
+                }
             }
             try await body(oracle, store)
         }
