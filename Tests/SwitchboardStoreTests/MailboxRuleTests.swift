@@ -175,13 +175,8 @@ struct MailboxRuleTests {
             var other = Sitter(orgId: world.org.id!, name: "Diego", phoneE164: "+15550000003")
             try other.insert(db)
             let sitters = [world.sitter.id!, other.id!]
-            try db.execute(
-                sql: """
-                    INSERT INTO booking (org_id, code, client_id, service, starts_at, ends_at, status)
-                    VALUES (?, 'B1', ?, 'walk', ?, ?, 'open')
-                    """,
-                arguments: [world.org.id!, world.client.id!, now, now + 3600])
-            let booking = db.lastInsertedRowID
+            var booking = Booking(orgId: world.org.id!, code: "B1", clientId: world.client.id!, service: "walk", startsAt: now, endsAt: now + 3600)
+            try booking.insert(db)
             func check(_ step: String) throws {
                 for sitter in sitters {
                     let counted = try Int.fetchOne(
@@ -194,26 +189,25 @@ struct MailboxRuleTests {
             }
             try check("before any offer")
             // Two of each sitter's offers are past their expiry and not swept yet.
+            var offers: [RowID] = []
             for (index, expiry) in [-7200.0, -60, 60, 3600, 7200, 86_400].enumerated() {
-                try db.execute(
-                    sql: """
-                        INSERT INTO offer_event (org_id, sitter_id, booking_id, status, offered_at, expires_at)
-                        VALUES (?, ?, ?, 'offered', ?, ?)
-                        """,
-                    arguments: [world.org.id!, sitters[index % 2], booking, now - 86_400, now + expiry])
+                var offer = OfferEvent(
+                    orgId: world.org.id!, sitterId: sitters[index % 2], bookingId: booking.id!, offeredAt: now - 86_400, expiresAt: now + expiry)
+                try offer.insert(db)
+                offers.append(offer.id!)
             }
             try check("after offering")
-            try db.execute(sql: "UPDATE offer_event SET status = 'accepted', accepted_at = ? WHERE id = 3", arguments: [now])
-            try db.execute(sql: "UPDATE offer_event SET status = 'declined', declined_at = ? WHERE id = 4", arguments: [now])
+            try db.execute(sql: "UPDATE offer_event SET status = 'accepted', accepted_at = ? WHERE id = ?", arguments: [now, offers[2]])
+            try db.execute(sql: "UPDATE offer_event SET status = 'declined', declined_at = ? WHERE id = ?", arguments: [now, offers[3]])
             try check("after answers")
             _ = try store.expireOffers(db, now: now)
             try check("after the sweep")
-            try db.execute(sql: "UPDATE offer_event SET status = 'withdrawn', closed_at = ? WHERE id = 5", arguments: [now])
-            try db.execute(sql: "UPDATE offer_event SET status = 'offered' WHERE id = 4")
+            try db.execute(sql: "UPDATE offer_event SET status = 'withdrawn', closed_at = ? WHERE id = ?", arguments: [now, offers[4]])
+            try db.execute(sql: "UPDATE offer_event SET status = 'offered' WHERE id = ?", arguments: [offers[3]])
             try check("after a withdrawal and an offer reopened")
-            try db.execute(sql: "UPDATE offer_event SET sitter_id = ? WHERE id = 6", arguments: [sitters[0]])
+            try db.execute(sql: "UPDATE offer_event SET sitter_id = ? WHERE id = ?", arguments: [sitters[0], offers[5]])
             try check("after moving an offer to another sitter")
-            try db.execute(sql: "DELETE FROM offer_event WHERE id IN (4, 6)")
+            try db.execute(sql: "DELETE FROM offer_event WHERE id IN (?, ?)", arguments: [offers[3], offers[5]])
             try check("after deletes")
             #expect(try Int.fetchOne(db, sql: "SELECT sum(offered) FROM mailbox_stats") == 0, "nothing open is left counted")
         }
@@ -227,14 +221,12 @@ struct MailboxRuleTests {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let sitterId = try queue.write { (db: Database) throws -> RowID in
             let world = try SmallWorld.make(db)
-            try db.execute(
-                sql: "INSERT INTO booking (org_id, code, client_id, service, starts_at, ends_at, status) VALUES (?, 'B1', ?, 'walk', ?, ?, 'open')",
-                arguments: [world.org.id!, world.client.id!, now, now + 3600])
-            let booking = db.lastInsertedRowID
-            for status in ["offered", "offered", "accepted", "offered", "expired"] {
-                try db.execute(
-                    sql: "INSERT INTO offer_event (org_id, sitter_id, booking_id, status, offered_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [world.org.id!, world.sitter.id!, booking, status, now, now + 600])
+            var booking = Booking(orgId: world.org.id!, code: "B1", clientId: world.client.id!, service: "walk", startsAt: now, endsAt: now + 3600)
+            try booking.insert(db)
+            for status in [OfferStatus.offered, .offered, .accepted, .offered, .expired] {
+                var offer = OfferEvent(
+                    orgId: world.org.id!, sitterId: world.sitter.id!, bookingId: booking.id!, status: status, offeredAt: now, expiresAt: now + 600)
+                try offer.insert(db)
             }
             return world.sitter.id!
         }
