@@ -31,9 +31,8 @@ import Testing
         let (listener, path) = try makeTemporaryDatabase()
         let console = try AppDatabase.open(path: path)
         let world = try await listener.writer.write { db in try SmallWorld.make(db) }
+        // The watcher has its first data_version when `changes()` returns: commit elsewhere at once.
         let changes = console.changes()
-        // Give the watcher a moment to take its first data_version, then commit elsewhere.
-        try await Task.sleep(for: .milliseconds(50))
         _ = try await listener.writer.write { db in
             var thread = MessageThread(
                 orgId: world.org.id!, scope: .clientGeneral, clientId: world.client.id, counterpartE164: world.client.phoneE164,
@@ -62,7 +61,6 @@ import Testing
         }
         #expect(await eventually { console.commitWatcher.status.subscribers == 2 })
         #expect(console.commitWatcher.status.watching)
-        try await Task.sleep(for: .milliseconds(50))
         _ = try await listener.writer.write { db in
             var thread = MessageThread(
                 orgId: world.org.id!, scope: .clientGeneral, clientId: world.client.id, counterpartE164: world.client.phoneE164,

@@ -54,11 +54,15 @@ final class CommitWatcher: Sendable {
         config.readonly = true
         config.busyMode = .timeout(1)
         let versions = try? DatabaseQueue(path: path, configuration: config)
+        // The version the first check compares with, read before this returns: a commit made
+        // after the watcher is created is announced even if it lands before the thread runs.
+        let initialVersion = Self.dataVersion(versions)
         let name = (path as NSString).lastPathComponent
         let watched = [Array(name.utf8), Array((name + "-wal").utf8)]
         let stopFD = fds[0]
         let thread = Thread {
-            Self.run(inotify: inotify, stop: stopFD, watched: watched, versions: versions, onCommit: onCommit)
+            Self.run(
+                inotify: inotify, stop: stopFD, watched: watched, versions: versions, lastVersion: initialVersion, onCommit: onCommit)
             close(inotify)
             close(stopFD)
         }
@@ -74,18 +78,20 @@ final class CommitWatcher: Sendable {
         close(stopWrite)
     }
 
+    /// `PRAGMA data_version` on the watcher's connection. No transaction around it (the
+    /// statement's own read is enough) and a cached statement: under load this runs a few
+    /// hundred times a second.
+    private static func dataVersion(_ versions: DatabaseQueue?) -> Int? {
+        try? versions?.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) }
+    }
+
     #if canImport(Glibc)
     private static func run(
-        inotify: Int32, stop: Int32, watched: [[UInt8]], versions: DatabaseQueue?, onCommit: @Sendable () -> Void
+        inotify: Int32, stop: Int32, watched: [[UInt8]], versions: DatabaseQueue?, lastVersion: Int?, onCommit: @Sendable () -> Void
     ) {
         let clock = ContinuousClock()
         var lastCheck = clock.now - minimumInterval
-        // No transaction around it (the statement's own read is enough) and a cached
-        // statement: under load this runs a few hundred times a second.
-        func dataVersion() -> Int? {
-            try? versions?.inDatabase { db in try Int.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) }
-        }
-        var lastVersion = dataVersion()
+        var lastVersion = lastVersion
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         var fds = [pollfd(fd: inotify, events: Int16(POLLIN), revents: 0), pollfd(fd: stop, events: Int16(POLLIN), revents: 0)]
         while true {
@@ -127,7 +133,7 @@ final class CommitWatcher: Sendable {
                     fds[1].revents = 0
                     if poll(&fds, 2, delay) > 0 { break }
                 }
-                let version = dataVersion()
+                let version = dataVersion(versions)
                 if version != lastVersion {
                     lastVersion = version
                     onCommit()
